@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { jobMethod, method } from './define';
+import type {
+  City,
+  CityWithCount,
+  ImageDetail,
+  ImagePage,
+  LibraryInfo,
+  LibraryStats,
+  SplitSummary,
+} from './library-types';
+import { LABEL_SOURCES, SPLITS } from './library-types';
+import type { JobInfo } from './job-types';
+
+const empty = z.object({}).strict();
+const ratio = z.number().min(0).max(1);
+
+export const libraryMethods = {
+  'app.info': method<{ version: string; libraryOpen: boolean; transport: string }>()(empty),
+
+  /** Opens (and with `create`, creates) the library in `dir`. Closes any library already open. */
+  'library.open': method<LibraryInfo>()(
+    z.object({ dir: z.string().min(1), create: z.boolean().default(false) }).strict(),
+  ),
+  'library.info': method<LibraryInfo>()(empty),
+  'library.stats': method<LibraryStats>()(empty),
+
+  'images.list': method<ImagePage>()(
+    z
+      .object({
+        /** Keyset paging: the `nextCursor` of the previous page. */
+        cursor: z.number().int().nonnegative().nullable().default(null),
+        limit: z.number().int().min(1).max(1000).default(200),
+        city: z.string().min(1).nullable().default(null),
+        split: z.enum(SPLITS).nullable().default(null),
+        labeled: z.boolean().nullable().default(null),
+        labelSource: z.enum(LABEL_SOURCES).nullable().default(null),
+        /** Case-insensitive substring of the file path. */
+        search: z.string().min(1).max(500).nullable().default(null),
+      })
+      .strict(),
+  ),
+  'images.get': method<ImageDetail>()(z.object({ id: z.number().int().positive() }).strict()),
+
+  /** A person labels images (or clears their label with `city: null`). */
+  'labels.set': method<{ updated: number }>()(
+    z
+      .object({
+        imageIds: z.array(z.number().int().positive()).min(1).max(100_000),
+        city: z.string().min(1).nullable(),
+      })
+      .strict(),
+  ),
+
+  'cities.list': method<CityWithCount[]>()(empty),
+  'cities.add': method<City>()(
+    z
+      .object({
+        name: z.string().trim().min(1).max(100),
+        country: z.string().trim().max(100).default(''),
+        lat: z.number().min(-90).max(90),
+        lon: z.number().min(-180).max(180),
+        radiusKm: z.number().positive().max(20_000).default(25),
+      })
+      .strict(),
+  ),
+  /** Removes a city; its labels go with it (the images stay, unlabeled). */
+  'cities.remove': method<{ removed: string; labelsRemoved: number }>()(
+    z.object({ name: z.string().min(1) }).strict(),
+  ),
+
+  /** Imports folders, files and/or a CSV manifest (`path,city` or `path,lat,lon`). */
+  'import.start': jobMethod('import')(
+    z
+      .object({
+        paths: z.array(z.string().min(1)).default([]),
+        csv: z.string().min(1).nullable().default(null),
+      })
+      .strict()
+      .refine((p) => p.paths.length > 0 || p.csv !== null, {
+        message: 'give at least one path or a CSV manifest',
+      }),
+  ),
+
+  /** (Re)assigns seeded, city-stratified splits to every labeled image. */
+  'split.assign': method<SplitSummary>()(
+    z
+      .object({
+        train: ratio.default(0.9),
+        val: ratio.default(0.05),
+        test: ratio.default(0.05),
+        seed: z.number().int().nonnegative().default(1),
+        spatialKm: z.number().positive().max(1000).nullable().default(null),
+      })
+      .strict()
+      .refine((p) => Math.abs(p.train + p.val + p.test - 1) < 1e-6, {
+        message: 'train + val + test must add up to 1',
+      }),
+  ),
+
+  'jobs.list': method<JobInfo[]>()(empty),
+  'jobs.get': method<JobInfo>()(z.object({ jobId: z.string().min(1) }).strict()),
+  'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1) }).strict()),
+};

@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import type { MethodSpec } from './define';
+import { libraryMethods } from './library-methods';
+
+/**
+ * The one method map. Every door (Electron IPC, HTTP bridge, CLI) and every client is typed from it;
+ * later features add their own `*-methods.ts` map and spread it in here.
+ */
+export const methods = {
+  ...libraryMethods,
+};
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+
+type SpecOf<K extends MethodName> = Methods[K];
+/** What a caller may pass (defaults optional). */
+export type ParamsIn<K extends MethodName> = z.input<SpecOf<K>['params']>;
+/** What a handler receives after validation (defaults filled in). */
+export type ParamsOut<K extends MethodName> = z.output<SpecOf<K>['params']>;
+export type MethodResult<K extends MethodName> =
+  SpecOf<K> extends MethodSpec<z.ZodTypeAny, infer R, infer _J> ? R : never;
+
+export type JobMethodName = {
+  [K in MethodName]: SpecOf<K>['jobKind'] extends null ? never : K;
+}[MethodName];
+
+export type Handlers = { [K in MethodName]: (params: ParamsOut<K>) => Promise<MethodResult<K>> };
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
