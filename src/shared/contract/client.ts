@@ -69,3 +69,14 @@ export function createClient(transport: Transport): Client {
 
   return { call, subscribe: (listener) => transport.subscribe(listener), runJob };
 }
+
+/** Cached images the UI shows: the 256x256 normalised image and the small thumbnail. */
+export type AssetKind = 'thumb' | 'norm';
+
+/** The renderer's door: a Transport plus URLs for cached image assets (not JSON, so not a method). */
+export type RendererTransport = Transport & {
+  /** e.g. `lp-asset://thumb/42` in Electron, `/asset/thumb/42?token=…` over the HTTP bridge. */
+  assetUrl(kind: AssetKind, imageId: number): string;
+  /** 'electron' or 'http', shown in the status bar. */
+  readonly name: string;
+};
