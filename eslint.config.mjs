@@ -89,9 +89,30 @@ export default tseslint.config(
     },
   },
   {
+    // node:test's describe/test return promises the runner itself awaits.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      // Plain JS launchers and configs: CommonJS require is how .cjs works; a config file exports default.
+      '@typescript-eslint/no-require-imports': 'off',
+      'no-restricted-exports': 'off',
+    },
     languageOptions: {
+      parserOptions: { projectService: false },
       globals: {
         process: 'readonly',
         console: 'readonly',

@@ -1,0 +1,34 @@
+export {
+  BACKBONE_CATALOGUE,
+  downloadBackbone,
+  type CatalogueEntry,
+  type DownloadBackboneOptions,
+  type DownloadProgress,
+} from './download';
+export {
+  classifierProbabilities,
+  classify,
+  extractFeatures,
+  preprocess,
+  type Prediction,
+} from './features';
+export { fileSystemIO, loadArtifacts, saveArtifacts } from './fs-io';
+export { findBlockLayers, layerOutput, splitAtLayer, type SplitModel } from './graph';
+export {
+  BACKBONE_FORMATS,
+  checkBackboneName,
+  readBackboneMeta,
+  type BackboneFormat,
+  type BackboneMeta,
+} from './meta';
+export {
+  DEFAULT_NORMALISATION,
+  deleteBackbone,
+  importBackbone,
+  listBackbones,
+  loadBackbone,
+  type GraphBackbone,
+  type ImportBackboneOptions,
+  type LayersBackbone,
+  type LoadedBackbone,
+} from './store';

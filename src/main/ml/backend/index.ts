@@ -1,0 +1,15 @@
+export {
+  BACKEND_PREFERENCES,
+  defaultLoader,
+  hasConvGradients,
+  parsePreference,
+  selectBackend,
+  type BackendAttempt,
+  type BackendInfo,
+  type BackendName,
+  type BackendPreference,
+  type PackageLoader,
+  type SelectBackendOptions,
+} from './select';
+export { withBackend } from './with-backend';
+export { resolveWasmDir, unpackedPath, WASM_BINARIES, WASM_PACKAGE } from './wasm-paths';

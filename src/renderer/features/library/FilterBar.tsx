@@ -1,0 +1,123 @@
+import { useEffect, useState } from 'react';
+import {
+  LABEL_SOURCES,
+  SPLITS,
+  type CityWithCount,
+  type LabelSource,
+  type Split,
+} from '../../../shared/contract/library-types';
+import type { ImageFilters } from './filters';
+import { SOURCE_LABELS } from './format';
+
+const SEARCH_DELAY_MS = 250;
+
+const parseLabeled = (v: string): boolean | null => (v === '' ? null : v === 'yes');
+
+export function FilterBar(props: {
+  filters: ImageFilters;
+  cities: readonly CityWithCount[];
+  onChange: (filters: ImageFilters) => void;
+}) {
+  const { filters, onChange } = props;
+  const [search, setSearch] = useState(filters.search);
+
+  // Typing waits for a pause before querying, so each keystroke does not hit the database.
+  useEffect(() => {
+    if (search === filters.search) return;
+    const timer = setTimeout(() => onChange({ ...filters, search }), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [search, filters, onChange]);
+
+  return (
+    <form
+      className="filter-bar"
+      role="search"
+      aria-label="Filter images"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onChange({ ...filters, search });
+      }}
+    >
+      <label>
+        <span>City</span>
+        <select
+          data-testid="filter-city"
+          value={filters.city ?? ''}
+          onChange={(e) =>
+            onChange({ ...filters, city: e.target.value === '' ? null : e.target.value })
+          }
+        >
+          <option value="">All cities</option>
+          {props.cities.map((c) => (
+            <option key={c.id} value={c.name}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span>Split</span>
+        <select
+          data-testid="filter-split"
+          value={filters.split ?? ''}
+          onChange={(e) =>
+            onChange({
+              ...filters,
+              split: e.target.value === '' ? null : (e.target.value as Split),
+            })
+          }
+        >
+          <option value="">Any split</option>
+          {SPLITS.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span>Label</span>
+        <select
+          data-testid="filter-labeled"
+          value={filters.labeled === null ? '' : filters.labeled ? 'yes' : 'no'}
+          onChange={(e) => onChange({ ...filters, labeled: parseLabeled(e.target.value) })}
+        >
+          <option value="">Labeled or not</option>
+          <option value="yes">Labeled</option>
+          <option value="no">Unlabeled</option>
+        </select>
+      </label>
+      <label>
+        <span>Label source</span>
+        <select
+          data-testid="filter-source"
+          value={filters.labelSource ?? ''}
+          onChange={(e) =>
+            onChange({
+              ...filters,
+              labelSource: e.target.value === '' ? null : (e.target.value as LabelSource),
+            })
+          }
+        >
+          <option value="">Any source</option>
+          {LABEL_SOURCES.map((s) => (
+            <option key={s} value={s}>
+              {SOURCE_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="filter-search">
+        <span>Path contains</span>
+        <input
+          type="search"
+          data-testid="filter-search"
+          placeholder="e.g. paris/ or IMG_12"
+          value={search}
+          maxLength={500}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+      </label>
+    </form>
+  );
+}

@@ -1,0 +1,114 @@
+import { LABEL_SOURCES, type LibraryStats } from '../../../shared/contract/library-types';
+import { SOURCE_LABELS } from '../library/format';
+import { SplitChart } from './SplitChart';
+
+export function StatsPanel(props: { stats: LibraryStats }) {
+  const s = props.stats;
+  const cards = [
+    { key: 'images', label: 'Photos', value: s.images },
+    { key: 'labeled', label: 'Labeled', value: s.labeled },
+    { key: 'unlabeled', label: 'Unlabeled', value: s.unlabeled },
+    { key: 'train', label: 'Train', value: s.splits.train },
+    { key: 'val', label: 'Validation', value: s.splits.val },
+    { key: 'test', label: 'Test', value: s.splits.test },
+    {
+      key: 'unassigned',
+      label: 'No split',
+      value: s.splits.unassigned,
+      hint: 'Photos outside train, validation and test: unlabeled photos never get a split.',
+    },
+  ];
+  const totals = s.perCity.reduce(
+    (t, c) => ({
+      total: t.total + c.total,
+      train: t.train + c.train,
+      val: t.val + c.val,
+      test: t.test + c.test,
+    }),
+    { total: 0, train: 0, val: 0, test: 0 },
+  );
+  return (
+    <>
+      <dl className="stat-cards" data-testid="stats-cards">
+        {cards.map((c) => (
+          <div key={c.key} className="stat-card" title={'hint' in c ? c.hint : undefined}>
+            <dt>{c.label}</dt>
+            <dd data-testid={`stat-${c.key}`}>{c.value}</dd>
+          </div>
+        ))}
+      </dl>
+      <section className="card" aria-labelledby="per-city-title">
+        <h2 id="per-city-title">Labeled photos per city</h2>
+        {s.perCity.length === 0 ? (
+          <p className="muted">No cities yet.</p>
+        ) : (
+          <div className="stats-split">
+            <table className="data-table" data-testid="stats-table">
+              <thead>
+                <tr>
+                  <th scope="col">City</th>
+                  <th scope="col" className="num">
+                    Labeled
+                  </th>
+                  <th scope="col" className="num">
+                    Train
+                  </th>
+                  <th scope="col" className="num">
+                    Val
+                  </th>
+                  <th scope="col" className="num">
+                    Test
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.perCity.map((c) => (
+                  <tr key={c.city} data-testid="stats-row" data-city={c.city}>
+                    <th scope="row">{c.city}</th>
+                    <td className="num" data-col="total">
+                      {c.total}
+                    </td>
+                    <td className="num" data-col="train">
+                      {c.train}
+                    </td>
+                    <td className="num" data-col="val">
+                      {c.val}
+                    </td>
+                    <td className="num" data-col="test">
+                      {c.test}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <th scope="row">All cities</th>
+                  <td className="num">{totals.total}</td>
+                  <td className="num">{totals.train}</td>
+                  <td className="num">{totals.val}</td>
+                  <td className="num">{totals.test}</td>
+                </tr>
+              </tfoot>
+            </table>
+            <SplitChart perCity={s.perCity} />
+          </div>
+        )}
+      </section>
+      <section className="card" aria-labelledby="sources-title">
+        <h2 id="sources-title">Where the labels came from</h2>
+        <table className="data-table compact" data-testid="sources-table">
+          <tbody>
+            {LABEL_SOURCES.map((src) => (
+              <tr key={src}>
+                <th scope="row">{SOURCE_LABELS[src]}</th>
+                <td className="num" data-testid={`source-${src}`}>
+                  {s.labelSources[src]}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}

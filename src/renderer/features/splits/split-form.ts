@@ -1,0 +1,70 @@
+import type { ParamsIn } from '../../../shared/contract/methods';
+import type { SplitConfig } from '../../../shared/contract/library-types';
+
+/** The form keeps percentages as typed text; the contract wants fractions that add up to 1. */
+export type SplitForm = {
+  train: string;
+  val: string;
+  test: string;
+  seed: string;
+  spatial: boolean;
+  spatialKm: string;
+};
+export type SplitField = Exclude<keyof SplitForm, 'spatial'> | 'sum';
+
+const pct = (fraction: number): string => String(Math.round(fraction * 10_000) / 100);
+
+export function formFromConfig(config: SplitConfig): SplitForm {
+  return {
+    train: pct(config.train),
+    val: pct(config.val),
+    test: pct(config.test),
+    seed: String(config.seed),
+    spatial: config.spatialKm !== null,
+    spatialKm: String(config.spatialKm ?? 1),
+  };
+}
+
+type Checked =
+  | { ok: true; value: ParamsIn<'split.assign'> }
+  | { ok: false; errors: Partial<Record<SplitField, string>> };
+
+export function validateSplit(form: SplitForm): Checked {
+  const errors: Partial<Record<SplitField, string>> = {};
+  const share = (field: 'train' | 'val' | 'test'): number => {
+    const n = Number(form[field].trim());
+    if (form[field].trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) {
+      errors[field] = 'A percentage from 0 to 100.';
+      return 0;
+    }
+    return n;
+  };
+  const train = share('train');
+  const val = share('val');
+  const test = share('test');
+  if (Math.abs(train + val + test - 100) > 1e-6) {
+    errors.sum = `Train, validation and test add up to ${train + val + test}%, not 100%.`;
+  }
+  const seed = Number(form.seed.trim());
+  if (form.seed.trim() === '' || !Number.isInteger(seed) || seed < 0) {
+    errors.seed = 'The seed is a whole number, 0 or more.';
+  }
+  const km = Number(form.spatialKm.trim());
+  if (form.spatial && (!Number.isFinite(km) || km <= 0 || km > 1000)) {
+    errors.spatialKm = 'A distance above 0 and at most 1000 km.';
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  // Rounded fractions could miss 1 by a hair; the test share takes the remainder.
+  const trainF = train / 100;
+  const valF = val / 100;
+  return {
+    ok: true,
+    value: {
+      train: trainF,
+      val: valF,
+      test: Math.max(0, 1 - trainF - valF),
+      seed,
+      spatialKm: form.spatial ? km : null,
+    },
+  };
+}
