@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { jobMethod, method } from './define';
+import type { ImagePrediction, ModelDetail, ModelSummary, TrainHyperParams } from './ml-types';
+import { IMBALANCE_MODES, OPTIMIZERS } from './ml-types';
+
+/**
+ * Hyper-parameters of one training stage. Defaults follow the paper's recipe: SGD with momentum
+ * 0.9, L2, rate divided by 10 when validation accuracy stalls; stage 2 overrides the rate.
+ */
+export const hyperParamsSchema = z
+  .object({
+    epochs: z.number().int().min(1).max(1000).default(30),
+    batchSize: z.number().int().min(1).max(8192).default(256),
+    optimizer: z.enum(OPTIMIZERS).default('sgd'),
+    learningRate: z.number().positive().max(10).default(0.01),
+    momentum: z.number().min(0).max(0.999).default(0.9),
+    l2: z.number().min(0).max(1).default(1e-4),
+    lrDropFactor: z.number().positive().max(1).default(0.1),
+    lrPatience: z.number().int().min(1).max(100).default(3),
+    earlyStopPatience: z.number().int().min(1).max(1000).nullable().default(8),
+    hidden: z.number().int().min(1).max(8192).nullable().default(null),
+    /** Off by default (the paper regularises with L2 only); try 0.2-0.5 with a hidden layer. */
+    dropout: z.number().min(0).max(0.95).default(0),
+    imbalance: z.enum(IMBALANCE_MODES).default('classWeights'),
+    seed: z.number().int().nonnegative().max(0xffffffff).default(1),
+  })
+  .strict();
+
+/** Stage 2 starts from the stage-1 head with a ten times smaller rate and fewer epochs. */
+export const STAGE2_DEFAULTS = { learningRate: 0.001, epochs: 10 } as const;
+
+/** Fills in defaults: `stage2` applies STAGE2_DEFAULTS under the caller's own values. */
+export function resolveHyperParams(
+  partial: z.input<typeof hyperParamsSchema>,
+  stage: 1 | 2 = 1,
+): TrainHyperParams {
+  return hyperParamsSchema.parse(stage === 2 ? { ...STAGE2_DEFAULTS, ...partial } : partial);
+}
+
+const modelId = z.string().min(1).max(100);
+const tta = z.enum(['center', 'multiCrop']);
+const empty = z.object({}).strict();
+
+export const mlMethods = {
+  /** Backend in use (and why), conv-gradient support, ML host process id. */
+  'ml.info': method<{
+    backend: string;
+    reason: string;
+    convGradients: boolean;
+    hostPid: number | null;
+  }>()(empty),
+
+  /** Computes (or completes) the cached backbone features of every labeled image. */
+  'features.start': jobMethod('features')(
+    z
+      .object({
+        backbone: z.string().min(1).default('mobilenet_v2_1.0_224'),
+        /** Augmented views cached per training image (random 224 crop of 256 + mirror). */
+        views: z.number().int().min(1).max(16).default(4),
+      })
+      .strict(),
+  ),
+
+  /**
+   * Trains a model on the train split, monitoring the val split: stage 1 (head on cached
+   * features), then stage 2 (the last block with the head) unless `stage2` is null.
+   */
+  'train.start': jobMethod('train')(
+    z
+      .object({
+        name: z.string().trim().min(1).max(100),
+        backbone: z.string().min(1).default('mobilenet_v2_1.0_224'),
+        /** Layer where stage 2 splits the backbone (null: the backbone's default last block). */
+        splitLayer: z.string().min(1).nullable().default(null),
+        views: z.number().int().min(1).max(16).default(4),
+        stage1: hyperParamsSchema.partial().default({}),
+        stage2: hyperParamsSchema.partial().nullable().default(null),
+        /** Continue the interrupted training job with this id from its checkpoints. */
+        resumeJobId: z.string().min(1).nullable().default(null),
+      })
+      .strict(),
+  ),
+
+  'evaluate.start': jobMethod('evaluate')(
+    z
+      .object({
+        modelId,
+        split: z.enum(['val', 'test']).default('test'),
+        tta: tta.default('center'),
+      })
+      .strict(),
+  ),
+
+  /** Top-k cities for library images or image files. */
+  'predict.images': method<ImagePrediction[]>()(
+    z
+      .object({
+        modelId,
+        imageIds: z.array(z.number().int().positive()).max(1000).default([]),
+        paths: z.array(z.string().min(1)).max(1000).default([]),
+        topK: z.number().int().min(1).max(100).default(3),
+        tta: tta.default('center'),
+      })
+      .strict()
+      .refine((p) => p.imageIds.length + p.paths.length > 0, {
+        message: 'give at least one image id or path',
+      }),
+  ),
+
+  'models.list': method<ModelSummary[]>()(empty),
+  'models.get': method<ModelDetail>()(z.object({ modelId }).strict()),
+  'models.remove': method<{ removed: string }>()(z.object({ modelId }).strict()),
+  /** Writes the model as one portable file (.lpmodel). */
+  'models.export': method<{ path: string; bytes: number }>()(
+    z.object({ modelId, path: z.string().min(1) }).strict(),
+  ),
+  /** Reads a .lpmodel file (validated: hostile files are refused with MODEL_INVALID). */
+  'models.import': method<ModelSummary>()(
+    z
+      .object({
+        path: z.string().min(1),
+        name: z.string().trim().min(1).max(100).nullable().default(null),
+      })
+      .strict(),
+  ),
+};

@@ -1,0 +1,227 @@
+/**
+ * Result shapes of the ML side (evaluation, training, prediction, model bundles). Plain JSON data:
+ * they cross the ML host channel, IPC, HTTP and the CLI, and are stored in SQLite as JSON.
+ */
+
+/**
+ * A proportion `successes / trials` with its Wilson 95% score interval. `value`, `lo` and `hi` are
+ * null when `trials` is 0 (the proportion is undefined, never NaN).
+ */
+export type Proportion = {
+  successes: number;
+  trials: number;
+  value: number | null;
+  lo: number | null;
+  hi: number | null;
+};
+
+export type ClassMetrics = {
+  class: string;
+  /** Images whose true class is this one (row sum of the confusion matrix). */
+  support: number;
+  /** Images predicted as this class (column sum). */
+  predicted: number;
+  truePositives: number;
+  /** tp / predicted; null when the class was never predicted. */
+  precision: Proportion;
+  /**
+   * tp / support: the share of this class's images recognised, the paper's "per-city accuracy".
+   * Null when the class has no images in the evaluated set.
+   */
+  recall: Proportion;
+  /** 2tp / (2tp + fp + fn); null when the class is absent from both truth and predictions. */
+  f1: number | null;
+  /** One-vs-rest accuracy (tp + tn) / n. */
+  binaryAccuracy: Proportion;
+};
+
+/** A mean over the classes where the metric is defined; `classes` says how many that was. */
+export type MacroAverage = { value: number | null; classes: number };
+
+export type ReliabilityBin = {
+  /** Confidence range [lo, hi) (the last bin includes 1). */
+  lo: number;
+  hi: number;
+  count: number;
+  /** Mean top-1 confidence of the images in the bin; null when empty. */
+  confidence: number | null;
+  /** Top-1 accuracy of the images in the bin; null when empty. */
+  accuracy: number | null;
+};
+
+export type Calibration = {
+  /** Expected calibration error: sum over bins of (count / n) * |accuracy - confidence|. */
+  ece: number;
+  /** Maximum calibration error over non-empty bins. */
+  mce: number;
+  bins: ReliabilityBin[];
+};
+
+export type EvaluationReport = {
+  classes: string[];
+  /** Number of evaluated images. */
+  n: number;
+  /** confusion[t][p]: images of true class t predicted as class p (rows true, columns predicted). */
+  confusion: number[][];
+  accuracy: Proportion;
+  /** Top-k accuracy for each requested k (k <= number of classes), k = 1 equals `accuracy`. */
+  topK: ({ k: number } & Proportion)[];
+  perClass: ClassMetrics[];
+  macro: { precision: MacroAverage; recall: MacroAverage; f1: MacroAverage };
+  /** The largest off-diagonal cells, largest first (at most 10, zero cells left out). */
+  topConfusions: { true: string; predicted: string; count: number }[];
+  calibration: Calibration;
+  /** Mean negative log-likelihood of the true class (probabilities clipped at 1e-15). */
+  logLoss: number;
+  /** Mean multi-class Brier score: sum over classes of (p - onehot)^2, in [0, 2]. */
+  brier: number;
+  chance: {
+    /** 1 / number of classes: guessing uniformly at random. */
+    uniform: number;
+    /**
+     * Always answering the majority class: by the prior counts when given (e.g. the training
+     * split), else by the evaluated set's own counts. Its accuracy is measured on this set.
+     */
+    majority: { class: string; accuracy: Proportion; source: 'prior' | 'evaluated' };
+  };
+};
+
+/** Per-epoch numbers are `EpochMetrics` in job-types.ts (shared with JobEvent 'epoch'). */
+
+export const OPTIMIZERS = ['sgd', 'adam'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export const IMBALANCE_MODES = ['none', 'classWeights', 'balancedSampling'] as const;
+export type ImbalanceMode = (typeof IMBALANCE_MODES)[number];
+
+/** Hyper-parameters of one training stage. Stage 2 uses the same shape with a smaller rate. */
+export type TrainHyperParams = {
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerName;
+  learningRate: number;
+  /** SGD momentum (the paper: 0.9); ignored by Adam. */
+  momentum: number;
+  /** L2 penalty factor on kernels: loss += l2 * sum(w^2). */
+  l2: number;
+  /** Multiply the rate by `lrDropFactor` when the monitored accuracy stalls `lrPatience` epochs. */
+  lrDropFactor: number;
+  lrPatience: number;
+  /** Stop after this many epochs without improvement; null never stops early. */
+  earlyStopPatience: number | null;
+  /** Hidden layer width of the head (null: softmax directly on the features). */
+  hidden: number | null;
+  dropout: number;
+  imbalance: ImbalanceMode;
+  seed: number;
+};
+
+export type StopReason = 'completed' | 'earlyStopped' | 'cancelled';
+
+export type TrainSummary = {
+  stage: 1 | 2;
+  epochsRun: number;
+  bestEpoch: number | null;
+  /** Best monitored accuracy (validation, or training when no validation set was given). */
+  bestAccuracy: number | null;
+  monitored: 'val' | 'train';
+  finalLearningRate: number;
+  stopReason: StopReason;
+  /** Loss weight of each class (all 1 unless imbalance = 'classWeights'), in class order. */
+  classWeights: number[];
+  trainCount: number;
+  valCount: number;
+  hyperParams: TrainHyperParams;
+  /** Wall time per epoch, ms. */
+  epochMs: number[];
+  backend: string;
+};
+
+export type CityProbability = { city: string; probability: number };
+
+/** How images become network input; stored in a model bundle so prediction repeats it exactly. */
+export type Preprocessing = {
+  /** Images are resized to `resize` x `resize` (the paper: 256) before cropping. */
+  resize: number;
+  /** Side of the crop fed to the network (the paper: 224). */
+  crop: number;
+  /**
+   * Pixel values p in [0, 255] become p * scale + offset; MobileNet v2's 2/255 and -1 give
+   * [-1, 1], i.e. the mean 127.5 subtracted and the range scaled.
+   */
+  scale: number;
+  offset: number;
+  /** Test-time views: the centre crop, or 4 corners + centre with their mirrors, averaged. */
+  tta: 'center' | 'multiCrop';
+};
+
+export type ModelBundleMeta = {
+  format: 'littleplanet-model';
+  version: 1;
+  createdAt: string;
+  backbone: { name: string; sha256: string; splitLayer: string | null; featureDim: number };
+  classes: string[];
+  preprocessing: Preprocessing;
+  head: { inputDim: number; hidden: number | null; dropout: number; numClasses: number };
+  /** True when the bundle carries fine-tuned weights of the backbone's upper part (stage 2). */
+  hasUpper: boolean;
+  metrics: EvaluationReport | null;
+  splitHash: string | null;
+  hyperParams: { stage1: TrainHyperParams | null; stage2: TrainHyperParams | null };
+  summaries: TrainSummary[];
+  backend: string;
+};
+
+/** A trained model as the library lists it. */
+export type ModelSummary = {
+  id: string;
+  name: string;
+  createdAt: string;
+  classes: string[];
+  backbone: string;
+  /** Whether stage 2 (fine-tuning the last block) ran. */
+  fineTuned: boolean;
+  /** Test accuracy when evaluated, else validation accuracy, else null. */
+  accuracy: number | null;
+  accuracySplit: 'test' | 'val' | null;
+};
+
+export type ModelDetail = ModelSummary & { meta: ModelBundleMeta };
+
+export type ImagePrediction = {
+  imageId: number | null;
+  path: string;
+  /** The k most likely cities, most likely first; all K probabilities sum to 1. */
+  top: CityProbability[];
+};
+
+export type FeatureJobResult = {
+  backbone: string;
+  images: number;
+  views: number;
+  /** Feature rows computed now (the rest came from the cache). */
+  computed: number;
+  cached: number;
+  durationMs: number;
+};
+
+export type TrainJobResult = {
+  modelId: string;
+  summaries: TrainSummary[];
+  /** Evaluation on the validation split of the final model (null without a validation split). */
+  validation: EvaluationReport | null;
+};
+
+export type EvaluateJobResult = {
+  modelId: string;
+  split: 'val' | 'test';
+  tta: Preprocessing['tta'];
+  report: EvaluationReport;
+};
+
+/** Job kinds of the ML side; the lead merges this into JobResults in job-types.ts. */
+export type MlJobResults = {
+  features: FeatureJobResult;
+  train: TrainJobResult;
+  evaluate: EvaluateJobResult;
+};
