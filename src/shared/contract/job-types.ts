@@ -1,5 +1,6 @@
 import type { AppErrorData } from './errors';
 import type { ImportReport } from './library-types';
+import type { MlJobResults } from './ml-types';
 
 /**
  * Long work (import, feature extraction, training, ...) runs as a job off the main thread. A job is
@@ -8,7 +9,7 @@ import type { ImportReport } from './library-types';
  */
 export type JobResults = {
   import: ImportReport;
-};
+} & MlJobResults;
 
 export type JobKind = keyof JobResults;
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { jobMethod, method } from './define';
-import type { ImagePrediction, ModelDetail, ModelSummary, TrainHyperParams } from './ml-types';
+import type {
+  BackboneSummary,
+  BackendReport,
+  CatalogueEntry,
+  ModelDetail,
+  ModelSummary,
+  RunSummary,
+  StoredEvaluation,
+  TrainHyperParams,
+} from './ml-types';
 import { IMBALANCE_MODES, OPTIMIZERS } from './ml-types';
 
 /**
@@ -38,17 +47,45 @@ export function resolveHyperParams(
 }
 
 const modelId = z.string().min(1).max(100);
+/** Backbone names become folder names: keep them portable. */
+const backboneName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'use letters, digits, dot, dash or underscore (max 64)',
+  );
 const tta = z.enum(['center', 'multiCrop']);
 const empty = z.object({}).strict();
 
 export const mlMethods = {
-  /** Backend in use (and why), conv-gradient support, ML host process id. */
-  'ml.info': method<{
-    backend: string;
-    reason: string;
-    convGradients: boolean;
-    hostPid: number | null;
-  }>()(empty),
+  /** Backend in use (and why), conv-gradient support, ML host process id (starts the host). */
+  'ml.info': method<{ backend: BackendReport; hostPid: number | null }>()(empty),
+
+  'backbones.list': method<BackboneSummary[]>()(empty),
+  /** Known backbones that `backbones.download` can fetch when online. */
+  'backbones.catalogue': method<CatalogueEntry[]>()(empty),
+  /** Imports a TensorFlow Lite file or a TF.js model folder (layers or graph) as a backbone. */
+  'backbones.import': jobMethod('backbone')(
+    z.object({ path: z.string().min(1), name: backboneName }).strict(),
+  ),
+  /** Downloads a backbone (a catalogue name, or any URL with its sha256) and imports it. */
+  'backbones.download': jobMethod('backbone')(
+    z
+      .object({
+        name: backboneName,
+        url: z.string().url().nullable().default(null),
+        sha256: z
+          .string()
+          .regex(/^[0-9a-fA-F]{64}$/)
+          .nullable()
+          .default(null),
+      })
+      .strict()
+      .refine((p) => (p.url === null) === (p.sha256 === null), {
+        message: 'give url and sha256 together (or neither, for a catalogue backbone)',
+      }),
+  ),
+  'backbones.remove': method<{ removed: string }>()(z.object({ name: backboneName }).strict()),
 
   /** Computes (or completes) the cached backbone features of every labeled image. */
   'features.start': jobMethod('features')(
@@ -81,23 +118,42 @@ export const mlMethods = {
       .strict(),
   ),
 
+  /**
+   * Evaluates a model on a split of the library, or on a second image set that is not part of the
+   * library (the paper's out-of-distribution Flickr test): folders whose sub-folders are city names,
+   * and/or a CSV manifest (`path,city` or `path,lat,lon`).
+   */
   'evaluate.start': jobMethod('evaluate')(
     z
       .object({
         modelId,
         split: z.enum(['val', 'test']).default('test'),
+        external: z
+          .object({
+            paths: z.array(z.string().min(1)).default([]),
+            csv: z.string().min(1).nullable().default(null),
+          })
+          .strict()
+          .nullable()
+          .default(null),
         tta: tta.default('center'),
       })
       .strict(),
   ),
+  'evaluations.list': method<StoredEvaluation[]>()(
+    z.object({ modelId: modelId.nullable().default(null) }).strict(),
+  ),
 
-  /** Top-k cities for library images or image files. */
-  'predict.images': method<ImagePrediction[]>()(
+  'runs.list': method<RunSummary[]>()(empty),
+  'runs.get': method<RunSummary>()(z.object({ jobId: z.string().min(1) }).strict()),
+
+  /** Top-k cities for library images or image files; stored per model for library images. */
+  'predict.start': jobMethod('predict')(
     z
       .object({
         modelId,
-        imageIds: z.array(z.number().int().positive()).max(1000).default([]),
-        paths: z.array(z.string().min(1)).max(1000).default([]),
+        imageIds: z.array(z.number().int().positive()).max(100_000).default([]),
+        paths: z.array(z.string().min(1)).max(100_000).default([]),
         topK: z.number().int().min(1).max(100).default(3),
         tta: tta.default('center'),
       })

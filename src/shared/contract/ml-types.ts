@@ -1,3 +1,5 @@
+import type { EpochMetrics } from './job-types';
+
 /**
  * Result shapes of the ML side (evaluation, training, prediction, model bundles). Plain JSON data:
  * they cross the ML host channel, IPC, HTTP and the CLI, and are stored in SQLite as JSON.
@@ -212,16 +214,76 @@ export type TrainJobResult = {
   validation: EvaluationReport | null;
 };
 
-export type EvaluateJobResult = {
-  modelId: string;
-  split: 'val' | 'test';
-  tta: Preprocessing['tta'];
-  report: EvaluationReport;
+export type EvaluateJobResult = StoredEvaluation;
+
+/** Which TensorFlow.js backend the ML host runs on, and why (shown to users, stored with runs). */
+export type BackendReport = {
+  name: string;
+  package: string;
+  gpu: boolean;
+  reason: string;
+  attempts: { candidate: string; ok: boolean; reason: string }[];
+  convGradients: boolean;
 };
 
-/** Job kinds of the ML side; the lead merges this into JobResults in job-types.ts. */
+export type BackboneSummary = {
+  name: string;
+  format: 'tflite' | 'tfjs-layers' | 'tfjs-graph';
+  inputSize: number;
+  featureDim: number;
+  featureLayer: string;
+  /** Cut points for stage-2 fine-tuning, last block last (empty for graph models). */
+  blockLayers: string[];
+  normalisation: { scale: number; offset: number };
+  source: string;
+  sha256: string;
+  createdAt: string;
+};
+
+/** A known backbone the app can download when online (verified by sha256). */
+export type CatalogueEntry = { name: string; url: string; sha256: string; format: string };
+
+export type BackboneJobResult = BackboneSummary;
+
+/** A training run as the library keeps it: one per train job, with its epoch history. */
+export type RunSummary = {
+  jobId: string;
+  name: string;
+  status: string;
+  backbone: string;
+  modelId: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  backend: BackendReport | null;
+  epochs: EpochMetrics[];
+  summaries: TrainSummary[];
+};
+
+export type StoredEvaluation = {
+  id: number;
+  modelId: string;
+  /** 'val', 'test', or 'external' for a second image set (e.g. the paper's Flickr test). */
+  dataset: string;
+  /** For external sets: the folders / manifest evaluated. */
+  sources: string[];
+  tta: Preprocessing['tta'];
+  createdAt: string;
+  report: EvaluationReport;
+  /** External files that could not be read or labelled, with the reason. */
+  skipped: { path: string; reason: string }[];
+};
+
+export type PredictJobResult = {
+  modelId: string;
+  predictions: ImagePrediction[];
+  errors: { path: string; reason: string }[];
+};
+
+/** Job kinds of the ML side, merged into JobResults in job-types.ts. */
 export type MlJobResults = {
+  backbone: BackboneJobResult;
   features: FeatureJobResult;
   train: TrainJobResult;
   evaluate: EvaluateJobResult;
+  predict: PredictJobResult;
 };
