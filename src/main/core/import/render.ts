@@ -1,0 +1,222 @@
+import sharp from 'sharp';
+import { NORM_SIZE } from '../paths';
+import { halve, type RawImage } from './downscale';
+import { isHeic, jpegSize } from './image-header';
+
+/** Formats the library accepts, as stored in `images.format`. */
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'avif' | 'heic';
+
+export type Rendered = {
+  format: ImageFormat;
+  /** Size after EXIF orientation is applied. */
+  width: number;
+  height: number;
+  /** 256x256 JPEG: shorter side resized to 256, centre crop (the paper's network input). */
+  norm: Buffer;
+  /** JPEG whose shorter side is 128 (aspect kept, at most 4:1), for grids. */
+  thumb: Buffer;
+};
+
+/** A file that is not an importable image; `message` is the reason shown to the person. */
+export class ImageRejected extends Error {
+  override readonly name = 'ImageRejected';
+}
+
+/** "2000 pixels", "24 megapixels". */
+function pixelCount(n: number): string {
+  return n >= 1e6 ? `${Math.round(n / 1e6)} megapixels` : `${n} pixels`;
+}
+
+function checkPixels(width: number, height: number, maxPixels: number): void {
+  if (!(width > 0 && height > 0)) throw new ImageRejected('the image header gives no size');
+  if (width * height > maxPixels) {
+    throw new ImageRejected(
+      `too large: ${width}x${height} is ${pixelCount(width * height)}, above the ${pixelCount(maxPixels).replace(/s$/, '')} limit (possible decompression bomb)`,
+    );
+  }
+}
+
+// Cache images are written once and read many times, but Huffman-table optimisation would cost
+// about a third of each encode for ~5% smaller files; import speed matters more here.
+const NORM_JPEG = { quality: 90, optimiseCoding: false } as const;
+const THUMB_JPEG = { quality: 80, optimiseCoding: false } as const;
+
+/** The two cache images from one decoded, oriented, reduced image (raw pixels). */
+type Assets = { norm: Buffer; thumb: Buffer; reduced: { width: number; height: number } };
+
+async function assets(pipeline: sharp.Sharp): Promise<Assets> {
+  // One decode: shrink-on-load straight to "shorter side = 256", then both outputs from those
+  // pixels. fit 'outside' also enlarges images smaller than 256, as the network needs 256x256.
+  const { data, info } = await pipeline
+    .resize(NORM_SIZE, NORM_SIZE, { fit: 'outside' })
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  const reduced = { data, width: info.width, height: info.height, channels: info.channels };
+  // Shorter side 256 -> 128 (THUMB_SIZE) is exactly a halving.
+  const small = halve(reduced);
+  const raw = (img: RawImage) => ({
+    raw: { width: img.width, height: img.height, channels: img.channels as 1 | 2 | 3 | 4 },
+  });
+  const [norm, thumb] = await Promise.all([
+    sharp(data, raw(reduced))
+      .extract({
+        left: Math.floor((info.width - NORM_SIZE) / 2),
+        top: Math.floor((info.height - NORM_SIZE) / 2),
+        width: NORM_SIZE,
+        height: NORM_SIZE,
+      })
+      .jpeg(NORM_JPEG)
+      .toBuffer(),
+    sharp(small.data, raw(small)).jpeg(THUMB_JPEG).toBuffer(),
+  ]);
+  return { norm, thumb, reduced: { width: info.width, height: info.height } };
+}
+
+async function renderHeic(buffer: Buffer, maxPixels: number): Promise<Rendered> {
+  // Loaded on first use: compiling libheif's WebAssembly costs time no JPEG import should pay.
+  let heicDecode: typeof import('heic-decode');
+  try {
+    heicDecode = (await import('heic-decode')).default;
+  } catch (error) {
+    throw new ImageRejected(
+      `HEIC/HEIF is not supported in this build: the heic-decode decoder could not be loaded (${(error as Error).message.split('\n')[0]})`,
+    );
+  }
+  let images;
+  try {
+    images = await heicDecode.all({ buffer });
+  } catch (error) {
+    throw new ImageRejected(`HEIC/HEIF file could not be read: ${(error as Error).message}`);
+  }
+  try {
+    const first = images[0];
+    if (first === undefined) throw new ImageRejected('HEIC/HEIF file contains no image');
+    checkPixels(first.width, first.height, maxPixels);
+    let decoded;
+    try {
+      // libheif applies the file's rotation/mirror boxes itself, so no EXIF orientation here.
+      decoded = await first.decode();
+    } catch (error) {
+      throw new ImageRejected(`HEIC/HEIF image could not be decoded: ${(error as Error).message}`);
+    }
+    const pixels = Buffer.from(
+      decoded.data.buffer,
+      decoded.data.byteOffset,
+      decoded.data.byteLength,
+    );
+    const pipeline = sharp(pixels, {
+      raw: { width: decoded.width, height: decoded.height, channels: 4 },
+    }).flatten({ background: '#ffffff' });
+    const { norm, thumb } = await assets(pipeline);
+    return { format: 'heic', width: decoded.width, height: decoded.height, norm, thumb };
+  } finally {
+    images.dispose();
+  }
+}
+
+/**
+ * Checks and decodes one image file held in memory and renders its cache images. The header is
+ * read first so absurd sizes are refused before any pixel is decoded; truncated files fail the
+ * decode (failOn 'truncated') instead of importing half an image. Throws ImageRejected with a
+ * person-readable reason for anything that is not an importable photo.
+ */
+export async function renderImage(buffer: Buffer, maxPixels: number): Promise<Rendered> {
+  if (isHeic(buffer)) return renderHeic(buffer, maxPixels);
+  const header = await readHeader(buffer);
+  checkPixels(header.width, header.height, maxPixels);
+
+  let pipeline = sharp(buffer, {
+    failOn: 'truncated',
+    limitInputPixels: maxPixels,
+    autoOrient: true,
+  });
+  if (header.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
+  const { format } = header;
+  try {
+    const { norm, thumb, reduced } = await assets(pipeline);
+    // For a JPEG the size after EXIF orientation follows from the decoded image's shape: the
+    // reduction keeps the aspect ratio, so a turned image comes out turned.
+    const turned =
+      header.oriented === null &&
+      Math.abs(reduced.width - reduced.height) > 1 &&
+      reduced.width > reduced.height !== header.width > header.height;
+    const oriented = header.oriented ?? {
+      width: turned ? header.height : header.width,
+      height: turned ? header.width : header.height,
+    };
+    return { format, width: oriented.width, height: oriented.height, norm, thumb };
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    // libvips keeps one error buffer per process, so with several decodes in flight the message
+    // can be lost ("Unknown error"); a JPEG without its end marker is truncated whatever it says.
+    const truncated =
+      /premature end|truncat|corrupt/i.test(message) || (format === 'jpeg' && !hasJpegEnd(buffer));
+    throw new ImageRejected(
+      truncated
+        ? `corrupt or truncated image data (${message})`
+        : `corrupt, truncated or unsupported image data (${message})`,
+    );
+  }
+}
+
+/** Whether an end-of-image marker (FF D9) sits near the end (cameras may append a few bytes). */
+function hasJpegEnd(buffer: Buffer): boolean {
+  const tail = buffer.subarray(Math.max(0, buffer.length - 4096));
+  return tail.lastIndexOf(Buffer.from([0xff, 0xd9])) >= 0;
+}
+
+type Header = {
+  format: ImageFormat;
+  /** Stored size, before orientation. */
+  width: number;
+  height: number;
+  hasAlpha: boolean;
+  /** Size after EXIF orientation when the reader knows it (null: work it out after decoding). */
+  oriented: { width: number; height: number } | null;
+};
+
+async function readHeader(buffer: Buffer): Promise<Header> {
+  const jpeg = jpegSize(buffer);
+  if (jpeg !== null) return { format: 'jpeg', ...jpeg, hasAlpha: false, oriented: null };
+  let meta: sharp.Metadata;
+  try {
+    // Header only, so no pixel limit here: our own check explains a refusal better than
+    // sharp's generic "exceeds pixel limit".
+    meta = await sharp(buffer, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new ImageRejected(
+      'not an image (the content is not JPEG, PNG, WebP, TIFF, AVIF or HEIC)',
+    );
+  }
+  let format: ImageFormat;
+  switch (meta.format) {
+    case 'jpeg':
+    case 'png':
+    case 'webp':
+    case 'tiff':
+      format = meta.format;
+      break;
+    case 'heif':
+      if (meta.compression !== 'av1') {
+        throw new ImageRejected(
+          `unsupported HEIF variant (${meta.compression ?? 'unknown'} compression)`,
+        );
+      }
+      format = 'avif';
+      break;
+    default:
+      throw new ImageRejected(
+        `unsupported format "${meta.format ?? 'unknown'}"; use JPEG, PNG, WebP, TIFF, AVIF or HEIC`,
+      );
+  }
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  return {
+    format,
+    width,
+    height,
+    hasAlpha: meta.hasAlpha === true,
+    oriented: meta.autoOrient ?? { width, height },
+  };
+}

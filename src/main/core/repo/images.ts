@@ -1,0 +1,162 @@
+import { AppError } from '../../../shared/contract/errors';
+import type {
+  ImageDetail,
+  ImagePage,
+  ImageSummary,
+  LabelSource,
+  Split,
+} from '../../../shared/contract/library-types';
+import type { Sql, SqlValue } from '../db/sql';
+import { requireCity } from './cities';
+
+export type ImageQuery = {
+  cursor: number | null;
+  limit: number;
+  city: string | null;
+  split: Split | null;
+  labeled: boolean | null;
+  labelSource: LabelSource | null;
+  search: string | null;
+};
+
+type SummaryRow = {
+  id: number;
+  path: string;
+  width: number;
+  height: number;
+  city: string | null;
+  label_source: LabelSource | null;
+  split: Split | null;
+  taken_at: string | null;
+  lat: number | null;
+  lon: number | null;
+};
+
+const SUMMARY_COLUMNS = `i.id, i.path, i.width, i.height, c.name AS city, i.label_source, i.split,
+  i.taken_at, i.lat, i.lon`;
+
+const toSummary = (r: SummaryRow): ImageSummary => ({
+  id: r.id,
+  path: r.path,
+  width: r.width,
+  height: r.height,
+  city: r.city,
+  labelSource: r.label_source,
+  split: r.split,
+  takenAt: r.taken_at,
+  lat: r.lat,
+  lon: r.lon,
+});
+
+/** `%`, `_` and the escape character itself are literal in a search, not wildcards. */
+function likePattern(search: string): string {
+  return `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+/** Above this many matches a search is cheaper as a scan in id order than through the index. */
+const FTS_MAX_MATCHES = 5000;
+
+/**
+ * Case-insensitive substring search on the path. A term of 3+ characters that few paths contain
+ * goes through the trigram index (a quoted FTS5 phrase: every character literal); a short or very
+ * common term is a LIKE scan, which then fills a page after a few hundred rows anyway.
+ */
+function searchFilter(sql: Sql, search: string): { clause: string; arg: string } {
+  if ([...search].length >= 3) {
+    const phrase = `"${search.replace(/"/g, '""')}"`;
+    const matches =
+      sql.get<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM (SELECT 1 FROM images_fts WHERE images_fts MATCH ? LIMIT ?)',
+        [phrase, FTS_MAX_MATCHES + 1],
+      )?.n ?? 0;
+    if (matches <= FTS_MAX_MATCHES) {
+      return {
+        clause: 'i.id IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)',
+        arg: phrase,
+      };
+    }
+  }
+  return { clause: "i.path LIKE ? ESCAPE '\\'", arg: likePattern(search) };
+}
+
+/**
+ * One page of images in id order (keyset paging: `cursor` is the last id already seen), with the
+ * total matching the filters. Each filter is a column of `images` with an index that ends in `id`,
+ * so the page is a short range scan at any library size; the labeled filter is written exactly as
+ * the expression index `images_labeled` so SQLite can use it.
+ */
+export function listImages(sql: Sql, q: ImageQuery): ImagePage {
+  const where: string[] = [];
+  const args: SqlValue[] = [];
+  if (q.city !== null) {
+    where.push('i.city_id = ?');
+    args.push(requireCity(sql, q.city).id);
+  }
+  if (q.split !== null) {
+    where.push('i.split = ?');
+    args.push(q.split);
+  }
+  if (q.labeled !== null) {
+    where.push('(i.city_id IS NOT NULL) = ?');
+    args.push(q.labeled ? 1 : 0);
+  }
+  if (q.labelSource !== null) {
+    where.push('i.label_source = ?');
+    args.push(q.labelSource);
+  }
+  if (q.search !== null) {
+    const { clause, arg } = searchFilter(sql, q.search);
+    where.push(clause);
+    args.push(arg);
+  }
+  const filter = where.length > 0 ? where.join(' AND ') : '1';
+
+  const total =
+    sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM images i WHERE ${filter}`, args)?.n ?? 0;
+  const rows = sql.all<SummaryRow>(
+    `SELECT ${SUMMARY_COLUMNS} FROM images i LEFT JOIN cities c ON c.id = i.city_id
+     WHERE ${filter} AND i.id > ? ORDER BY i.id LIMIT ?`,
+    [...args, q.cursor ?? 0, q.limit + 1],
+  );
+  const more = rows.length > q.limit;
+  const items = (more ? rows.slice(0, q.limit) : rows).map(toSummary);
+  return { items, total, nextCursor: more ? (items[items.length - 1]?.id ?? null) : null };
+}
+
+type DetailRow = SummaryRow & {
+  content_hash: string;
+  source: string;
+  format: string;
+  bytes: number;
+  imported_at: string;
+};
+
+export function getImage(sql: Sql, id: number): ImageDetail {
+  const row = sql.get<DetailRow>(
+    `SELECT ${SUMMARY_COLUMNS}, i.content_hash, i.source, i.format, i.bytes, i.imported_at
+     FROM images i LEFT JOIN cities c ON c.id = i.city_id WHERE i.id = ?`,
+    [id],
+  );
+  if (row === undefined) throw new AppError('NOT_FOUND', `No image with id ${id}.`, { id });
+  // History, oldest first; rows that cleared a label carry no city and are left out.
+  const labels = sql.all<{ city: string; source: LabelSource; createdAt: string }>(
+    `SELECT c.name AS city, l.source, l.created_at AS createdAt
+     FROM labels l JOIN cities c ON c.id = l.city_id WHERE l.image_id = ? ORDER BY l.id`,
+    [id],
+  );
+  return {
+    ...toSummary(row),
+    contentHash: row.content_hash,
+    source: row.source,
+    format: row.format,
+    bytes: row.bytes,
+    importedAt: row.imported_at,
+    labels,
+  };
+}
+
+export function contentHashOf(sql: Sql, id: number): string | null {
+  return (
+    sql.get<{ h: string }>('SELECT content_hash AS h FROM images WHERE id = ?', [id])?.h ?? null
+  );
+}

@@ -1,0 +1,36 @@
+import { AppError } from '../../shared/contract/errors';
+import { libraryMethods } from '../../shared/contract/library-methods';
+import { methods, type Handlers } from '../../shared/contract/methods';
+
+export type LibraryMethodName = keyof typeof libraryMethods;
+
+/** The methods StudioCore implements itself. */
+export type LibraryHandlers = Pick<Handlers, LibraryMethodName>;
+
+/**
+ * Handlers of every contract method outside the photo library (the ML methods today). A service
+ * supplies them through `StudioCoreOptions.services`, so the core does not depend on it.
+ */
+export type ServiceHandlers = Omit<Handlers, LibraryMethodName>;
+
+/**
+ * Stand-ins for a core started without services: each method answers BACKEND_UNAVAILABLE as data
+ * instead of the door crashing on a missing handler.
+ */
+export function unavailableServiceHandlers(): ServiceHandlers {
+  const entries = Object.keys(methods)
+    .filter((name) => !Object.prototype.hasOwnProperty.call(libraryMethods, name))
+    .map((name) => [
+      name,
+      () =>
+        Promise.reject(
+          new AppError(
+            'BACKEND_UNAVAILABLE',
+            `"${name}" needs the ML service, which this app core was started without.`,
+            { method: name },
+          ),
+        ),
+    ]);
+  // Every remaining method name gets the same rejecting function, which fits any signature.
+  return Object.fromEntries(entries) as ServiceHandlers;
+}

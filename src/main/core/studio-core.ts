@@ -1,0 +1,221 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { AssetKind } from '../../shared/contract/client';
+import { AppError } from '../../shared/contract/errors';
+import type { AppEvent, JobKind, LibraryEvent } from '../../shared/contract/job-types';
+import type { LibraryInfo } from '../../shared/contract/library-types';
+import type { Handlers } from '../../shared/contract/methods';
+import { EventBus } from './event-bus';
+import { runImportJob } from './import/import-job';
+import { JobManager, type JobRunner } from './jobs/job-manager';
+import { Library } from './library';
+import { assetFile } from './paths';
+import { addCity, listCitiesWithCounts, removeCity } from './repo/cities';
+import { contentHashOf, getImage, listImages } from './repo/images';
+import { setHumanLabels } from './repo/labels';
+import { assignLibrarySplits } from './repo/splits';
+import { libraryStats } from './repo/stats';
+import { MlService, type MlServiceOptions } from './ml/ml-service';
+import {
+  unavailableServiceHandlers,
+  type LibraryHandlers,
+  type ServiceHandlers,
+} from './service-handlers';
+
+export type StudioCoreOptions = {
+  version: string;
+  /** Shown by app.info: 'in-process', 'electron', 'http', ... */
+  transportName?: string;
+  /**
+   * Handlers for the methods outside the library (ML), given the core so they can use db(),
+   * startJob(), assetPath() and notifyChanged(). Called once, in the constructor (do not call
+   * core.handlers from inside it). Without it those methods answer BACKEND_UNAVAILABLE.
+   */
+  services?: (core: StudioCore) => ServiceHandlers;
+  /**
+   * The built-in ML service, used when `services` is not given: its options (Electron main passes
+   * a utilityProcess spawner; the CLI and HTTP server fork), or false for none.
+   */
+  ml?: MlServiceOptions | false;
+};
+
+/** Library-changed events during an import are coalesced to at most one per this interval. */
+const CHANGED_EVENT_MS = 500;
+
+type Open = { library: Library; jobs: JobManager };
+
+/**
+ * The application core behind every door: implements the contract's handlers over the open
+ * library (SQLite + cache folder) and runs jobs. One library is open at a time. Everything here
+ * is reached through `handlers` (validated by dispatch) except the few in-process helpers below.
+ */
+export class StudioCore {
+  readonly handlers: Handlers;
+  private readonly bus = new EventBus();
+  private open: Open | null = null;
+  /** library.open / close run one at a time. */
+  private lifecycle: Promise<unknown> = Promise.resolve();
+  private lastImagesEvent = 0;
+  /** Owns the ML host processes; disposed by close(). */
+  private readonly ml: MlService | null;
+
+  constructor(private readonly options: StudioCoreOptions) {
+    this.ml =
+      options.services === undefined && options.ml !== false
+        ? new MlService(this, options.ml)
+        : null;
+    this.handlers = {
+      ...this.createHandlers(),
+      ...(options.services?.(this) ?? this.ml?.handlers ?? unavailableServiceHandlers()),
+    };
+  }
+
+  subscribe(listener: (e: AppEvent) => void): () => void {
+    return this.bus.subscribe(listener);
+  }
+
+  /** Absolute path of a cached asset for the open library, or null (unknown id / no library). */
+  assetPath(kind: AssetKind, imageId: number): string | null {
+    if (this.open === null || !Number.isSafeInteger(imageId) || imageId <= 0) return null;
+    const hash = contentHashOf(this.open.library.sql, imageId);
+    if (hash === null) return null;
+    const file = assetFile(this.open.library.paths.cacheDir, kind, hash);
+    return existsSync(file) ? file : null;
+  }
+
+  /** The open library's database handle for other in-process services (ML), or throws LIBRARY_NOT_OPEN. */
+  db(): Database.Database {
+    return this.current().library.db;
+  }
+
+  /**
+   * Runs work as a job of the open library (queued behind jobs of the same kind, recorded in the
+   * jobs table, reported through JobEvents, cancelled by jobs.cancel). For in-process services
+   * such as the ML host bridge. Returns the job id.
+   */
+  startJob<K extends JobKind>(kind: K, params: unknown, run: JobRunner<K>): string {
+    return this.current().jobs.start(kind, params, run);
+  }
+
+  /** Tells every client that part of the library changed (e.g. 'models' after training). */
+  notifyChanged(what: LibraryEvent['what']): void {
+    this.bus.emit({ channel: 'library', payload: { type: 'changed', what } });
+  }
+
+  /** Cancels running jobs, waits for them, closes the database and stops the ML host. */
+  async close(): Promise<void> {
+    await this.serialized(() => this.closeCurrent());
+    await this.ml?.dispose();
+  }
+
+  private current(): Open {
+    if (this.open === null) {
+      throw new AppError('LIBRARY_NOT_OPEN', 'No library is open. Open or create one first.');
+    }
+    return this.open;
+  }
+
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lifecycle.then(fn, fn);
+    this.lifecycle = run.catch(() => undefined);
+    return run;
+  }
+
+  private async closeCurrent(): Promise<void> {
+    const open = this.open;
+    if (open === null) return;
+    this.open = null;
+    await open.jobs.shutdown();
+    open.library.close();
+  }
+
+  private openLibrary(dir: string, create: boolean): Promise<LibraryInfo> {
+    return this.serialized(async () => {
+      const target = resolve(dir);
+      // Reopening the same folder: stop its jobs first, as opening recovers from "crashed" jobs.
+      if (this.open?.library.paths.dir === target) await this.closeCurrent();
+      const library = Library.open(target, { create });
+      await this.closeCurrent();
+      this.open = { library, jobs: new JobManager(library.sql, this.bus) };
+      this.notifyChanged('opened');
+      return library.info();
+    });
+  }
+
+  private startImport(paths: string[], csv: string | null): string {
+    const { library, jobs } = this.current();
+    return jobs.start('import', { paths, csv }, async (ctx) => {
+      try {
+        return await runImportJob(library, { paths, csv }, ctx, () => {
+          const now = Date.now();
+          if (now - this.lastImagesEvent >= CHANGED_EVENT_MS) {
+            this.lastImagesEvent = now;
+            this.notifyChanged('images');
+          }
+        });
+      } finally {
+        this.notifyChanged('images');
+        this.notifyChanged('labels');
+      }
+    });
+  }
+
+  private createHandlers(): LibraryHandlers {
+    const sql = () => this.current().library.sql;
+    const settings = () => this.current().library.settings();
+    return {
+      'app.info': sync(() => ({
+        version: this.options.version,
+        libraryOpen: this.open !== null,
+        transport: this.options.transportName ?? 'in-process',
+      })),
+      'library.open': ({ dir, create }) => this.openLibrary(dir, create),
+      'library.info': sync(() => this.current().library.info()),
+      'library.stats': sync(() => libraryStats(sql())),
+
+      'images.list': sync((query) => listImages(sql(), query)),
+      'images.get': sync(({ id }) => getImage(sql(), id)),
+
+      'labels.set': sync(({ imageIds, city }) => {
+        const result = setHumanLabels(sql(), imageIds, city, settings().split);
+        if (result.updated > 0) this.notifyChanged('labels');
+        return result;
+      }),
+
+      'cities.list': sync(() => listCitiesWithCounts(sql())),
+      'cities.add': sync((input) => {
+        const { city, labeled } = addCity(sql(), input, settings().split);
+        this.notifyChanged('cities');
+        if (labeled > 0) this.notifyChanged('labels');
+        return city;
+      }),
+      'cities.remove': sync(({ name }) => {
+        const result = removeCity(sql(), name);
+        this.notifyChanged('cities');
+        if (result.labelsRemoved > 0) this.notifyChanged('labels');
+        return result;
+      }),
+
+      'import.start': sync(({ paths, csv }) => ({ jobId: this.startImport(paths, csv) })),
+
+      'split.assign': sync((config) => {
+        const summary = assignLibrarySplits(sql(), config);
+        this.notifyChanged('splits');
+        return summary;
+      }),
+
+      'jobs.list': sync(() => (this.open === null ? [] : this.open.jobs.list())),
+      'jobs.get': sync(({ jobId }) => this.current().jobs.get(jobId)),
+      'jobs.cancel': sync(({ jobId }) => ({ cancelled: this.current().jobs.cancel(jobId) })),
+    };
+  }
+}
+
+/**
+ * Adapts a synchronous handler (better-sqlite3 is synchronous) to the contract's Promise shape,
+ * turning a throw into a rejection.
+ */
+function sync<P, R>(fn: (params: P) => R): (params: P) => Promise<R> {
+  return (params) => new Promise<R>((resolve) => resolve(fn(params)));
+}
