@@ -43,7 +43,9 @@ export async function waitForAttr(
 export class Shell {
   constructor(readonly page: Page) {}
 
-  async go(view: 'library' | 'import' | 'cities' | 'splits'): Promise<void> {
+  async go(
+    view: 'library' | 'import' | 'cities' | 'splits' | 'models' | 'train' | 'evaluate' | 'predict',
+  ): Promise<void> {
     await this.page.getByTestId(`nav-${view}`).click();
     await this.page.waitForSelector(`main[data-view="${view}"]`);
   }

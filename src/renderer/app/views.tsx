@@ -1,8 +1,12 @@
 import type { ReactNode } from 'react';
 import { CitiesView } from '../features/cities/CitiesView';
+import { EvaluateView } from '../features/evaluate/EvaluateView';
 import { ImportView } from '../features/import/ImportView';
 import { LibraryView } from '../features/library/LibraryView';
+import { ModelsView } from '../features/models/ModelsView';
+import { PredictView } from '../features/predict/PredictView';
 import { SplitsView } from '../features/splits/SplitsView';
+import { TrainView } from '../features/train/TrainView';
 
 export type ViewSpec = {
   id: string;
@@ -18,6 +22,10 @@ export const VIEWS: readonly ViewSpec[] = [
   { id: 'import', label: 'Import', group: 'Data', render: () => <ImportView /> },
   { id: 'cities', label: 'Cities', group: 'Data', render: () => <CitiesView /> },
   { id: 'splits', label: 'Splits & stats', group: 'Data', render: () => <SplitsView /> },
+  { id: 'models', label: 'Models', group: 'Model', render: () => <ModelsView /> },
+  { id: 'train', label: 'Train', group: 'Model', render: () => <TrainView /> },
+  { id: 'evaluate', label: 'Evaluate', group: 'Model', render: () => <EvaluateView /> },
+  { id: 'predict', label: 'Predict', group: 'Model', render: () => <PredictView /> },
 ];
 
 export const OPEN_VIEW = 'open';

@@ -268,7 +268,7 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
             next.stallLr = 0;
             log(
               'info',
-              `No gain for ${hyper.lrPatience} epochs: learning rate -> ${next.learningRate}.`,
+              `No gain for ${hyper.lrPatience} epochs: learning rate -> ${next.learningRate.toPrecision(3)}.`,
             );
           }
           if (hyper.earlyStopPatience !== null && next.stallStop >= hyper.earlyStopPatience) {

@@ -3,9 +3,17 @@ import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
 import { ACTIVE, applyJobEvent, rowFromInfo, type JobRow } from './job-rows';
+import type { JobKind } from '../../../shared/contract/job-types';
 import './jobs.css';
 
-const KIND_LABELS: Record<string, string> = { import: 'Import' };
+const KIND_LABELS: Record<JobKind, string> = {
+  import: 'Import',
+  backbone: 'Backbone',
+  features: 'Features',
+  train: 'Training',
+  evaluate: 'Evaluation',
+  predict: 'Prediction',
+};
 const SHOWN = 6;
 
 function percent(row: JobRow): number | null {
@@ -104,7 +112,7 @@ function JobItem(props: { row: JobRow; onCancel: () => void }) {
   const { row } = props;
   const pct = percent(row);
   const active = ACTIVE.includes(row.status);
-  const label = KIND_LABELS[row.kind] ?? row.kind;
+  const label = KIND_LABELS[row.kind];
   return (
     <li className={`job job-${row.status}`} data-testid="job" data-status={row.status}>
       <div className="job-line">

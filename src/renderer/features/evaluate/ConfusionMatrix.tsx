@@ -1,0 +1,161 @@
+import { useMemo, useState } from 'react';
+import type { MlAnnotation, MlLayout, MlShape, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
+import { PlotlyChart } from '../ml/PlotlyChart';
+import { cellColour, heatCells, textColour, type MatrixMode } from './confusion';
+
+/** City names go into Plotly's hover markup: keep them text. */
+const escape = (s: string | undefined): string =>
+  (s ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The confusion matrix as a heatmap (rows true, columns predicted), drawn with rectangles and
+ * labels so it works with the basic Plotly bundle; hovering a cell tells count and row share.
+ */
+export function ConfusionMatrix(props: { classes: string[]; confusion: number[][] }) {
+  const [mode, setMode] = useState<MatrixMode>('counts');
+  const { classes, confusion } = props;
+  const n = classes.length;
+
+  const chart = useMemo(() => {
+    const cells = heatCells(confusion, mode);
+    const shapes: MlShape[] = cells.map((c) => ({
+      type: 'rect',
+      xref: 'x',
+      yref: 'y',
+      x0: c.col - 0.5,
+      x1: c.col + 0.5,
+      y0: c.row - 0.5,
+      y1: c.row + 0.5,
+      fillcolor: cellColour(c.intensity),
+      line: { color: c.row === c.col ? '#2e9d6b' : '#ffffff', width: c.row === c.col ? 2 : 1 },
+      layer: 'below',
+    }));
+    const annotations: MlAnnotation[] = cells.map((c) => ({
+      x: c.col,
+      y: c.row,
+      xref: 'x',
+      yref: 'y',
+      text: c.text,
+      showarrow: false,
+      font: { size: n > 8 ? 10 : 12, color: textColour(c.intensity) },
+    }));
+    const hover: MlTrace = {
+      type: 'scatter',
+      mode: 'markers',
+      x: cells.map((c) => c.col),
+      y: cells.map((c) => c.row),
+      customdata: cells.map(
+        (c) =>
+          `true <b>${escape(classes[c.row])}</b> → predicted <b>${escape(classes[c.col])}</b><br>` +
+          `${c.count} photo${c.count === 1 ? '' : 's'}` +
+          (c.share === null ? '' : ` · ${(c.share * 100).toFixed(1)}% of the row`),
+      ),
+      marker: { size: Math.max(18, 300 / Math.max(1, n)), opacity: 0, symbol: 'square' },
+      hovertemplate: '%{customdata}<extra></extra>',
+      showlegend: false,
+    };
+    const ticks = classes.map((_, i) => i);
+    const side = Math.min(640, Math.max(300, 90 + 52 * n));
+    const layout: MlLayout = {
+      height: side + 40,
+      margin: { l: 110, r: 16, t: 70, b: 16 },
+      showlegend: false,
+      hovermode: 'closest',
+      xaxis: {
+        tickvals: ticks,
+        ticktext: classes,
+        side: 'top',
+        range: [-0.5, n - 0.5],
+        title: { text: 'predicted city', standoff: 6 },
+        showgrid: false,
+        zeroline: false,
+        fixedrange: true,
+        tickangle: n > 6 ? -35 : 0,
+      },
+      yaxis: {
+        tickvals: ticks,
+        ticktext: classes,
+        range: [n - 0.5, -0.5],
+        title: { text: 'true city' },
+        showgrid: false,
+        zeroline: false,
+        fixedrange: true,
+        scaleanchor: 'x',
+        constrain: 'domain',
+      },
+      shapes,
+      annotations,
+    };
+    return { data: [hover], layout };
+  }, [classes, confusion, mode, n]);
+
+  return (
+    <section
+      className="card"
+      aria-labelledby="confusion-title"
+      data-testid="confusion"
+      data-mode={mode}
+      data-classes={classes.join('|')}
+    >
+      <div className="ml-card-head">
+        <h2 id="confusion-title">Confusion matrix</h2>
+        <div className="ml-toggle" role="group" aria-label="Cell values">
+          <button
+            type="button"
+            aria-pressed={mode === 'counts'}
+            onClick={() => setMode('counts')}
+            data-testid="confusion-counts"
+          >
+            Counts
+          </button>
+          <button
+            type="button"
+            aria-pressed={mode === 'rows'}
+            onClick={() => setMode('rows')}
+            data-testid="confusion-rows"
+          >
+            Row %
+          </button>
+        </div>
+      </div>
+      <p className="muted small">
+        Rows are the true city, columns the predicted one; the diagonal (green outline) is correct.
+        {mode === 'rows' ? ' Each row shows where that city’s photos went.' : ''}
+      </p>
+      <PlotlyChart
+        data={chart.data}
+        layout={chart.layout}
+        label={`Confusion matrix of ${n} cities, ${mode === 'rows' ? 'row-normalised' : 'counts'}`}
+        testId="confusion-chart"
+        className="ml-confusion-chart"
+      />
+      <details className="ml-details">
+        <summary>As a table</summary>
+        <table className="data-table ml-matrix-table" data-testid="confusion-table">
+          <thead>
+            <tr>
+              <th scope="col">true ↓ / predicted →</th>
+              {classes.map((c) => (
+                <th key={c} scope="col" className="num">
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {confusion.map((row, r) => (
+              <tr key={classes[r] ?? r} data-testid="confusion-row" data-city={classes[r]}>
+                <th scope="row">{classes[r]}</th>
+                {row.map((v, c) => (
+                  <td key={c} className={`num${r === c ? ' ml-diag' : ''}`}>
+                    {v}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </section>
+  );
+}

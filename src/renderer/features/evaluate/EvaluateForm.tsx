@@ -1,0 +1,145 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import type { ParamsIn } from '../../../shared/contract/methods';
+import type { ModelSummary } from '../../../shared/contract/ml-types';
+import { lines, pct } from '../ml/format';
+
+type Dataset = 'test' | 'val' | 'external';
+
+/** What to evaluate: a model, on the test or validation split or on an outside image set. */
+export function EvaluateForm(props: {
+  models: ModelSummary[];
+  modelId: string;
+  onModel: (id: string) => void;
+  busy: boolean;
+  onStart: (params: ParamsIn<'evaluate.start'>) => void;
+}) {
+  const [dataset, setDataset] = useState<Dataset>('test');
+  const [paths, setPaths] = useState('');
+  const [csv, setCsv] = useState('');
+  const [tta, setTta] = useState<'center' | 'multiCrop'>('center');
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const submit = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault();
+    if (props.modelId === '') return setProblem('Pick a model (train one in the Train view).');
+    const folders = lines(paths);
+    if (dataset === 'external' && folders.length === 0 && csv.trim() === '')
+      return setProblem('Give folders of city sub-folders, a CSV manifest, or both.');
+    setProblem(null);
+    props.onStart({
+      modelId: props.modelId,
+      split: dataset === 'val' ? 'val' : 'test',
+      external:
+        dataset === 'external'
+          ? { paths: folders, csv: csv.trim() === '' ? null : csv.trim() }
+          : null,
+      tta,
+    });
+  };
+
+  const radio = (value: Dataset, label: string, hint: string) => (
+    <label className="ml-radio">
+      <input
+        type="radio"
+        name="eval-dataset"
+        value={value}
+        checked={dataset === value}
+        onChange={() => setDataset(value)}
+      />
+      <span className="ml-radio-text">
+        {label}
+        <span className="muted small">{hint}</span>
+      </span>
+    </label>
+  );
+
+  return (
+    <form
+      className="card"
+      onSubmit={submit}
+      noValidate
+      aria-labelledby="eval-form-title"
+      data-testid="evaluate-form"
+    >
+      <h2 id="eval-form-title">Evaluate a model</h2>
+      <fieldset className="ml-fieldset-plain" disabled={props.busy}>
+        <div className="field-grid">
+          <div className="field ml-wider">
+            <label htmlFor="eval-model">Model</label>
+            <select
+              id="eval-model"
+              value={props.modelId}
+              disabled={props.models.length === 0}
+              onChange={(e) => props.onModel(e.target.value)}
+            >
+              {props.models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name} · {m.backbone}
+                  {m.fineTuned ? ' · fine-tuned' : ''}
+                  {m.accuracy !== null ? ` · ${pct(m.accuracy)} ${m.accuracySplit ?? ''}` : ''}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="eval-tta">Test-time views</label>
+            <select
+              id="eval-tta"
+              value={tta}
+              onChange={(e) => setTta(e.target.value === 'multiCrop' ? 'multiCrop' : 'center')}
+            >
+              <option value="center">Centre crop</option>
+              <option value="multiCrop">10 crops (corners, centre, mirrored)</option>
+            </select>
+          </div>
+        </div>
+        <div className="ml-radios" role="radiogroup" aria-label="Images to evaluate on">
+          {radio('test', 'Test split', 'photos held out from training')}
+          {radio('val', 'Validation split', 'used to pick the best epoch: optimistic')}
+          {radio('external', 'Another image set', 'out of distribution, e.g. Flickr photos')}
+        </div>
+        {dataset === 'external' && (
+          <div className="ml-two-col">
+            <div className="field">
+              <label htmlFor="eval-paths">
+                Folders whose sub-folders are city names (one a line)
+              </label>
+              <textarea
+                id="eval-paths"
+                rows={3}
+                value={paths}
+                onChange={(e) => setPaths(e.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="eval-csv">CSV manifest (path,city or path,lat,lon)</label>
+              <input
+                id="eval-csv"
+                type="text"
+                className="mono"
+                value={csv}
+                onChange={(e) => setCsv(e.target.value)}
+              />
+            </div>
+          </div>
+        )}
+      </fieldset>
+      {problem !== null && (
+        <p className="form-error" role="alert">
+          {problem}
+        </p>
+      )}
+      <div className="button-row">
+        <button
+          type="submit"
+          className="primary"
+          disabled={props.busy}
+          data-testid="evaluate-start"
+        >
+          {props.busy ? 'Evaluating…' : 'Evaluate'}
+        </button>
+      </div>
+    </form>
+  );
+}

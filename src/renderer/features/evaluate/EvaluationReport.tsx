@@ -1,0 +1,52 @@
+import type { StoredEvaluation } from '../../../shared/contract/ml-types';
+import { when } from '../ml/format';
+import { ConfusionMatrix } from './ConfusionMatrix';
+import { datasetLabel } from './EvaluationsList';
+import { Headline } from './Headline';
+import { PerCityTable } from './PerCityTable';
+import { ReliabilityChart } from './ReliabilityChart';
+
+/** One stored evaluation in full: headline, per-city table, confusion matrix, calibration. */
+export function EvaluationReportView(props: { evaluation: StoredEvaluation; modelName: string }) {
+  const e = props.evaluation;
+  return (
+    <div className="ml-report" data-testid="eval-report" data-eval={e.id} data-dataset={e.dataset}>
+      <p className="muted ml-report-title">
+        <strong>{props.modelName}</strong> on the {datasetLabel(e)} · {e.report.n} photos ·{' '}
+        {e.tta === 'multiCrop' ? '10-crop averaging' : 'centre crop'} · {when(e.createdAt)}
+      </p>
+      {e.report.n === 0 ? (
+        <p className="form-error" role="alert">
+          No photo could be evaluated: the set is empty for this model&apos;s cities.
+        </p>
+      ) : (
+        <>
+          <Headline report={e.report} />
+          <div className="ml-report-grid">
+            <PerCityTable report={e.report} />
+            <ConfusionMatrix classes={e.report.classes} confusion={e.report.confusion} />
+          </div>
+          <ReliabilityChart calibration={e.report.calibration} />
+        </>
+      )}
+      {e.skipped.length > 0 && (
+        <section className="card" aria-labelledby="skipped-title" data-testid="eval-skipped">
+          <h2 id="skipped-title">Skipped files ({e.skipped.length})</h2>
+          <table className="data-table">
+            <tbody>
+              {e.skipped.slice(0, 200).map((s) => (
+                <tr key={s.path}>
+                  <td className="mono break">{s.path}</td>
+                  <td>{s.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {e.skipped.length > 200 && (
+            <p className="muted small">…and {e.skipped.length - 200} more.</p>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}

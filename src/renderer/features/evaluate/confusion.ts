@@ -1,0 +1,61 @@
+/** Pure helpers for the confusion-matrix heatmap (rows true city, columns predicted city). */
+
+export type MatrixMode = 'counts' | 'rows';
+
+/** Each row divided by its sum (the share of that city's photos predicted as each city). */
+export function rowNormalise(confusion: readonly (readonly number[])[]): (number | null)[][] {
+  return confusion.map((row) => {
+    const sum = row.reduce((a, b) => a + b, 0);
+    return row.map((v) => (sum === 0 ? null : v / sum));
+  });
+}
+
+const STOPS: [number, [number, number, number]][] = [
+  [0, [246, 248, 252]],
+  [0.35, [165, 192, 240]],
+  [1, [30, 63, 138]],
+];
+
+/** The heatmap colour of an intensity in [0, 1]: near white → the app's blue → dark blue. */
+export function cellColour(t: number): string {
+  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0));
+  for (let i = 1; i < STOPS.length; i += 1) {
+    const [p1, c1] = STOPS[i] as [number, [number, number, number]];
+    const [p0, c0] = STOPS[i - 1] as [number, [number, number, number]];
+    if (x <= p1) {
+      const f = (x - p0) / (p1 - p0);
+      const [r, g, b] = c0.map((c, k) => Math.round(c + f * ((c1[k] ?? c) - c)));
+      return `rgb(${r},${g},${b})`;
+    }
+  }
+  return 'rgb(30,63,138)';
+}
+
+/** Readable text on a cell of intensity t. */
+export const textColour = (t: number): string => (t > 0.5 ? '#ffffff' : '#1f2430');
+
+export type HeatCell = {
+  row: number;
+  col: number;
+  count: number;
+  /** Share of the row (null for a city with no photos). */
+  share: number | null;
+  /** Colour intensity in [0, 1] for the chosen mode. */
+  intensity: number;
+  text: string;
+};
+
+/** Every cell with its colour intensity and label for the chosen mode. */
+export function heatCells(confusion: readonly (readonly number[])[], mode: MatrixMode): HeatCell[] {
+  const shares = rowNormalise(confusion);
+  const max = Math.max(1, ...confusion.flat());
+  return confusion.flatMap((row, r) =>
+    row.map((count, c) => {
+      const share = shares[r]?.[c] ?? null;
+      const intensity = mode === 'rows' ? (share ?? 0) : count / max;
+      const text =
+        mode === 'rows' ? (share === null ? '—' : `${Math.round(share * 100)}%`) : String(count);
+      return { row: r, col: c, count, share, intensity, text };
+    }),
+  );
+}
