@@ -1,5 +1,5 @@
 // Builds everything `npm start` and electron-builder need into build/:
-//   electron-main.cjs, preload.cjs, cli.cjs, server.cjs, import-worker.cjs (and later ml-host.cjs)
+//   electron-main.cjs, preload.cjs, cli.cjs, server.cjs, import-worker.cjs, ml-host.cjs
 //   renderer/ (index.html + assets, by scripts/build-renderer.mjs)
 // Usage: node scripts/build.mjs [--out-dir build] [--no-renderer] [--minify] [--only cli,server]
 import { build } from 'esbuild';
@@ -21,7 +21,7 @@ export const ENTRIES = [
   // Worker threads are started by file name; src/main/core/worker-script.ts looks next to the bundle.
   { in: 'src/main/core/import/import-worker.ts', out: 'import-worker' },
   // The ML host process (child_process.fork / Electron utilityProcess).
-  { in: 'src/main/ml/host.ts', out: 'ml-host', optional: true },
+  { in: 'src/main/ml/host/host-main.ts', out: 'ml-host' },
 ];
 
 /**

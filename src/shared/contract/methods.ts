@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { MethodSpec } from './define';
 import { libraryMethods } from './library-methods';
+import { mlMethods } from './ml-methods';
 
 /**
  * The one method map. Every door (Electron IPC, HTTP bridge, CLI) and every client is typed from it;
@@ -8,6 +9,7 @@ import { libraryMethods } from './library-methods';
  */
 export const methods = {
   ...libraryMethods,
+  ...mlMethods,
 };
 
 export type Methods = typeof methods;

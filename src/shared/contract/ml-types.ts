@@ -257,6 +257,15 @@ export type RunSummary = {
   backend: BackendReport | null;
   epochs: EpochMetrics[];
   summaries: TrainSummary[];
+  /** The classes trained on, in the model's output order. */
+  classes: string[];
+  /**
+   * Images per class (in `classes` order) of the training and validation splits: with the
+   * summaries' classWeights, this shows how class imbalance was handled.
+   */
+  classCounts: { train: number[]; val: number[] } | null;
+  /** The job id of the interrupted run this one resumed, else null. */
+  resumedFrom: string | null;
 };
 
 export type StoredEvaluation = {

@@ -16,15 +16,16 @@ const count = z.number().int().nonnegative().max(1e12);
 const unit = z.number().min(0).max(1);
 const name = z.string().min(1).max(200);
 
-const proportion: z.ZodType<Proportion> = z
-  .object({
-    successes: count,
-    trials: count,
-    value: unit.nullable(),
-    lo: unit.nullable(),
-    hi: unit.nullable(),
-  })
-  .strict();
+const proportionShape = {
+  successes: count,
+  trials: count,
+  value: unit.nullable(),
+  lo: unit.nullable(),
+  hi: unit.nullable(),
+};
+const proportion: z.ZodType<Proportion> = z.object(proportionShape).strict();
+// One strict object: an intersection of two strict objects would refuse each other's keys.
+const topKEntry = z.object({ k: z.number().int().min(1), ...proportionShape }).strict();
 
 const classMetrics: z.ZodType<ClassMetrics> = z
   .object({
@@ -47,7 +48,7 @@ const evaluationReport: z.ZodType<EvaluationReport> = z
     n: count,
     confusion: z.array(z.array(count).max(1000)).max(1000),
     accuracy: proportion,
-    topK: z.array(proportion.and(z.object({ k: z.number().int().min(1) }))).max(1000),
+    topK: z.array(topKEntry).max(1000),
     perClass: z.array(classMetrics).max(1000),
     macro: z.object({ precision: macro, recall: macro, f1: macro }).strict(),
     topConfusions: z.array(z.object({ true: name, predicted: name, count }).strict()).max(100),

@@ -4,48 +4,21 @@ import { z } from 'zod';
 import { AppError, isErrorCode } from '../../../shared/contract/errors';
 import { hyperParamsSchema, resolveHyperParams } from '../../../shared/contract/ml-methods';
 import { evaluate } from '../../../shared/domain/metrics';
-import {
-  BACKEND_PREFERENCES,
-  selectBackend,
-  type BackendInfo,
-  type BackendPreference,
-} from '../backend';
+import { BACKEND_PREFERENCES } from '../backend';
 import { topK } from '../eval/predict';
 import { headProbabilities } from '../train/head';
 import { trainHead } from '../train/stage1';
 import type { ExampleSet } from '../train/types';
 import type { OpContext, OpTable } from './host';
+import { chosenBackend, ensureBackend, parse } from './ops-common';
+import { mlOps } from './ops-ml';
 
 /**
  * The op table of the ML host. To add an op: declare it in HostOpMap (protocol.ts) and add its
- * handler here; the OpTable type makes the two agree.
+ * handler here (the library pipeline's ops live in ops-ml.ts); the OpTable type makes them agree.
  */
 
 const startedAt = Date.now();
-let backend: Promise<BackendInfo> | null = null;
-
-/** Chooses the backend once per process (LITTLEPLANET_BACKEND or the preference, else auto). */
-function ensureBackend(preference?: BackendPreference): Promise<BackendInfo> {
-  backend ??= selectBackend(preference === undefined ? {} : { preference }).catch(
-    (error: unknown) => {
-      backend = null;
-      throw error;
-    },
-  );
-  return backend;
-}
-
-function parse<T extends z.ZodTypeAny>(schema: T, raw: unknown, op: string): z.output<T> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AppError(
-      'BAD_ARGUMENT',
-      `Invalid parameters for ${op}${issue ? ` at ${issue.path.join('.') || 'root'}: ${issue.message}` : ''}.`,
-    );
-  }
-  return parsed.data as z.output<T>;
-}
 
 const float32 = z.instanceof(Float32Array);
 const exampleSetSchema = z
@@ -108,8 +81,9 @@ function cancelled(ctx: OpContext): void {
 }
 
 export const hostOps: OpTable = {
+  ...mlOps,
   'host.ping': async () => {
-    const chosen = backend === null ? null : await backend.catch(() => null);
+    const chosen = await chosenBackend();
     return {
       pid: process.pid,
       uptimeMs: Date.now() - startedAt,

@@ -7,11 +7,23 @@
 import type { AppErrorData, ErrorCode } from '../../../shared/contract/errors';
 import type { EpochMetrics } from '../../../shared/contract/job-types';
 import type {
+  CatalogueEntry,
   CityProbability,
   EvaluationReport,
   TrainHyperParams,
 } from '../../../shared/contract/ml-types';
+import type { BackboneMeta } from '../backbone';
 import type { BackendInfo, BackendPreference } from '../backend';
+import type {
+  EvaluateRunParams,
+  EvaluateRunResult,
+  FeatureChunkParams,
+  FeatureChunkResult,
+  PredictRunParams,
+  PredictRunResult,
+  TrainRunParams,
+  TrainRunResult,
+} from '../pipeline/types';
 import type { TrainHeadResult } from '../train/stage1';
 import type { HeadState } from '../train/types';
 
@@ -39,8 +51,34 @@ export type ExampleSetData = {
   labels: Int32Array | number[];
 } & ({ x: Float32Array } | { file: string });
 
+/**
+ * The library pipeline's ops (handlers in ops-ml.ts). Large arrays stay out of these messages: the
+ * host reads and writes the feature cache in the library database and files itself.
+ */
+export type MlHostOpMap = {
+  /** Converts / copies a TFLite file or TF.js folder into `<root>/<name>`. */
+  'backbone.import': {
+    params: { root: string; source: string; name: string };
+    result: BackboneMeta;
+  };
+  /** A catalogue backbone (url and sha256 null) or any URL with its sha256; progress in bytes. */
+  'backbone.download': {
+    params: { root: string; name: string; url: string | null; sha256: string | null };
+    result: BackboneMeta;
+  };
+  'backbone.catalogue': { params: Record<string, never>; result: CatalogueEntry[] };
+  /** Computes and stores the features of one chunk of library images. */
+  'features.extract': { params: FeatureChunkParams; result: FeatureChunkResult };
+  /** A whole training run: stage 1, optional stage 2, validation, model bundle. */
+  'train.run': { params: TrainRunParams; result: TrainRunResult };
+  'model.evaluate': { params: EvaluateRunParams; result: EvaluateRunResult };
+  'model.predict': { params: PredictRunParams; result: PredictRunResult };
+  /** Drops the loaded backbone and model (their tensors); answers the tensors left. */
+  'host.release': { params: Record<string, never>; result: { numTensors: number } };
+};
+
 /** Every op of the host: name -> params and result. Add an entry here and a handler in ops.ts. */
-export type HostOpMap = {
+export type HostOpMap = MlHostOpMap & {
   'host.ping': { params: Record<string, never>; result: HostPing };
   /** Chooses (once) and reports the tfjs backend; later calls return the same choice. */
   'host.backend': { params: { preference?: BackendPreference }; result: BackendInfo };

@@ -1,0 +1,195 @@
+// Evaluation and prediction jobs, core side: pick the images (a split of the library, an external
+// set, ids and files), let the ML host run the model, store what comes back.
+import { isAbsolute, join } from 'node:path';
+import { AppError } from '../../../shared/contract/errors';
+import type {
+  ImagePrediction,
+  PredictJobResult,
+  StoredEvaluation,
+} from '../../../shared/contract/ml-types';
+import type { ParamsOut } from '../../../shared/contract/methods';
+import type { InferItem } from '../../ml/pipeline/types';
+import type { JobContext } from '../jobs/job-manager';
+import { readSettings } from '../repo/settings';
+import { imagesById, labeledImages, sqlOf } from './dataset';
+import { externalItems, predictionFiles, type Skipped } from './external-set';
+import type { MlCore } from './ml-core';
+import type { MlHosts } from './ml-hosts';
+import { mlPaths, normFile, type MlPaths } from './ml-paths';
+import { insertEvaluation, modelRecord, storePredictions, type ModelRecord } from './models-repo';
+
+const modelDirOf = (paths: MlPaths, m: ModelRecord): string =>
+  isAbsolute(m.dir) ? m.dir : join(paths.dir, m.dir);
+
+export function startEvaluate(
+  core: MlCore,
+  hosts: MlHosts,
+  params: ParamsOut<'evaluate.start'>,
+): string {
+  const model = modelRecord(sqlOf(core.db()), params.modelId);
+  return core.startJob('evaluate', params, (ctx) => runEvaluate(core, hosts, model, params, ctx));
+}
+
+async function runEvaluate(
+  core: MlCore,
+  hosts: MlHosts,
+  model: ModelRecord,
+  params: ParamsOut<'evaluate.start'>,
+  ctx: JobContext,
+): Promise<StoredEvaluation> {
+  const db = core.db();
+  const sql = sqlOf(db);
+  const paths = mlPaths(db);
+  const classes = model.meta.classes;
+  let items: InferItem[];
+  let skipped: Skipped[];
+  let dataset: string;
+  let sources: string[];
+  if (params.external === null) {
+    dataset = params.split;
+    sources = [];
+    const index = new Map(classes.map((c, i) => [c, i]));
+    const images = labeledImages(sql).filter((i) => i.split === params.split);
+    skipped = images
+      .filter((i) => !index.has(i.city))
+      .map((i) => ({
+        path: i.path,
+        reason: `labelled ${i.city}, which is not one of the model's cities`,
+      }));
+    items = images
+      .filter((i) => index.has(i.city))
+      .map((i) => ({
+        imageId: i.id,
+        contentHash: i.contentHash,
+        kind: 'norm',
+        file: normFile(paths, i.contentHash),
+        display: i.path,
+        label: index.get(i.city)!,
+      }));
+  } else {
+    dataset = 'external';
+    sources = [
+      ...params.external.paths,
+      ...(params.external.csv === null ? [] : [params.external.csv]),
+    ];
+    if (sources.length === 0) {
+      throw new AppError(
+        'BAD_ARGUMENT',
+        'An external evaluation needs at least one folder or a CSV manifest.',
+      );
+    }
+    ctx.progress(0, 0, 'Looking for photos…');
+    ({ items, skipped } = await externalItems(
+      sql,
+      params.external,
+      classes,
+      () => ctx.signal.aborted,
+    ));
+  }
+  if (ctx.signal.aborted) throw new AppError('CANCELLED', 'The evaluation was cancelled.');
+  if (items.length === 0) {
+    throw new AppError(
+      'BAD_ARGUMENT',
+      dataset === 'external'
+        ? `No usable labelled image in ${sources.join(', ')} (${skipped.length} files skipped${skipped[0] ? `, e.g. ${skipped[0].path}: ${skipped[0].reason}` : ''}).`
+        : `The ${dataset} split has no images of the model's cities; assign splits first.`,
+      { skipped: skipped.slice(0, 20) },
+    );
+  }
+  const result = await hosts.run(
+    'model.evaluate',
+    {
+      dbPath: paths.dbPath,
+      backbonesRoot: paths.backbonesRoot,
+      modelDir: modelDirOf(paths, model),
+      items,
+      tta: params.tta,
+      maxImagePixels: readSettings(sql).maxImagePixels,
+      priorCounts: model.trainCounts,
+    },
+    ctx,
+  );
+  const stored = insertEvaluation(sql, {
+    modelId: model.id,
+    dataset,
+    sources,
+    tta: params.tta,
+    report: result.report,
+    skipped: [...skipped, ...result.skipped],
+    jobId: ctx.jobId,
+  });
+  core.notifyChanged('models');
+  return stored;
+}
+
+export function startPredict(
+  core: MlCore,
+  hosts: MlHosts,
+  params: ParamsOut<'predict.start'>,
+): string {
+  const model = modelRecord(sqlOf(core.db()), params.modelId);
+  return core.startJob('predict', params, (ctx) => runPredict(core, hosts, model, params, ctx));
+}
+
+async function runPredict(
+  core: MlCore,
+  hosts: MlHosts,
+  model: ModelRecord,
+  params: ParamsOut<'predict.start'>,
+  ctx: JobContext,
+): Promise<PredictJobResult> {
+  const db = core.db();
+  const sql = sqlOf(db);
+  const paths = mlPaths(db);
+  const errors: Skipped[] = [];
+  const items: InferItem[] = [];
+  const found = imagesById(sql, params.imageIds);
+  for (const id of params.imageIds) {
+    const image = found.get(id);
+    if (image === undefined) {
+      errors.push({ path: `image ${id}`, reason: 'no image with this id in the library' });
+      continue;
+    }
+    items.push({
+      imageId: id,
+      contentHash: image.contentHash,
+      kind: 'norm',
+      file: normFile(paths, image.contentHash),
+      display: image.path,
+      label: null,
+    });
+  }
+  const scan = await predictionFiles(params.paths, () => ctx.signal.aborted);
+  errors.push(...scan.errors);
+  for (const file of scan.files) {
+    items.push({
+      imageId: null,
+      contentHash: null,
+      kind: 'file',
+      file,
+      display: file,
+      label: null,
+    });
+  }
+  if (items.length === 0) return { modelId: model.id, predictions: [], errors };
+  const result = await hosts.run(
+    'model.predict',
+    {
+      dbPath: paths.dbPath,
+      backbonesRoot: paths.backbonesRoot,
+      modelDir: modelDirOf(paths, model),
+      items,
+      tta: params.tta,
+      maxImagePixels: readSettings(sql).maxImagePixels,
+      k: params.topK,
+    },
+    ctx,
+  );
+  const predictions: ImagePrediction[] = result.predictions.map((p) => ({
+    imageId: items[p.index]!.imageId,
+    path: items[p.index]!.display,
+    top: p.top,
+  }));
+  storePredictions(sql, model.id, params.tta, ctx.jobId, predictions);
+  return { modelId: model.id, predictions, errors: [...errors, ...result.errors] };
+}

@@ -1,0 +1,199 @@
+import { AppError } from '../../../shared/contract/errors';
+import type {
+  EvaluationReport,
+  ImagePrediction,
+  ModelBundleMeta,
+  ModelDetail,
+  ModelSummary,
+  StoredEvaluation,
+} from '../../../shared/contract/ml-types';
+import type { Sql } from '../db/sql';
+
+type ModelRow = {
+  id: string;
+  name: string;
+  dir: string;
+  backbone: string;
+  meta_json: string;
+  train_counts_json: string | null;
+  run_job_id: string | null;
+  created_at: string;
+  test_report: string | null;
+};
+
+/** A model as the core uses it: the bundle folder (relative to the library) and its metadata. */
+export type ModelRecord = {
+  id: string;
+  name: string;
+  /** Relative to the library folder, e.g. 'models/<id>'. */
+  dir: string;
+  meta: ModelBundleMeta;
+  /** Training images per class, for the majority-class baseline (null for imported models). */
+  trainCounts: number[] | null;
+  createdAt: string;
+};
+
+const SELECT = `SELECT m.*,
+  (SELECT e.report_json FROM evaluations e WHERE e.model_id = m.id AND e.dataset = 'test'
+   ORDER BY e.id DESC LIMIT 1) AS test_report
+  FROM models m`;
+
+function toSummary(r: ModelRow): ModelDetail {
+  const meta = JSON.parse(r.meta_json) as ModelBundleMeta;
+  const test =
+    r.test_report === null ? null : (JSON.parse(r.test_report) as EvaluationReport).accuracy.value;
+  const val = meta.metrics?.accuracy.value ?? null;
+  return {
+    id: r.id,
+    name: r.name,
+    createdAt: r.created_at,
+    classes: meta.classes,
+    backbone: meta.backbone.name,
+    fineTuned: meta.hasUpper,
+    accuracy: test ?? val,
+    accuracySplit: test !== null ? 'test' : val !== null ? 'val' : null,
+    meta,
+  };
+}
+
+export function insertModel(
+  sql: Sql,
+  m: Omit<ModelRecord, 'createdAt'> & { runJobId: string | null },
+): void {
+  sql.run(
+    `INSERT INTO models (id, name, dir, backbone, meta_json, train_counts_json, run_job_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      m.id,
+      m.name,
+      m.dir,
+      m.meta.backbone.name,
+      JSON.stringify(m.meta),
+      m.trainCounts === null ? null : JSON.stringify(m.trainCounts),
+      m.runJobId,
+      new Date().toISOString(),
+    ],
+  );
+}
+
+export function listModels(sql: Sql): ModelSummary[] {
+  return sql.all<ModelRow>(`${SELECT} ORDER BY m.created_at DESC, m.rowid DESC`).map((r) => {
+    const { meta: _meta, ...summary } = toSummary(r);
+    return summary;
+  });
+}
+
+function row(sql: Sql, id: string): ModelRow {
+  const r = sql.get<ModelRow>(`${SELECT} WHERE m.id = ?`, [id]);
+  if (r === undefined)
+    throw new AppError('NOT_FOUND', `No model with id "${id}".`, { modelId: id });
+  return r;
+}
+
+export function getModel(sql: Sql, id: string): ModelDetail {
+  return toSummary(row(sql, id));
+}
+
+export function modelRecord(sql: Sql, id: string): ModelRecord {
+  const r = row(sql, id);
+  return {
+    id: r.id,
+    name: r.name,
+    dir: r.dir,
+    meta: JSON.parse(r.meta_json) as ModelBundleMeta,
+    trainCounts:
+      r.train_counts_json === null ? null : (JSON.parse(r.train_counts_json) as number[]),
+    createdAt: r.created_at,
+  };
+}
+
+/** Deletes the row; its evaluations and predictions go with it (foreign keys). */
+export function deleteModel(sql: Sql, id: string): void {
+  sql.run('DELETE FROM models WHERE id = ?', [id]);
+}
+
+type EvaluationRow = {
+  id: number;
+  model_id: string;
+  dataset: string;
+  sources_json: string;
+  tta: 'center' | 'multiCrop';
+  report_json: string;
+  skipped_json: string;
+  created_at: string;
+};
+
+const toEvaluation = (r: EvaluationRow): StoredEvaluation => ({
+  id: r.id,
+  modelId: r.model_id,
+  dataset: r.dataset,
+  sources: JSON.parse(r.sources_json) as string[],
+  tta: r.tta,
+  createdAt: r.created_at,
+  report: JSON.parse(r.report_json) as EvaluationReport,
+  skipped: JSON.parse(r.skipped_json) as StoredEvaluation['skipped'],
+});
+
+export function insertEvaluation(
+  sql: Sql,
+  e: Omit<StoredEvaluation, 'id' | 'createdAt'> & { jobId: string },
+): StoredEvaluation {
+  const id = Number(
+    sql.run(
+      `INSERT INTO evaluations (model_id, dataset, sources_json, tta, report_json, skipped_json, job_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        e.modelId,
+        e.dataset,
+        JSON.stringify(e.sources),
+        e.tta,
+        JSON.stringify(e.report),
+        JSON.stringify(e.skipped),
+        e.jobId,
+        new Date().toISOString(),
+      ],
+    ).lastInsertRowid,
+  );
+  return toEvaluation(sql.get<EvaluationRow>('SELECT * FROM evaluations WHERE id = ?', [id])!);
+}
+
+export function listEvaluations(sql: Sql, modelId: string | null): StoredEvaluation[] {
+  const rows =
+    modelId === null
+      ? sql.all<EvaluationRow>('SELECT * FROM evaluations ORDER BY id DESC')
+      : sql.all<EvaluationRow>('SELECT * FROM evaluations WHERE model_id = ? ORDER BY id DESC', [
+          modelId,
+        ]);
+  return rows.map(toEvaluation);
+}
+
+/** Stores (replacing earlier answers of the same model for the same image or file) predictions. */
+export function storePredictions(
+  sql: Sql,
+  modelId: string,
+  tta: 'center' | 'multiCrop',
+  jobId: string,
+  predictions: readonly ImagePrediction[],
+): void {
+  const now = new Date().toISOString();
+  sql.transaction(() => {
+    for (const p of predictions) {
+      if (p.imageId !== null) {
+        sql.run('DELETE FROM predictions WHERE model_id = ? AND image_id = ?', [
+          modelId,
+          p.imageId,
+        ]);
+      } else {
+        sql.run('DELETE FROM predictions WHERE model_id = ? AND image_id IS NULL AND path = ?', [
+          modelId,
+          p.path,
+        ]);
+      }
+      sql.run(
+        `INSERT INTO predictions (model_id, image_id, path, tta, top_json, job_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [modelId, p.imageId, p.path, tta, JSON.stringify(p.top), jobId, now],
+      );
+    }
+  });
+}

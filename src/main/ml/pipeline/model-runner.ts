@@ -1,0 +1,137 @@
+// A trained model ready to run: its bundle, its own copy of the backbone (with the fine-tuned
+// upper weights written in when the model went through stage 2) and the head. The host keeps the
+// last one loaded, so a prediction job after an evaluation of the same model loads nothing.
+import * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
+import { AppError } from '../../../shared/contract/errors';
+import type { ModelBundleMeta } from '../../../shared/contract/ml-types';
+import { ttaProbabilities } from '../augment';
+import {
+  extractFeatures,
+  loadBackbone,
+  readBackboneMeta,
+  splitAtLayer,
+  type LoadedBackbone,
+} from '../backbone';
+import { checkBackboneMatch, loadModelBundle } from '../eval';
+import { modelProbabilities } from '../eval/predict';
+import { HeadModel, headProbabilities } from '../train/head';
+import { assignUpperWeights } from '../train/stage2';
+import type { HeadState } from '../train/types';
+import { SharedCache } from './host-resources';
+import type { Rgb } from './images';
+import { cropBatch, resizeSide, type InputSpec } from './views';
+
+export class ModelRunner {
+  private constructor(
+    readonly meta: ModelBundleMeta,
+    private readonly backbone: LoadedBackbone,
+    private readonly headState: HeadState,
+    private readonly head: HeadModel,
+  ) {}
+
+  static async load(modelDir: string, backbonesRoot: string): Promise<ModelRunner> {
+    const bundle = await loadModelBundle(modelDir);
+    const { name } = bundle.meta.backbone;
+    let backboneMeta;
+    try {
+      backboneMeta = await readBackboneMeta(join(backbonesRoot, name));
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') {
+        throw new AppError(
+          'NOT_FOUND',
+          `This model runs on backbone '${name}', which is not in the library; import it first.`,
+          { backbone: name },
+        );
+      }
+      throw error;
+    }
+    checkBackboneMatch(bundle.meta, backboneMeta);
+    const backbone = await loadBackbone(backbonesRoot, name);
+    try {
+      if (bundle.upper !== null) {
+        if (backbone.kind !== 'layers') {
+          throw new AppError('MODEL_INVALID', `Backbone '${name}' cannot take fine-tuned weights.`);
+        }
+        // upper re-applies the backbone's own layers: writing its weights fine-tunes the backbone.
+        const { upper } = splitAtLayer(backbone.featureModel, bundle.meta.backbone.splitLayer!);
+        assignUpperWeights(upper, bundle.upper);
+      }
+      const head = new HeadModel(bundle.head);
+      return new ModelRunner(bundle.meta, backbone, bundle.head, head);
+    } catch (error) {
+      backbone.dispose();
+      throw error;
+    }
+  }
+
+  get classes(): string[] {
+    return this.meta.classes;
+  }
+
+  /** True when cached backbone features (of the unmodified backbone) are valid model input. */
+  get usesCachedFeatures(): boolean {
+    return !this.meta.hasUpper;
+  }
+
+  private get spec(): InputSpec {
+    return {
+      inputSize: this.backbone.meta.inputSize,
+      normalisation: this.backbone.meta.normalisation,
+    };
+  }
+
+  /** Probabilities [n, K] for cached features [n, D] (stage-1 models only). */
+  fromFeatures(features: Float32Array): Float32Array {
+    if (!this.usesCachedFeatures) {
+      throw new AppError('INTERNAL', 'A fine-tuned model cannot use cached features.');
+    }
+    return headProbabilities(this.headState, features);
+  }
+
+  /** Class probabilities [K] of one 256 image, averaged over the test-time views. */
+  fromImage(rgb: Rgb, tta: 'center' | 'multiCrop'): Float32Array {
+    const spec = this.spec;
+    const side = resizeSide(spec.inputSize);
+    return tf.tidy(() => {
+      // The whole resized, normalised image; ttaProbabilities cuts the views out of it.
+      const full = cropBatch(rgb, [{ top: 0, left: 0, size: side, mirror: false }], spec);
+      const image = tf.squeeze<tf.Tensor3D>(full, [0]);
+      return ttaProbabilities(image, tta, spec.inputSize, (batch) =>
+        modelProbabilities(this.head, null, extractFeatures(this.backbone, batch)),
+      );
+    });
+  }
+
+  dispose(): void {
+    this.head.dispose();
+    this.backbone.dispose();
+  }
+}
+
+const cache = new SharedCache<ModelRunner>();
+
+/**
+ * Runs `fn` with the runner of `modelDir`. Model folders never change once written, so the path is
+ * the cache key; the backbone folder can (replaced under the same name), so its checksum is
+ * checked on every use.
+ */
+export async function withModelRunner<R>(
+  modelDir: string,
+  backbonesRoot: string,
+  fn: (runner: ModelRunner) => Promise<R>,
+): Promise<R> {
+  return cache.use(
+    modelDir,
+    () => ModelRunner.load(modelDir, backbonesRoot),
+    async (runner) => {
+      const { name } = runner.meta.backbone;
+      checkBackboneMatch(runner.meta, await readBackboneMeta(join(backbonesRoot, name)));
+      return fn(runner);
+    },
+  );
+}
+
+export function releaseModelRunner(): void {
+  cache.release();
+}

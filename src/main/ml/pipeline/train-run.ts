@@ -1,0 +1,361 @@
+// One training run inside the ML host (the `train.run` op): stage 1 on cached features read
+// straight from the library database, optionally stage 2 on cached block inputs, a validation
+// report of the final model, and the model bundle written to disk. Checkpoints after every epoch
+// let an interrupted run resume; a cancel keeps the best epoch and still saves a model.
+import * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
+import { AppError } from '../../../shared/contract/errors';
+import type { EpochMetrics } from '../../../shared/contract/job-types';
+import type {
+  EvaluationReport,
+  ModelBundleMeta,
+  TrainSummary,
+} from '../../../shared/contract/ml-types';
+import { evaluate } from '../../../shared/domain/metrics';
+import { withBackend, type BackendInfo } from '../backend';
+import { loadBackbone, splitAtLayer, type BackboneMeta } from '../backbone';
+import { saveModelBundle } from '../eval';
+import { classCounts } from '../train/examples';
+import { headProbabilities } from '../train/head';
+import { trainHead } from '../train/stage1';
+import { fineTune } from '../train/stage2';
+import type {
+  ExampleSet,
+  GradBackendRunner,
+  HeadState,
+  NamedArray,
+  RowReader,
+} from '../train/types';
+import { backboneMeta } from './backbone-cache';
+import { ensureBlockInputs, type BlockCacheOptions } from './block-cache';
+import { installFastCpuGradKernels } from './cpu-grad-kernels';
+import { tensorLock } from './host-resources';
+import { readFeatures, withDatabase } from './feature-db';
+import type { DatasetItem, TrainRunParams, TrainRunResult } from './types';
+import { resizeSide } from './views';
+
+export type RunCallbacks = {
+  signal: AbortSignal;
+  backend: BackendInfo;
+  epoch(metrics: EpochMetrics): void;
+  progress(done: number, total: number, message: string): void;
+  log(level: 'info' | 'warn', message: string): void;
+};
+
+/**
+ * Default stage-2 cut: the backbone's last block cut point (MobileNetV2: 'Conv_1', the final
+ * 1x1 convolution 320 -> 1280). Its block inputs are 7x7x320 and a training step costs about
+ * 20 M multiply-adds per example forward, which the plain-JS cpu backend (the only one with conv
+ * gradients next to wasm) runs at tens of examples per second. Cutting one block earlier
+ * ('expanded_conv_16_expand') fine-tunes the whole last inverted-residual block at about twice
+ * that cost; pass it as `splitLayer` to follow the paper more literally.
+ */
+export function defaultSplitLayer(meta: BackboneMeta): string {
+  const last = meta.blockLayers.at(-1);
+  if (last === undefined) {
+    throw new AppError(
+      'UNSUPPORTED',
+      `Backbone '${meta.name}' (${meta.format}) has no block cut points, so stage 2 cannot fine-tune it; train with stage2 = null.`,
+    );
+  }
+  return last;
+}
+
+function featureSet(
+  x: Float32Array,
+  dim: number,
+  items: readonly DatasetItem[],
+  views: number,
+): ExampleSet & { x: Float32Array } {
+  const labels = new Int32Array(items.length * views);
+  items.forEach((item, i) => labels.fill(item.label, i * views, (i + 1) * views));
+  return { x, rowShape: [dim], labels };
+}
+
+async function loadFeatureSets(
+  p: TrainRunParams,
+  dim: number,
+): Promise<{
+  train: ExampleSet & { x: Float32Array };
+  val: (ExampleSet & { x: Float32Array }) | null;
+}> {
+  return withDatabase(p.dbPath, (db) => {
+    const read = (items: readonly DatasetItem[], views: number) => {
+      const { x, missing } = readFeatures(
+        db,
+        p.backbone,
+        dim,
+        items.map((i) => ({ imageId: i.imageId, contentHash: i.contentHash, views })),
+      );
+      if (missing.length > 0) {
+        throw new AppError(
+          'CONFLICT',
+          `${missing.length} images have no cached features for '${p.backbone.name}' (e.g. image ${missing[0]}); run features.start first.`,
+        );
+      }
+      return featureSet(x, dim, items, views);
+    };
+    return { train: read(p.train, p.views), val: p.val.length > 0 ? read(p.val, 1) : null };
+  });
+}
+
+function report(
+  classes: string[],
+  probabilities: Float32Array,
+  labels: ArrayLike<number>,
+  prior: number[],
+): EvaluationReport {
+  return evaluate({ classes, labels, probabilities, priorCounts: prior });
+}
+
+/** Class probabilities [n, K] of `n` cached block inputs through `upper` and the head. */
+function blockProbabilities(
+  upper: tf.LayersModel,
+  head: HeadState,
+  reader: RowReader,
+  n: number,
+  cutShape: number[],
+): Float32Array {
+  const rowFloats = cutShape.reduce((a, b) => a * b, 1);
+  const k = head.config.numClasses;
+  const probs = new Float32Array(n * k);
+  for (let start = 0; start < n; start += 32) {
+    const count = Math.min(32, n - start);
+    const rows = new Float32Array(count * rowFloats);
+    reader(
+      Int32Array.from({ length: count }, (_, i) => start + i),
+      rows,
+    );
+    const features = tf.tidy(() => {
+      let f = upper.predict(tf.tensor(rows, [count, ...cutShape])) as tf.Tensor;
+      if (f.rank === 4) f = tf.mean(f, [1, 2]);
+      return f.dataSync() as Float32Array;
+    });
+    probs.set(headProbabilities(head, features), start * k);
+  }
+  return probs;
+}
+
+type Stage2Outcome = {
+  summary: TrainSummary;
+  history: EpochMetrics[];
+  head: HeadState;
+  upper: NamedArray[];
+  splitLayer: string;
+  validation: EvaluationReport | null;
+};
+
+async function runStage2(
+  p: TrainRunParams,
+  meta: BackboneMeta,
+  head: HeadState,
+  prior: number[],
+  cb: RunCallbacks,
+): Promise<Stage2Outcome> {
+  const hyper = p.stage2!;
+  const splitLayer = p.splitLayer ?? defaultSplitLayer(meta);
+  // A private copy: fine-tuning writes into the backbone's layers.
+  const backbone = await loadBackbone(p.backbonesRoot, meta.name);
+  try {
+    if (backbone.kind !== 'layers') {
+      throw new AppError(
+        'UNSUPPORTED',
+        `Backbone '${meta.name}' is a graph model; stage 2 needs a layers model.`,
+      );
+    }
+    const { lower, upper, cutShape } = splitAtLayer(backbone.featureModel, splitLayer);
+    const options: BlockCacheOptions = {
+      blocksDir: p.blocksDir,
+      backbone: p.backbone,
+      layer: splitLayer,
+      augmentSeed: p.augmentSeed,
+      spec: meta,
+      cutShape,
+      signal: cb.signal,
+      onProgress: (done, total) =>
+        cb.progress(done, total, `Stage 2: caching block inputs at '${splitLayer}'`),
+    };
+    const toBlocks = (items: readonly DatasetItem[], views: number) =>
+      ensureBlockInputs(
+        lower,
+        items.map((i) => ({ contentHash: i.contentHash, normPath: i.normPath, views })),
+        options,
+      );
+    const [trainBlocks, valBlocks] = await tensorLock.shared(async () => [
+      await toBlocks(p.train, p.views),
+      p.val.length > 0 ? await toBlocks(p.val, 1) : null,
+    ]);
+    cb.log(
+      'info',
+      `Stage 2 fine-tunes the backbone from '${splitLayer}' (block inputs ${cutShape.join('x')}; ${trainBlocks.computed + (valBlocks?.computed ?? 0)} computed now, the rest cached).`,
+    );
+    const labelsOf = (items: readonly DatasetItem[], views: number) => {
+      const labels = new Int32Array(items.length * views);
+      items.forEach((item, i) => labels.fill(item.label, i * views, (i + 1) * views));
+      return labels;
+    };
+    const train: ExampleSet = {
+      x: trainBlocks.reader,
+      rowShape: cutShape,
+      labels: labelsOf(p.train, p.views),
+    };
+    const val: ExampleSet | null =
+      valBlocks === null
+        ? null
+        : { x: valBlocks.reader, rowShape: cutShape, labels: labelsOf(p.val, 1) };
+
+    let runOnGradBackend: GradBackendRunner | undefined;
+    // Switching the process backend must not happen under other ops computing on it.
+    let lock = <T>(fn: () => Promise<T>): Promise<T> => tensorLock.shared(fn);
+    if (!cb.backend.convGradients) {
+      cb.log(
+        'warn',
+        `The ${cb.backend.name} backend has no convolution gradients: stage 2 training steps run on the plain-JavaScript cpu backend (slower); feature and block extraction stay on ${cb.backend.name}.`,
+      );
+      installFastCpuGradKernels();
+      runOnGradBackend = (fn) => withBackend('cpu', fn);
+      lock = (fn) => tensorLock.exclusive(fn);
+    }
+    const result = await lock(() =>
+      fineTune({
+        upper,
+        head,
+        train,
+        val,
+        hyper,
+        ...(runOnGradBackend === undefined ? {} : { runOnGradBackend }),
+        checkpointDir: join(p.runDir, 'stage2'),
+        resume: p.resume,
+        identity: {
+          backbone: p.backbone.sha256,
+          splitLayer,
+          views: p.views,
+          splitHash: p.splitHash,
+        },
+        signal: cb.signal,
+        onEpoch: (m) => cb.epoch(m),
+        onLog: (level, message) => cb.log(level, message),
+        onProgress: ({ epoch, batch, batches }) =>
+          cb.progress(
+            (epoch - 1) * batches + batch,
+            hyper.epochs * batches,
+            `Stage 2, epoch ${epoch}`,
+          ),
+      }),
+    );
+    // Validation of the fine-tuned model: upper (holding the best weights) + head on block inputs.
+    const validation =
+      val === null || valBlocks === null
+        ? null
+        : await tensorLock.shared(() =>
+            Promise.resolve(
+              report(
+                p.classes,
+                blockProbabilities(upper, result.head, valBlocks.reader, p.val.length, cutShape),
+                val.labels,
+                prior,
+              ),
+            ),
+          );
+    return { ...result, splitLayer, validation };
+  } finally {
+    backbone.dispose();
+  }
+}
+
+export async function runTraining(p: TrainRunParams, cb: RunCallbacks): Promise<TrainRunResult> {
+  const meta = await backboneMeta(p.backbonesRoot, p.backbone);
+  const numClasses = p.classes.length;
+  if (numClasses < 2) throw new AppError('BAD_ARGUMENT', 'Training needs at least two classes.');
+  const dim = meta.featureDim;
+  cb.progress(0, 0, 'Reading cached features');
+  const sets = await loadFeatureSets(p, dim);
+  const prior = classCounts(sets.train.labels, numClasses);
+
+  const stage1 = await tensorLock.shared(() =>
+    trainHead({
+      train: sets.train,
+      val: sets.val,
+      numClasses,
+      hyper: p.stage1,
+      checkpointDir: join(p.runDir, 'stage1'),
+      resume: p.resume,
+      identity: { backbone: p.backbone.sha256, views: p.views, splitHash: p.splitHash },
+      signal: cb.signal,
+      onEpoch: (m) => cb.epoch(m),
+      onLog: (level, message) => cb.log(level, message),
+      onProgress: ({ epoch, batch, batches }) =>
+        cb.progress(
+          (epoch - 1) * batches + batch,
+          p.stage1.epochs * batches,
+          `Stage 1, epoch ${epoch}`,
+        ),
+    }),
+  );
+  const summaries: TrainSummary[] = [stage1.summary];
+  const history = [...stage1.history];
+  let head = stage1.head;
+  let upper: NamedArray[] | null = null;
+  let splitLayer: string | null = null;
+  const valSet = sets.val;
+  let validation: EvaluationReport | null =
+    valSet === null
+      ? null
+      : await tensorLock.shared(() =>
+          Promise.resolve(
+            report(p.classes, headProbabilities(head, valSet.x), valSet.labels, prior),
+          ),
+        );
+
+  if (stage1.summary.epochsRun === 0) {
+    // Nothing learned yet: there is no model worth saving.
+    throw new AppError('CANCELLED', 'Training was cancelled before the first epoch ended.');
+  }
+  if (p.stage2 !== null && !cb.signal.aborted) {
+    const s2 = await runStage2(p, meta, head, prior, cb);
+    history.push(...s2.history);
+    if (s2.summary.epochsRun > 0) {
+      summaries.push(s2.summary);
+      head = s2.head;
+      upper = s2.upper;
+      splitLayer = s2.splitLayer;
+      validation = s2.validation;
+    }
+  }
+
+  const cancelled = cb.signal.aborted;
+  const bundleMeta: ModelBundleMeta = {
+    format: 'littleplanet-model',
+    version: 1,
+    createdAt: p.createdAt,
+    backbone: { name: meta.name, sha256: meta.sha256, splitLayer, featureDim: dim },
+    classes: p.classes,
+    preprocessing: {
+      resize: resizeSide(meta.inputSize),
+      crop: meta.inputSize,
+      scale: meta.normalisation.scale,
+      offset: meta.normalisation.offset,
+      tta: 'center',
+    },
+    head: {
+      inputDim: head.config.inputDim,
+      hidden: head.config.hidden,
+      dropout: head.config.dropout,
+      numClasses: head.config.numClasses,
+    },
+    hasUpper: upper !== null,
+    metrics: validation,
+    splitHash: p.splitHash,
+    hyperParams: { stage1: p.stage1, stage2: upper !== null ? p.stage2 : null },
+    summaries,
+    backend: cb.backend.name,
+  };
+  await saveModelBundle(p.modelDir, { meta: bundleMeta, head, upper });
+  if (cancelled) {
+    cb.log(
+      'warn',
+      'Cancelled: the model was saved with the best epoch reached so far (checkpoints kept for resuming).',
+    );
+  }
+  return { meta: bundleMeta, summaries, history, validation, backend: cb.backend, cancelled };
+}
