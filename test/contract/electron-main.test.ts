@@ -1,3 +1,4 @@
+import { fork, type Serializable } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import Module from 'node:module';
@@ -42,6 +43,7 @@ let permissionRequest: ((c: unknown, p: string, cb: (granted: boolean) => void) 
   null;
 let permissionCheck: ((c: unknown, p: string) => boolean) | null = null;
 const ipcMain = new FakeIpcMain();
+const forks: { modulePath: string; serviceName: string }[] = [];
 let ready!: () => void;
 const whenReady = new Promise<void>((resolve) => (ready = resolve));
 let quitCalled!: () => void;
@@ -109,6 +111,25 @@ const fakeElectron: ElectronMain = {
     },
   },
   shell: { openExternal: (url) => Promise.resolve(void opened.push(url)) },
+  // A Node child process stands in for Electron's utility process: same messages, same entry.
+  utilityProcess: {
+    fork: (modulePath, args, options) => {
+      forks.push({ modulePath, serviceName: options.serviceName });
+      const execArgv = modulePath.endsWith('.ts') ? ['--import', 'tsx'] : [];
+      const child = fork(modulePath, args, { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+      return {
+        get pid() {
+          return child.pid;
+        },
+        postMessage: (message: unknown) => void child.send(message as Serializable),
+        on: (event: 'message' | 'exit', listener: (value: never) => void) =>
+          child.on(event, listener as (value: unknown) => void),
+        kill: () => child.kill(),
+        stdout: child.stdout,
+        stderr: child.stderr,
+      };
+    },
+  },
 };
 
 // Node's internal CommonJS loader hook; the one way to hand a module a fake `require('electron')`.
@@ -164,6 +185,19 @@ test('the Electron main process wires a hardened window to the core', async () =
     ok: true,
     value: { version: '7.7.7', libraryOpen: true, transport: 'electron' },
   });
+
+  // TensorFlow runs in a utility process, never in the main process.
+  const ml = (await ipcMain.invoke(
+    { sender: new FakeWebContents(101), senderFrame: topFrame('lp-app://ui/index.html') },
+    'lp:invoke',
+    ['ml.info', {}],
+  )) as { ok: boolean; value?: { backend: { name: string }; hostPid: number | null } };
+  assert.equal(ml.ok, true, JSON.stringify(ml));
+  assert.equal(forks.length, 1);
+  assert.match(forks[0]?.modulePath ?? '', /host-main\.ts$|ml-host\.cjs$/);
+  assert.equal(forks[0]?.serviceName, 'LittlePlaNet ML');
+  assert.notEqual(ml.value?.hostPid, process.pid);
+  assert.ok(['tensorflow', 'wasm', 'cpu'].includes(ml.value?.backend.name ?? ''));
 
   // Every web contents gets the guards: no navigation away, no new windows, no webviews.
   const contents = new FakeContents(5) as FakeContents & AppWebContents;

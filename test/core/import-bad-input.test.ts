@@ -127,7 +127,7 @@ describe('import: bad input is skipped with a reason, nothing else is lost', () 
     await importWithGood(
       t,
       join(exifSamples, 'jpg', 'corrupted.jpg'),
-      /premature end of data segment/,
+      /^corrupt or truncated image data \(/,
     );
   });
 

@@ -102,8 +102,14 @@ export async function openPage(browser: Browser, studio: Studio): Promise<Opened
 
 /** Saves a README screenshot of the page as it is, without the passing toasts. */
 export async function screenshot(page: Page, name: string): Promise<string> {
-  for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) {
-    await dismiss.click();
+  // Toasts also expire on their own, so a button found a moment ago may be gone: always take the
+  // first one still there, for a bounded number of tries.
+  const dismiss = page.getByRole('button', { name: 'Dismiss' });
+  for (let i = 0; i < 20 && (await dismiss.count()) > 0; i++) {
+    await dismiss
+      .first()
+      .click({ timeout: 1_000 })
+      .catch(() => undefined);
   }
   await page.getByTestId('toasts').locator('.toast').waitFor({ state: 'detached' });
   mkdirSync(SCREENSHOTS, { recursive: true });

@@ -1,3 +1,4 @@
+import type { UtilityProcessLike } from '../ml/host/client';
 /**
  * The small part of Electron's API this app uses, as local structural types.
  *
@@ -138,7 +139,15 @@ export type ElectronMain = {
   protocol: ProtocolLike;
   session: { readonly defaultSession: SessionLike };
   shell: { openExternal(url: string): Promise<void> };
+  /** Runs the ML host (TensorFlow) outside the main process, so inference never freezes the UI. */
+  utilityProcess: { fork: UtilityFork };
 };
+
+type UtilityFork = (
+  modulePath: string,
+  args: string[],
+  options: { serviceName: string; stdio: 'pipe'; execArgv?: string[] },
+) => UtilityProcessLike;
 
 /** What the preload uses: the one bridge into the page and the IPC pipe behind it. */
 export type ElectronPreload = {

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { createClient } from '../../shared/contract/client';
 import { inProcessTransport } from '../core/in-process-transport';
 import { StudioCore } from '../core/studio-core';
+import { utilitySpawner } from '../ml/host/client';
 import {
   APP_URL,
   APP_SCHEME,
@@ -26,7 +27,7 @@ import { attachIpcDoor, type IpcDoor } from './ipc-door';
  */
 
 const electron = requireElectron<ElectronMain>();
-const { app, BrowserWindow, ipcMain, protocol, session, shell } = electron;
+const { app, BrowserWindow, ipcMain, protocol, session, shell, utilityProcess } = electron;
 
 const rendererDir = join(__dirname, 'renderer');
 const preloadPath = join(__dirname, 'preload.cjs');
@@ -109,7 +110,14 @@ function start(): void {
   app.enableSandbox();
   registerSchemes(protocol);
 
-  const core = new StudioCore({ version: app.getVersion(), transportName: 'electron' });
+  const core = new StudioCore({
+    version: app.getVersion(),
+    transportName: 'electron',
+    // TensorFlow never runs in the main process: the ML host is an Electron utility process.
+    ml: {
+      spawner: utilitySpawner((path, args, options) => utilityProcess.fork(path, args, options)),
+    },
+  });
   let appWindow: BrowserWindowLike | null = null;
   const showWindow = (): void => {
     if (appWindow === null || appWindow.isDestroyed()) {

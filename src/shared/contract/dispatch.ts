@@ -30,5 +30,5 @@ export function parseParams<K extends MethodName>(name: K, raw: unknown): Params
       .join('; ');
     throw new AppError('BAD_ARGUMENT', `Invalid parameters for ${name}: ${issues}`);
   }
-  return parsed.data as ParamsOut<K>;
+  return parsed.data;
 }
