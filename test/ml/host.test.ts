@@ -297,4 +297,30 @@ void describe('MlHostPool', () => {
       await pool.dispose();
     }
   });
+
+  void it('uses a borrowed warm client as a member and leaves it running on dispose', async () => {
+    const main = new MlHostClient();
+    try {
+      await main.run('host.ping', {});
+      const mainPid = main.pid;
+      const pool = new MlHostPool(2, {}, [main]);
+      const results = await pool.runChunks(
+        'diag.count',
+        [1, 2, 3, 4].map((n) => ({ n, delayMs: 20 })),
+      );
+      assert.deepEqual(
+        results.map((r) => r.counted),
+        [1, 2, 3, 4],
+      );
+      const [first, second] = pool.pids;
+      assert.equal(first, mainPid, 'the borrowed client is the first member');
+      assert.ok(second !== null && second !== mainPid, 'one extra process was started');
+      await pool.dispose();
+      assert.equal(main.pid, mainPid, 'the borrowed client still runs after dispose');
+      const again = await main.run('diag.count', { n: 2, delayMs: 1 });
+      assert.equal(again.counted, 2);
+    } finally {
+      await main.dispose();
+    }
+  });
 });

@@ -108,8 +108,8 @@ export class MlHosts {
 
   /**
    * Runs `op` over chunks: on a pool of extra processes when the backend is single-threaded and
-   * there is more than one chunk, else one chunk after another on the main host. The pool lives
-   * only as long as the call (each member loads the backbone: ~100 MB held per process).
+   * there is more than one chunk, else one chunk after another on the main host. The extra
+   * processes live only as long as the call (each loads the backbone: ~100 MB held per process).
    */
   async runChunks<K extends HostOpName>(
     op: K,
@@ -134,7 +134,8 @@ export class MlHosts {
       return results;
     }
     ctx.log('info', `Extracting with ${size} processes (${backend.name} runs on one core each).`);
-    const pool = new MlHostPool(size, this.clientOptions);
+    // The main host, already started and holding the backend, is one of the pool's members.
+    const pool = new MlHostPool(size, this.clientOptions, [this.main()]);
     try {
       return await pool.runChunks(op, chunks, { signal: ctx.signal, onEvent: onChunkEvent });
     } finally {

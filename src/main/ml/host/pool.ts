@@ -17,12 +17,19 @@ export type ChunkRunOptions = {
  */
 export class MlHostPool {
   private readonly members: MlHostClient[];
+  private readonly owned: MlHostClient[];
 
-  constructor(size: number, options: MlHostClientOptions = {}) {
+  /**
+   * `borrowed` clients (e.g. the already warm main host) count towards `size` and take chunks,
+   * but stay alive after dispose(): starting fewer processes is most of a short job's cost.
+   */
+  constructor(size: number, options: MlHostClientOptions = {}, borrowed: MlHostClient[] = []) {
     if (!Number.isInteger(size) || size < 1 || size > 64) {
       throw new AppError('BAD_ARGUMENT', `Pool size must be 1..64, got ${size}.`);
     }
-    this.members = Array.from({ length: size }, () => new MlHostClient(options));
+    const lent = borrowed.slice(0, size);
+    this.owned = Array.from({ length: size - lent.length }, () => new MlHostClient(options));
+    this.members = [...lent, ...this.owned];
   }
 
   get size(): number {
@@ -93,7 +100,8 @@ export class MlHostPool {
     }
   }
 
+  /** Stops the processes this pool started (borrowed clients are left running). */
   async dispose(): Promise<void> {
-    await Promise.all(this.members.map((m) => m.dispose()));
+    await Promise.all(this.owned.map((m) => m.dispose()));
   }
 }
