@@ -21,6 +21,40 @@ import { insertEvaluation, modelRecord, storePredictions, type ModelRecord } fro
 const modelDirOf = (paths: MlPaths, m: ModelRecord): string =>
   isAbsolute(m.dir) ? m.dir : join(paths.dir, m.dir);
 
+/** A library image, read from its cached 256x256 norm image. */
+function libraryItem(
+  paths: MlPaths,
+  image: { imageId: number; contentHash: string; path: string },
+  label: number | null,
+): InferItem {
+  return {
+    imageId: image.imageId,
+    contentHash: image.contentHash,
+    kind: 'norm',
+    file: normFile(paths, image.contentHash),
+    display: image.path,
+    label,
+  };
+}
+
+/** What the host's model.evaluate and model.predict ops both need. */
+function modelRunParams(
+  paths: MlPaths,
+  sql: ReturnType<typeof sqlOf>,
+  model: ModelRecord,
+  items: InferItem[],
+  tta: ParamsOut<'predict.start'>['tta'],
+) {
+  return {
+    dbPath: paths.dbPath,
+    backbonesRoot: paths.backbonesRoot,
+    modelDir: modelDirOf(paths, model),
+    items,
+    tta,
+    maxImagePixels: readSettings(sql).maxImagePixels,
+  };
+}
+
 export function startEvaluate(
   core: MlCore,
   hosts: MlHosts,
@@ -58,14 +92,7 @@ async function runEvaluate(
       }));
     items = images
       .filter((i) => index.has(i.city))
-      .map((i) => ({
-        imageId: i.id,
-        contentHash: i.contentHash,
-        kind: 'norm',
-        file: normFile(paths, i.contentHash),
-        display: i.path,
-        label: index.get(i.city)!,
-      }));
+      .map((i) => libraryItem(paths, { ...i, imageId: i.id }, index.get(i.city)!));
   } else {
     dataset = 'external';
     sources = [
@@ -98,15 +125,7 @@ async function runEvaluate(
   }
   const result = await hosts.run(
     'model.evaluate',
-    {
-      dbPath: paths.dbPath,
-      backbonesRoot: paths.backbonesRoot,
-      modelDir: modelDirOf(paths, model),
-      items,
-      tta: params.tta,
-      maxImagePixels: readSettings(sql).maxImagePixels,
-      priorCounts: model.trainCounts,
-    },
+    { ...modelRunParams(paths, sql, model, items, params.tta), priorCounts: model.trainCounts },
     ctx,
   );
   const stored = insertEvaluation(sql, {
@@ -150,14 +169,7 @@ async function runPredict(
       errors.push({ path: `image ${id}`, reason: 'no image with this id in the library' });
       continue;
     }
-    items.push({
-      imageId: id,
-      contentHash: image.contentHash,
-      kind: 'norm',
-      file: normFile(paths, image.contentHash),
-      display: image.path,
-      label: null,
-    });
+    items.push(libraryItem(paths, { ...image, imageId: id }, null));
   }
   const scan = await predictionFiles(params.paths, () => ctx.signal.aborted);
   errors.push(...scan.errors);
@@ -174,15 +186,7 @@ async function runPredict(
   if (items.length === 0) return { modelId: model.id, predictions: [], errors };
   const result = await hosts.run(
     'model.predict',
-    {
-      dbPath: paths.dbPath,
-      backbonesRoot: paths.backbonesRoot,
-      modelDir: modelDirOf(paths, model),
-      items,
-      tta: params.tta,
-      maxImagePixels: readSettings(sql).maxImagePixels,
-      k: params.topK,
-    },
+    { ...modelRunParams(paths, sql, model, items, params.tta), k: params.topK },
     ctx,
   );
   const predictions: ImagePrediction[] = result.predictions.map((p) => ({
