@@ -7,6 +7,7 @@ import type { ImportReport } from '../../src/shared/contract/library-types';
 import { Sql } from '../../src/main/core/db/sql';
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../../src/main/core/db/migrations/001-library';
 import { writeMaxImagePixels } from '../../src/main/core/repo/settings';
+import { ImageRejected, renderImage } from '../../src/main/core/import/render';
 import {
   exifSamples,
   importAll,
@@ -129,6 +130,36 @@ describe('import: bad input is skipped with a reason, nothing else is lost', () 
       join(exifSamples, 'jpg', 'corrupted.jpg'),
       /^corrupt or truncated image data \(/,
     );
+  });
+
+  it('the truncated fixture keeps its real reason while other photos decode beside it', async (t) => {
+    // libvips has one error buffer per process; concurrent decodes used to wipe the message.
+    if (!needFixtures(t)) return;
+    const bad = readFileSync(join(exifSamples, 'jpg', 'corrupted.jpg'));
+    const good = readFileSync(
+      await makeJpeg(join(tempDir(t, 'lp-race-'), 'good.jpg'), {
+        seed: seed++,
+        width: 1600,
+        height: 1200,
+        noise: true,
+      }),
+    );
+    for (let round = 0; round < 8; round++) {
+      const [badResult, ...goodResults] = await Promise.allSettled([
+        renderImage(bad, DEFAULT_MAX_IMAGE_PIXELS),
+        ...Array.from({ length: 4 }, () => renderImage(good, DEFAULT_MAX_IMAGE_PIXELS)),
+      ]);
+      assert.equal(badResult?.status, 'rejected');
+      assert.ok(badResult?.status === 'rejected' && badResult.reason instanceof ImageRejected);
+      assert.match(
+        (badResult.reason as Error).message,
+        /^corrupt or truncated image data \(.*premature end of data segment\)$/,
+      );
+      assert.deepEqual(
+        goodResults.map((result) => result.status),
+        ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'],
+      );
+    }
   });
 
   it('a decompression bomb header (refused before decoding)', async (t) => {

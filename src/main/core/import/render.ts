@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { NORM_SIZE } from '../paths';
 import { halve, type RawImage } from './downscale';
+import { DecodeGate } from './decode-gate';
 import { isHeic, jpegSize } from './image-header';
 
 /** Formats the library accepts, as stored in `images.format`. */
@@ -115,6 +116,19 @@ async function renderHeic(buffer: Buffer, maxPixels: number): Promise<Rendered> 
   }
 }
 
+/** Every decode in this process goes through one gate (see DecodeGate for why). */
+const decodeGate = new DecodeGate();
+
+/** A decode that failed inside the gate; renderImage works out the reason outside it. */
+class DecodeFailed extends Error {
+  constructor(
+    readonly format: ImageFormat,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Checks and decodes one image file held in memory and renders its cache images. The header is
  * read first so absurd sizes are refused before any pixel is decoded; truncated files fail the
@@ -122,6 +136,24 @@ async function renderHeic(buffer: Buffer, maxPixels: number): Promise<Rendered> 
  * person-readable reason for anything that is not an importable photo.
  */
 export async function renderImage(buffer: Buffer, maxPixels: number): Promise<Rendered> {
+  try {
+    return await decodeGate.shared(() => renderUngated(buffer, maxPixels));
+  } catch (error) {
+    if (!(error instanceof DecodeFailed)) throw error;
+    const message = await decodeAloneForMessage(buffer, maxPixels, error.message);
+    // A JPEG without its end marker is truncated whatever libvips says.
+    const truncated =
+      /premature end|truncat|corrupt/i.test(message) ||
+      (error.format === 'jpeg' && !hasJpegEnd(buffer));
+    throw new ImageRejected(
+      truncated
+        ? `corrupt or truncated image data (${message})`
+        : `corrupt, truncated or unsupported image data (${message})`,
+    );
+  }
+}
+
+async function renderUngated(buffer: Buffer, maxPixels: number): Promise<Rendered> {
   if (isHeic(buffer)) return renderHeic(buffer, maxPixels);
   const header = await readHeader(buffer);
   checkPixels(header.width, header.height, maxPixels);
@@ -147,17 +179,28 @@ export async function renderImage(buffer: Buffer, maxPixels: number): Promise<Re
     };
     return { format, width: oriented.width, height: oriented.height, norm, thumb };
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0] ?? '';
-    // libvips keeps one error buffer per process, so with several decodes in flight the message
-    // can be lost ("Unknown error"); a JPEG without its end marker is truncated whatever it says.
-    const truncated =
-      /premature end|truncat|corrupt/i.test(message) || (format === 'jpeg' && !hasJpegEnd(buffer));
-    throw new ImageRejected(
-      truncated
-        ? `corrupt or truncated image data (${message})`
-        : `corrupt, truncated or unsupported image data (${message})`,
-    );
+    throw new DecodeFailed(format, (error as Error).message.split('\n')[0] ?? '');
   }
+}
+
+/**
+ * Decodes a file that failed once more with no other decode running, so libvips' own message
+ * survives; keeps the first message if this decode somehow succeeds.
+ */
+async function decodeAloneForMessage(
+  buffer: Buffer,
+  maxPixels: number,
+  firstMessage: string,
+): Promise<string> {
+  const message = await decodeGate.solo(() =>
+    sharp(buffer, { failOn: 'truncated', limitInputPixels: maxPixels, autoOrient: true })
+      .toBuffer()
+      .then(
+        () => null,
+        (error: Error) => error.message.split('\n')[0] ?? '',
+      ),
+  );
+  return message === null || message === '' ? firstMessage : message;
 }
 
 /** Whether an end-of-image marker (FF D9) sits near the end (cameras may append a few bytes). */
