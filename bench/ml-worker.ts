@@ -1,7 +1,8 @@
 /**
  * One measured ML phase in its own process (started by ml-proc.ts runWorker), so the peak RSS it
  * reports is the phase's alone. Modes:
- *   baseline TFLITE WORKDIR LISTFILE  single-process tfjs-wasm feature loop over the listed images
+ *   baseline TFLITE WORKDIR LISTFILE INFER  single-process tfjs-wasm feature loop over the listed
+ *                                     images; INFER 'predict' (plain tfjs) or 'fused' (the app's runner)
  *   features LIBRARY BACKBONE VIEWS   the app's `features.start` job on an existing library
  *   train N VAL EPOCHS WORKDIR        stage 1 on N synthetic cached features through the ML host
  * Progress goes to stderr (lines indented by two spaces are echoed by the parent); the result is
@@ -10,6 +11,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { createClient } from '../src/shared/contract/client';
 import { inProcessTransport } from '../src/main/core/in-process-transport';
 import { StudioCore } from '../src/main/core/studio-core';
@@ -18,8 +20,12 @@ import { syntheticFeatures } from '../src/main/ml/train/synthetic';
 import { percentiles } from './types';
 import { ownPeakMiB, reportResult, sampleChildPeaks, type ChildPeaks } from './ml-proc';
 
+/** How the plain loop runs the model: tfjs' own LayersModel.predict, or the app's fused runner. */
+export type BaselineInference = 'predict' | 'fused';
+
 export type BaselineResult = {
   backend: string;
+  inference: BaselineInference;
   images: number;
   convertMs: number;
   /**
@@ -60,6 +66,7 @@ async function baseline(
   tflite: string,
   workdir: string,
   listFile: string,
+  inference: BaselineInference,
 ): Promise<BaselineResult> {
   // Loaded here, not at the top: the app side of the other modes never loads TensorFlow (the ML
   // host does), and its peak memory must not include it.
@@ -77,6 +84,14 @@ async function baseline(
   const t1 = performance.now();
   const backbone = await ml.loadBackbone(root, BASELINE_BACKBONE);
   const t2 = performance.now();
+  if (backbone.kind !== 'layers') throw new Error('the bench backbone converts to a layers model');
+  const { featureModel } = backbone;
+  // What anyone writing a tfjs loop would do: predict() on the feature model, pooled if needed.
+  const plainFeatures = (input: Tensor4D): Tensor =>
+    tf.tidy(() => {
+      const out = featureModel.predict(input) as Tensor;
+      return out.rank === 4 ? tf.mean(out, [1, 2]) : out;
+    });
 
   const size = backbone.meta.inputSize;
   const times: number[] = [];
@@ -90,7 +105,8 @@ async function baseline(
       .raw()
       .toBuffer();
     const input = ml.preprocess(rgb, size, size, backbone.meta);
-    const features = ml.extractFeatures(backbone, input, 1);
+    const features =
+      inference === 'predict' ? plainFeatures(input) : ml.extractFeatures(backbone, input, 1);
     const values = await features.data();
     tf.dispose([input, features]);
     if (!values.every(Number.isFinite)) throw new Error(`non-finite features for ${file}`);
@@ -102,6 +118,7 @@ async function baseline(
   backbone.dispose();
   return {
     backend: info.name,
+    inference,
     images: files.length,
     convertMs: t1 - t0,
     // performance.now() counts from the start of this process.
@@ -215,8 +232,11 @@ async function main(): Promise<void> {
     if (value === undefined) throw new Error(`bench worker ${mode}: missing argument ${i + 1}`);
     return value;
   };
-  if (mode === 'baseline') reportResult(await baseline(arg(0), arg(1), arg(2)));
-  else if (mode === 'features') reportResult(await features(arg(0), arg(1), Number(arg(2))));
+  if (mode === 'baseline') {
+    const inference = arg(3);
+    if (inference !== 'predict' && inference !== 'fused') throw new Error(`bad INFER ${inference}`);
+    reportResult(await baseline(arg(0), arg(1), arg(2), inference));
+  } else if (mode === 'features') reportResult(await features(arg(0), arg(1), Number(arg(2))));
   else if (mode === 'train')
     reportResult(await train(Number(arg(0)), Number(arg(1)), Number(arg(2)), arg(3)));
   else throw new Error(`unknown bench worker mode '${mode ?? ''}'`);

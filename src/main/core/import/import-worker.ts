@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorData } from '../../../shared/contract/errors';
 import { closeDatabase, openDatabase } from '../db/open-database';
 import { runImport, type ImportOptions } from './importer';
+import { useOneVipsThreadPerImage } from './render';
 import type { ImportWorkerMessage, ImportWorkerRequest } from './import-messages';
 
 const PROGRESS_POST_MS = 50;
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     if (message.type === 'cancel') cancelled = true;
   });
 
+  useOneVipsThreadPerImage();
   const db = openDatabase(input.dbPath);
   let lastPost = 0;
   let unsent: ImportWorkerMessage | null = null;

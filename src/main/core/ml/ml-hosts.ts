@@ -40,12 +40,39 @@ export type MlServiceOptions = {
 const SINGLE_THREADED = new Set(['wasm', 'cpu']);
 
 export function featureProcessCount(options: MlServiceOptions, backend: BackendReport): number {
-  if (!SINGLE_THREADED.has(backend.name)) return 1;
+  return SINGLE_THREADED.has(backend.name) ? wantedProcesses(options) : 1;
+}
+
+/** Processes wanted on a single-threaded backend. */
+function wantedProcesses(options: MlServiceOptions): number {
   const env = Number(process.env.LITTLEPLANET_FEATURE_PROCESSES);
   const wanted =
     options.featureProcesses ??
     (Number.isInteger(env) && env >= 1 ? env : Math.min(availableParallelism(), 4));
   return Math.max(1, Math.min(16, Math.floor(wanted)));
+}
+
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+
+function installed(pkg: string): boolean {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a host would choose a single-threaded backend, judged without loading TensorFlow.js in
+ * this process: from the setting (LITTLEPLANET_BACKEND wins, as in the host), and for 'auto' from
+ * whether a native package is installed. A wrong guess costs one process started for nothing.
+ */
+export function likelySingleThreaded(options: MlServiceOptions): boolean {
+  const setting = process.env.LITTLEPLANET_BACKEND?.trim() || options.backendPreference || 'auto';
+  if (setting === 'wasm' || setting === 'cpu') return true;
+  if (setting !== 'auto') return false;
+  return !NATIVE_PACKAGES.some(installed);
 }
 
 /** Forwards a host op's events into a job's events. */
@@ -117,30 +144,55 @@ export class MlHosts {
     ctx: JobContext,
     onChunkEvent: (chunk: number, event: HostEvent) => void,
   ): Promise<HostOpResult<K>[]> {
-    const backend = await this.prepare(this.main(), ctx.signal);
-    const chunks = makeChunks(backend);
-    const size = Math.min(featureProcessCount(this.options, backend), chunks.length);
-    if (size <= 1) {
-      const results: HostOpResult<K>[] = [];
-      for (let i = 0; i < chunks.length; i++) {
-        if (ctx.signal.aborted) throw new AppError('CANCELLED', 'Cancelled.');
-        results.push(
-          await this.main().run(op, chunks[i] as HostOpParams<K>, {
-            signal: ctx.signal,
-            onEvent: (event) => onChunkEvent(i, event),
-          }),
-        );
-      }
-      return results;
-    }
-    ctx.log('info', `Extracting with ${size} processes (${backend.name} runs on one core each).`);
-    // The main host, already started and holding the backend, is one of the pool's members.
-    const pool = new MlHostPool(size, this.clientOptions, [this.main()]);
+    const main = this.main();
+    // A cold main host takes most of a second to start (node, TensorFlow.js, wasm). When the pool
+    // will be wanted, its other processes start alongside it instead of after it: on a short job
+    // that start-up is a large part of the wall time.
+    const early =
+      main.pid === null && likelySingleThreaded(this.options)
+        ? this.startExtras(wantedProcesses(this.options) - 1)
+        : [];
     try {
-      return await pool.runChunks(op, chunks, { signal: ctx.signal, onEvent: onChunkEvent });
+      const backend = await this.prepare(main, ctx.signal);
+      const chunks = makeChunks(backend);
+      const size = Math.min(featureProcessCount(this.options, backend), chunks.length);
+      if (size <= 1) {
+        const results: HostOpResult<K>[] = [];
+        for (let i = 0; i < chunks.length; i++) {
+          if (ctx.signal.aborted) throw new AppError('CANCELLED', 'Cancelled.');
+          results.push(
+            await main.run(op, chunks[i] as HostOpParams<K>, {
+              signal: ctx.signal,
+              onEvent: (event) => onChunkEvent(i, event),
+            }),
+          );
+        }
+        return results;
+      }
+      ctx.log('info', `Extracting with ${size} processes (${backend.name} runs on one core each).`);
+      // The main host, already started and holding the backend, is one of the pool's members.
+      const pool = new MlHostPool(size, this.clientOptions, [main, ...early.slice(0, size - 1)]);
+      try {
+        return await pool.runChunks(op, chunks, { signal: ctx.signal, onEvent: onChunkEvent });
+      } finally {
+        await pool.dispose();
+      }
     } finally {
-      await pool.dispose();
+      await Promise.all(early.map((client) => client.dispose()));
     }
+  }
+
+  /** Starts `count` extra hosts and has each choose its backend (as the main host will). */
+  private startExtras(count: number): MlHostClient[] {
+    const clients = Array.from(
+      { length: Math.max(0, count) },
+      () => new MlHostClient(this.clientOptions),
+    );
+    for (const client of clients) {
+      // A failed warm-up is not the job's failure: the client starts afresh on its first chunk.
+      this.prepare(client).catch(() => undefined);
+    }
+    return clients;
   }
 
   /** Stops the main host (the next op starts a fresh one). */

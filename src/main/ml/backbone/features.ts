@@ -2,6 +2,7 @@
 // tf.tidy; callers own (and must dispose) the tensors returned.
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
+import { runInference } from './fused-runner';
 import type { BackboneMeta } from './meta';
 import type { LoadedBackbone } from './store';
 
@@ -71,7 +72,7 @@ export function extractFeatures(
   checkBatch(backbone, batch);
   return tf.tidy(() => {
     if (backbone.kind === 'layers') {
-      return asVectors(backbone.featureModel.predict(batch, { batchSize }) as tf.Tensor);
+      return asVectors(runInference(backbone.featureModel, batch, batchSize));
     }
     const n = batch.shape[0];
     const parts: tf.Tensor2D[] = [];
@@ -92,7 +93,7 @@ export function classifierProbabilities(backbone: LoadedBackbone, batch: tf.Tens
   return tf.tidy(() => {
     const raw =
       backbone.kind === 'layers'
-        ? (backbone.model.predict(batch) as tf.Tensor)
+        ? runInference(backbone.model, batch)
         : (backbone.model.execute(batch) as tf.Tensor);
     const out = tf.reshape<tf.Rank.R2>(raw, [batch.shape[0], -1]);
     const nonNegative = tf.all(tf.greaterEqual(out, 0));

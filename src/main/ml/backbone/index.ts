@@ -13,6 +13,7 @@ export {
   type Prediction,
 } from './features';
 export { fileSystemIO, loadArtifacts, saveArtifacts } from './fs-io';
+export { foldedRelus, runInference } from './fused-runner';
 export { findBlockLayers, layerOutput, splitAtLayer, type SplitModel } from './graph';
 export {
   BACKBONE_FORMATS,

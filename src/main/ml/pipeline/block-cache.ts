@@ -10,6 +10,7 @@ import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { CropBox } from '../augment';
+import { runInference } from '../backbone';
 import type { RowReader } from '../train/types';
 import { readNormImage, reasonOf, type Rgb } from './images';
 import type { BackboneRef } from './types';
@@ -102,7 +103,7 @@ export async function ensureBlockInputs(
       decoded.push({ rgb, boxes: t.views.map((v) => all[v] as CropBox), ...t });
     }
     const values = tf.tidy(() => {
-      const out = lower.predict(cropBatches(decoded, o.spec)) as tf.Tensor;
+      const out = runInference(lower, cropBatches(decoded, o.spec));
       return out.dataSync() as Float32Array;
     });
     let r = 0;

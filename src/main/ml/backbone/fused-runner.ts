@@ -1,0 +1,210 @@
+// Inference for layers models with convolution, bias and ReLU fused into one kernel.
+//
+// A converted TFLite network (and most Keras exports) is a chain of Conv2D / DepthwiseConv2D
+// layers each followed by a ReLU layer. LayersModel.predict runs them as separate kernels, so
+// every activation map is written, read back and clipped in a second pass. tf.fused.conv2d and
+// tf.fused.depthwiseConv2d do the bias and the clip inside the convolution (XNNPACK on wasm),
+// which measured 7-18% less time per MobileNetV2 image on the wasm backend (docs/benchmarks.md).
+// Only inference uses this path: training keeps the layers (and their gradients) as they are.
+import * as tf from '@tensorflow/tfjs';
+
+/** What the runner reads of a layer's place in the graph (tfjs-layers' Node, not exported). */
+type GraphNode = {
+  inboundLayers: tf.layers.Layer[];
+  nodeIndices: number[];
+  tensorIndices: number[];
+};
+type GraphLayer = tf.layers.Layer & { inboundNodes: GraphNode[] };
+
+type FusableActivation = 'linear' | 'relu' | 'relu6';
+
+type Step =
+  | { kind: 'input'; name: string }
+  | {
+      kind: 'conv' | 'depthwise';
+      name: string;
+      input: string;
+      layer: tf.layers.Layer;
+      strides: [number, number];
+      padding: 'same' | 'valid';
+      dilations: [number, number];
+      activation: FusableActivation;
+    }
+  | { kind: 'layer'; name: string; inputs: string[]; layer: tf.layers.Layer };
+
+type Plan = { steps: Step[]; output: string; foldedRelus: number };
+
+type ConvConfig = {
+  strides?: number | number[];
+  padding?: string;
+  dataFormat?: string;
+  dilationRate?: number | number[];
+  activation?: string;
+  useBias?: boolean;
+};
+
+const pair = (v: number | number[] | undefined, fallback: number): [number, number] => {
+  if (v === undefined) return [fallback, fallback];
+  if (typeof v === 'number') return [v, v];
+  return [v[0] ?? fallback, v[1] ?? v[0] ?? fallback];
+};
+
+/** The fused activation a ReLU layer amounts to, or null when it has no fused equivalent. */
+function reluActivation(layer: tf.layers.Layer): FusableActivation | null {
+  if (layer.getClassName() !== 'ReLU') return null;
+  const { maxValue } = layer.getConfig() as { maxValue?: number | null };
+  if (maxValue === undefined || maxValue === null) return 'relu';
+  return maxValue === 6 ? 'relu6' : null;
+}
+
+function convStep(layer: tf.layers.Layer, input: string): Step | null {
+  const className = layer.getClassName();
+  if (className !== 'Conv2D' && className !== 'DepthwiseConv2D') return null;
+  const config = layer.getConfig() as ConvConfig;
+  const activation = config.activation ?? 'linear';
+  if (activation !== 'linear' && activation !== 'relu' && activation !== 'relu6') return null;
+  if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') return null;
+  if (config.padding !== 'same' && config.padding !== 'valid') return null;
+  const weights = layer.getWeights();
+  if (weights.length !== (config.useBias === false ? 1 : 2)) return null;
+  return {
+    kind: className === 'Conv2D' ? 'conv' : 'depthwise',
+    name: layer.name,
+    input,
+    layer,
+    strides: pair(config.strides, 1),
+    padding: config.padding,
+    dilations: pair(config.dilationRate, 1),
+    activation,
+  };
+}
+
+/**
+ * The model as a list of steps, with each convolution absorbing the ReLU that alone consumes its
+ * output. Null when the graph is outside what the runner handles (several inputs or outputs, a
+ * layer used twice, multi-output layers): the caller then uses predict().
+ */
+function compile(model: tf.LayersModel): Plan | null {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) return null;
+  const layers = model.layers as GraphLayer[];
+  const consumers = new Map<string, number>();
+  for (const layer of layers) {
+    if (layer.inboundNodes.length !== 1) return null;
+    const node = layer.inboundNodes[0] as GraphNode;
+    if (!node.nodeIndices.every((i) => i === 0) || !node.tensorIndices.every((i) => i === 0)) {
+      return null;
+    }
+    for (const from of node.inboundLayers) {
+      consumers.set(from.name, (consumers.get(from.name) ?? 0) + 1);
+    }
+  }
+  const outputLayer = model.outputs[0]?.sourceLayer;
+  if (outputLayer === undefined) return null;
+
+  const steps: Step[] = [];
+  // A ReLU folded into its convolution: its name now stands for the convolution's output.
+  const alias = new Map<string, string>();
+  const byName = new Map<string, Step>();
+  let foldedRelus = 0;
+  for (const layer of layers) {
+    const inputs = (layer.inboundNodes[0] as GraphNode).inboundLayers.map(
+      (from) => alias.get(from.name) ?? from.name,
+    );
+    if (inputs.length === 0) {
+      if (layer.getClassName() !== 'InputLayer') return null;
+      steps.push({ kind: 'input', name: layer.name });
+      continue;
+    }
+    const relu = reluActivation(layer);
+    const source = inputs.length === 1 ? byName.get(inputs[0] as string) : undefined;
+    if (
+      relu !== null &&
+      source !== undefined &&
+      (source.kind === 'conv' || source.kind === 'depthwise') &&
+      source.activation === 'linear' &&
+      consumers.get(source.name) === 1 &&
+      source.name !== outputLayer.name
+    ) {
+      source.activation = relu;
+      alias.set(layer.name, source.name);
+      foldedRelus++;
+      continue;
+    }
+    const step =
+      (inputs.length === 1 ? convStep(layer, inputs[0] as string) : null) ??
+      ({ kind: 'layer', name: layer.name, inputs, layer } as const);
+    steps.push(step);
+    byName.set(step.name, step);
+  }
+  return { steps, output: alias.get(outputLayer.name) ?? outputLayer.name, foldedRelus };
+}
+
+const plans = new WeakMap<tf.LayersModel, Plan | null>();
+
+function planFor(model: tf.LayersModel): Plan | null {
+  if (!plans.has(model)) plans.set(model, compile(model));
+  return plans.get(model) ?? null;
+}
+
+/**
+ * How many ReLU layers of `model` run inside their convolution; null when the model runs through
+ * plain predict().
+ */
+export function foldedRelus(model: tf.LayersModel): number | null {
+  return planFor(model)?.foldedRelus ?? null;
+}
+
+function runPlan(plan: Plan, x: tf.Tensor): tf.Tensor {
+  const values = new Map<string, tf.Tensor>();
+  const get = (name: string): tf.Tensor => {
+    const value = values.get(name);
+    if (value === undefined) throw new Error(`fused runner: '${name}' used before it was computed`);
+    return value;
+  };
+  for (const step of plan.steps) {
+    if (step.kind === 'input') {
+      values.set(step.name, x);
+    } else if (step.kind === 'layer') {
+      const inputs = step.inputs.map(get);
+      const input = inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs;
+      values.set(step.name, step.layer.apply(input) as tf.Tensor);
+    } else {
+      const [filter, bias] = step.layer.getWeights();
+      const args = {
+        x: get(step.input) as tf.Tensor4D,
+        filter: filter as tf.Tensor4D,
+        strides: step.strides,
+        pad: step.padding,
+        dilations: step.dilations,
+        bias,
+        activation: step.activation,
+      };
+      values.set(
+        step.name,
+        step.kind === 'conv' ? tf.fused.conv2d(args) : tf.fused.depthwiseConv2d(args),
+      );
+    }
+  }
+  return get(plan.output);
+}
+
+/**
+ * model(x) for inference, in batches of `batchSize` rows: through the fused plan when the graph
+ * allows it, else predict(). Same values as predict() up to float rounding. Intermediate tensors
+ * are freed; the caller disposes the result.
+ */
+export function runInference(model: tf.LayersModel, x: tf.Tensor, batchSize = 32): tf.Tensor {
+  const plan = planFor(model);
+  if (plan === null) return model.predict(x, { batchSize }) as tf.Tensor;
+  const n = x.shape[0] ?? 0;
+  return tf.tidy(() => {
+    if (n <= batchSize) return runPlan(plan, x);
+    const parts: tf.Tensor[] = [];
+    for (let i = 0; i < n; i += batchSize) {
+      const rows = Math.min(batchSize, n - i);
+      const slice = tf.slice(x, [i, ...x.shape.slice(1).map(() => 0)], [rows, ...x.shape.slice(1)]);
+      parts.push(runPlan(plan, slice));
+    }
+    return tf.concat(parts, 0);
+  });
+}
