@@ -67,7 +67,7 @@ export async function normImages(lib: BenchLibrary): Promise<string[]> {
       labeled: true,
     });
     for (const item of page.items) {
-      const file = lib.core.assetPath('norm', item.id);
+      const file = await lib.core.assetPath('norm', item.id);
       if (file === null) throw new Error(`image ${item.id} has no cached 256x256 image`);
       files.push(file);
     }

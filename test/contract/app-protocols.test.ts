@@ -52,9 +52,9 @@ describe('Electron protocols (lp-app, lp-asset)', () => {
   test('lp-asset://<kind>/<id> serves the cached JPEG, 404 otherwise', async () => {
     const jpeg = join(root, 'thumb.jpg');
     writeFileSync(jpeg, Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
-    const assetPath = (kind: string, id: number) => {
-      if (id === 5) throw new AppError('LIBRARY_NOT_OPEN', 'No library is open.');
-      return kind === 'thumb' && id === 1 ? jpeg : null;
+    const assetPath = (kind: string, id: number): Promise<string | null> => {
+      if (id === 5) return Promise.reject(new AppError('LIBRARY_NOT_OPEN', 'No library is open.'));
+      return Promise.resolve(kind === 'thumb' && id === 1 ? jpeg : null);
     };
     const ok = await serveAssetRequest(assetPath, new Request('lp-asset://thumb/1'));
     assert.equal(ok.status, 200);

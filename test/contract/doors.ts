@@ -34,7 +34,7 @@ export const DOORS: readonly Door[] = [
       return Promise.resolve({
         transport: inProcessTransport(core),
         async fetchAsset(kind, id) {
-          const path = core.assetPath(kind, id);
+          const path = await core.assetPath(kind, id);
           return path === null ? null : (await import('node:fs/promises')).readFile(path);
         },
         close: () => core.close(),

@@ -18,7 +18,7 @@ import { EventBus } from '../../src/main/core/event-bus';
 export type FakeCore = {
   readonly handlers: Handlers;
   subscribe(listener: (event: AppEvent) => void): () => void;
-  assetPath(kind: AssetKind, imageId: number): string | null;
+  assetPath(kind: AssetKind, imageId: number): Promise<string | null>;
   emit(event: AppEvent): void;
   readonly listenerCount: number;
   /** Parameters each handler received, after validation. */
@@ -107,8 +107,10 @@ export async function createFakeCore(): Promise<FakeCore> {
     handlers,
     subscribe: (listener) => bus.subscribe(listener),
     assetPath(kind, imageId) {
-      if (imageId === 13) throw new AppError('LIBRARY_NOT_OPEN', 'No library is open.');
-      return kind === 'thumb' && imageId === 1 ? thumbPath : null;
+      if (imageId === 13) {
+        return Promise.reject(new AppError('LIBRARY_NOT_OPEN', 'No library is open.'));
+      }
+      return Promise.resolve(kind === 'thumb' && imageId === 1 ? thumbPath : null);
     },
     emit: (event) => bus.emit(event),
     get listenerCount() {

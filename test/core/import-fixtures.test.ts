@@ -22,9 +22,29 @@ describe('import: real camera files (shared fixtures)', () => {
       } else {
         assert.ok(image.height > image.width, `${name}: ${image.width}x${image.height}`);
       }
-      // The cache images are upright too: a 600x450 landscape thumb is 171x128.
-      const thumb = await sharp(studio.core.assetPath('thumb', image.id) as string).metadata();
-      assert.equal((thumb.width ?? 0) > (thumb.height ?? 0), name.startsWith('landscape_'), name);
+    }
+    // The norm images are upright too: every file shows the same scene, so once oriented each
+    // norm matches the one of the file stored upright (orientation 1), and differs from it turned.
+    const norms = new Map<string, Buffer>();
+    for (const image of page.items) {
+      const file = (await studio.core.assetPath('norm', image.id)) as string;
+      norms.set(image.path.slice(dir.length + 1), await sharp(file).raw().toBuffer());
+    }
+    const meanDiff = (a: Buffer, b: Buffer): number => {
+      let sum = 0;
+      for (let i = 0; i < a.length; i++) sum += Math.abs((a[i] as number) - (b[i] as number));
+      return sum / a.length;
+    };
+    for (const kind of ['landscape', 'portrait']) {
+      const upright = norms.get(`${kind}_1.jpg`) as Buffer;
+      const turned = await sharp(upright, { raw: { width: 256, height: 256, channels: 3 } })
+        .rotate(90)
+        .raw()
+        .toBuffer();
+      assert.ok(meanDiff(upright, turned) > 20, 'the scene is not symmetric under a turn');
+      for (const [name, pixels] of norms) {
+        if (name.startsWith(kind)) assert.ok(meanDiff(upright, pixels) < 8, name);
+      }
     }
   });
 
@@ -91,7 +111,7 @@ describe('import: real camera files (shared fixtures)', () => {
     assert.ok(Math.abs((image.lat as number) - 39.05134) < 1e-4);
     assert.ok(Math.abs((image.lon as number) + 94.28877) < 1e-4);
     assert.equal((await studio.client.call('images.get', { id: image.id })).format, 'heic');
-    const norm = await sharp(studio.core.assetPath('norm', image.id) as string).metadata();
+    const norm = await sharp((await studio.core.assetPath('norm', image.id)) as string).metadata();
     assert.deepEqual([norm.width, norm.height], [256, 256]);
   });
 

@@ -124,11 +124,18 @@ describe('import: folders, labels, cache, idempotence', () => {
       'png',
     );
 
-    // Cache files: 256x256 normalised image, thumbnail with shorter side 128.
-    const norm = studio.core.assetPath('norm', b.id);
-    const thumb = studio.core.assetPath('thumb', b.id);
+    // Cache files: the 256x256 normalised image now; the 128x128 thumbnail when first asked for.
+    const thumbFile = join(studio.dir, 'cache', 'thumb', detail.contentHash.slice(0, 2));
+    assert.equal(existsSync(join(thumbFile, `${detail.contentHash}.jpg`)), false);
+    const norm = await studio.core.assetPath('norm', b.id);
+    const [thumb, again] = await Promise.all([
+      studio.core.assetPath('thumb', b.id),
+      studio.core.assetPath('thumb', b.id),
+    ]);
     assert.ok(norm !== null && thumb !== null);
+    assert.equal(again, thumb, 'two requests at once share one thumbnail');
     assert.ok(norm.startsWith(join(studio.dir, 'cache', 'norm', detail.contentHash.slice(0, 2))));
+    assert.equal(thumb, join(thumbFile, `${detail.contentHash}.jpg`));
     assert.deepEqual(
       await sharp(norm)
         .metadata()
@@ -138,10 +145,20 @@ describe('import: folders, labels, cache, idempotence', () => {
     assert.deepEqual(
       await sharp(thumb)
         .metadata()
-        .then((m) => [m.width, m.height]),
-      [192, 128],
+        .then((m) => [m.format, m.width, m.height]),
+      ['jpeg', 128, 128],
     );
-    assert.equal(studio.core.assetPath('thumb', 999_999), null);
+    // The thumbnail is the norm image halved: the same picture, at a quarter of the pixels.
+    const [normSmall, thumbPixels] = await Promise.all([
+      sharp(norm).resize(128, 128).raw().toBuffer(),
+      sharp(thumb).raw().toBuffer(),
+    ]);
+    let diff = 0;
+    for (let i = 0; i < thumbPixels.length; i++) {
+      diff += Math.abs((thumbPixels[i] as number) - (normSmall[i] as number));
+    }
+    assert.ok(diff / thumbPixels.length < 4, `mean difference ${diff / thumbPixels.length}`);
+    assert.equal(await studio.core.assetPath('thumb', 999_999), null);
 
     for (const [p, hash] of before)
       assert.equal(sha256(join(photos, p)), hash, `${p} was modified`);

@@ -25,7 +25,7 @@ describe('library methods', () => {
     await assert.rejects(client.call('images.list', {}), { code: 'LIBRARY_NOT_OPEN' });
     assert.deepEqual(await client.call('jobs.list', {}), []);
     assert.throws(() => core.db(), { code: 'LIBRARY_NOT_OPEN' });
-    assert.equal(core.assetPath('norm', 1), null);
+    assert.equal(await core.assetPath('norm', 1), null);
     const missing = join(tempDir(t), 'none');
     await assert.rejects(client.call('library.open', { dir: missing }), {
       code: 'LIBRARY_NOT_FOUND',

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import sharp from 'sharp';
 import { cityKey, matchCityName } from '../../src/main/core/import/city-match';
 import { parseCsv, readManifest } from '../../src/main/core/import/csv';
-import { halve } from '../../src/main/core/import/downscale';
+import { jpegOrientation, jpegSize } from '../../src/main/core/import/image-header';
 import { decodeUtf8, escapeBytes, extensionOf } from '../../src/main/core/import/file-names';
 
 describe('import helpers', () => {
@@ -71,32 +72,64 @@ describe('import helpers', () => {
     assert.equal(escapeBytes(Buffer.from([0xf0, 0x9f, 0x93, 0xb7, 0xff])), '📷\\xff');
   });
 
-  it('halve: 2x2 box average, centre crop of extreme panoramas', () => {
-    const data = Buffer.from([
-      0, 10, 20, 30, 100, 110, 120, 130, 200, 210, 220, 230, 40, 50, 60, 70,
-    ]);
-    // 4x2 image, 2 channels: pixels (0,10) (20,30) (100,110) (120,130) / (200,210) (220,230) (40,50) (60,70)
-    const out = halve({ data, width: 4, height: 2, channels: 2 });
-    assert.deepEqual([out.width, out.height, out.channels], [2, 1, 2]);
-    assert.deepEqual([...out.data], [110, 120, 80, 90]);
-    // The RGB fast path agrees with the general path (checked via a 4-channel copy with alpha 0).
-    const rgb = Buffer.from(Array.from({ length: 6 * 4 * 3 }, (_, i) => (i * 37) % 256));
-    const rgba = Buffer.alloc(6 * 4 * 4);
-    for (let p = 0; p < 24; p++) rgb.copy(rgba, p * 4, p * 3, p * 3 + 3);
-    const fast = halve({ data: rgb, width: 6, height: 4, channels: 3 });
-    const general = halve({ data: rgba, width: 6, height: 4, channels: 4 });
-    assert.deepEqual([fast.width, fast.height], [3, 2]);
-    assert.deepEqual(
-      [...fast.data],
-      [...general.data].filter((_, i) => i % 4 !== 3),
-    );
-    const wide = halve({
-      data: Buffer.alloc(1000 * 10 * 3, 9),
-      width: 1000,
-      height: 10,
-      channels: 3,
-    });
-    assert.deepEqual([wide.width, wide.height], [20, 5]);
-    assert.ok(wide.data.every((v) => v === 9));
+  it('jpegOrientation: the EXIF tag in either byte order; odd or broken blocks give null', () => {
+    /** SOI, an APP1 EXIF segment with one IFD0 entry, then SOF0 of a 4x2 image. */
+    const jpegWith = (order: 'II' | 'MM', tag: number, type: number, value: number): Buffer => {
+      const le = order === 'II';
+      const u16 = (n: number): Buffer => {
+        const b = Buffer.alloc(2);
+        if (le) b.writeUInt16LE(n);
+        else b.writeUInt16BE(n);
+        return b;
+      };
+      const u32 = (n: number): Buffer => {
+        const b = Buffer.alloc(4);
+        if (le) b.writeUInt32LE(n);
+        else b.writeUInt32BE(n);
+        return b;
+      };
+      const tiff = Buffer.concat([
+        Buffer.from(order, 'latin1'),
+        u16(42),
+        u32(8),
+        u16(1),
+        u16(tag),
+        u16(type),
+        u32(1),
+        u16(value),
+        u16(0),
+        u32(0),
+      ]);
+      const body = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+      const app1 = Buffer.concat([Buffer.from([0xff, 0xe1]), Buffer.alloc(2), body]);
+      app1.writeUInt16BE(body.length + 2, 2);
+      const sof = Buffer.from([0xff, 0xc0, 0, 11, 8, 0, 2, 0, 4, 3, 1, 0x22, 0]);
+      return Buffer.concat([Buffer.from([0xff, 0xd8]), app1, sof]);
+    };
+    for (const order of ['II', 'MM'] as const) {
+      for (let v = 1; v <= 8; v++) assert.equal(jpegOrientation(jpegWith(order, 0x0112, 3, v)), v);
+      assert.equal(jpegOrientation(jpegWith(order, 0x0112, 3, 9)), null, 'out of range');
+      assert.equal(jpegOrientation(jpegWith(order, 0x0112, 4, 6)), null, 'not a SHORT');
+      assert.equal(jpegOrientation(jpegWith(order, 0x010f, 3, 6)), null, 'another tag');
+    }
+    const broken = jpegWith('II', 0x0112, 3, 6);
+    broken.writeUInt32LE(0xfffffff0, 16); // IFD0 offset (SOI, APP1 head, "Exif", "II", 42) far past the end
+    assert.equal(jpegOrientation(broken), null);
+    assert.equal(jpegOrientation(broken.subarray(0, 20)), null, 'cut short');
+    assert.equal(jpegOrientation(Buffer.from('not a jpeg')), null);
+    assert.deepEqual(jpegSize(jpegWith('MM', 0x0112, 3, 6)), { width: 4, height: 2 });
+  });
+
+  it('jpegOrientation agrees with libvips on JPEGs sharp writes with each orientation', async () => {
+    for (let v = 1; v <= 8; v++) {
+      const jpeg = await sharp({
+        create: { width: 6, height: 4, channels: 3, background: '#808080' },
+      })
+        .withMetadata({ orientation: v })
+        .jpeg()
+        .toBuffer();
+      assert.equal(jpegOrientation(jpeg), (await sharp(jpeg).metadata()).orientation ?? null);
+      assert.equal(jpegOrientation(jpeg), v);
+    }
   });
 });

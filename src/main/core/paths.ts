@@ -5,7 +5,7 @@ export const LIBRARY_DB_NAME = 'library.sqlite';
 
 /** Edge of the normalised image (the paper's 256x256 network input). */
 export const NORM_SIZE = 256;
-/** Shorter edge of the grid thumbnail (made by halving the 256 intermediate). */
+/** Edge of the square grid thumbnail, made from the norm image when first shown. */
 export const THUMB_SIZE = 128;
 
 export type LibraryPaths = {

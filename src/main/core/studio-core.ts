@@ -16,6 +16,7 @@ import { contentHashOf, getImage, listImages } from './repo/images';
 import { setHumanLabels } from './repo/labels';
 import { assignLibrarySplits } from './repo/splits';
 import { libraryStats } from './repo/stats';
+import { Thumbnails } from './thumbnails';
 import { MlService, type MlServiceOptions } from './ml/ml-service';
 import {
   unavailableServiceHandlers,
@@ -43,7 +44,7 @@ export type StudioCoreOptions = {
 /** Library-changed events during an import are coalesced to at most one per this interval. */
 const CHANGED_EVENT_MS = 500;
 
-type Open = { library: Library; jobs: JobManager };
+type Open = { library: Library; jobs: JobManager; thumbnails: Thumbnails };
 
 /**
  * The application core behind every door: implements the contract's handlers over the open
@@ -75,12 +76,17 @@ export class StudioCore {
     return this.bus.subscribe(listener);
   }
 
-  /** Absolute path of a cached asset for the open library, or null (unknown id / no library). */
-  assetPath(kind: AssetKind, imageId: number): string | null {
-    if (this.open === null || !Number.isSafeInteger(imageId) || imageId <= 0) return null;
-    const hash = contentHashOf(this.open.library.sql, imageId);
+  /**
+   * Absolute path of a cached image of the open library, or null (unknown id, no library, no
+   * cached image). A thumbnail is made from the norm image the first time it is asked for.
+   */
+  async assetPath(kind: AssetKind, imageId: number): Promise<string | null> {
+    const open = this.open;
+    if (open === null || !Number.isSafeInteger(imageId) || imageId <= 0) return null;
+    const hash = contentHashOf(open.library.sql, imageId);
     if (hash === null) return null;
-    const file = assetFile(this.open.library.paths.cacheDir, kind, hash);
+    if (kind === 'thumb') return open.thumbnails.file(hash);
+    const file = assetFile(open.library.paths.cacheDir, kind, hash);
     return existsSync(file) ? file : null;
   }
 
@@ -137,7 +143,11 @@ export class StudioCore {
       if (this.open?.library.paths.dir === target) await this.closeCurrent();
       const library = Library.open(target, { create });
       await this.closeCurrent();
-      this.open = { library, jobs: new JobManager(library.sql, this.bus) };
+      this.open = {
+        library,
+        jobs: new JobManager(library.sql, this.bus),
+        thumbnails: new Thumbnails(library.paths),
+      };
       this.notifyChanged('opened');
       return library.info();
     });

@@ -66,7 +66,7 @@ export async function serveAppRequest(rendererDir: string, request: Request): Pr
 
 /** Serves `lp-asset://thumb/42` from the core's image cache. */
 export async function serveAssetRequest(
-  assetPath: (kind: AssetKind, imageId: number) => string | null,
+  assetPath: (kind: AssetKind, imageId: number) => Promise<string | null>,
   request: Request,
 ): Promise<Response> {
   const url = new URL(request.url);
@@ -74,7 +74,7 @@ export async function serveAssetRequest(
   const match = /^\/([1-9][0-9]{0,15})\/?$/.exec(url.pathname);
   if ((kind !== 'thumb' && kind !== 'norm') || match === null) return text(404, 'Not found.');
   try {
-    const path = assetPath(kind, Number(match[1]));
+    const path = await assetPath(kind, Number(match[1]));
     if (path === null) return text(404, `No cached ${kind} for image ${match[1]}.`);
     return await fileResponse(path, {
       'Content-Type': 'image/jpeg',

@@ -29,7 +29,7 @@ import { etagFor, findStaticFile } from './static-files';
 
 /** The core as the bridge needs it: the contract handlers, events, and cached image files. */
 export type BridgeCore = CoreLike & {
-  assetPath(kind: AssetKind, imageId: number): string | null;
+  assetPath(kind: AssetKind, imageId: number): Promise<string | null>;
 };
 
 export type HttpBridgeOptions = {
@@ -221,7 +221,7 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
     }
     let path: string | null;
     try {
-      path = core.assetPath(match[1] as AssetKind, id);
+      path = await core.assetPath(match[1] as AssetKind, id);
     } catch (error) {
       const data = toErrorData(error);
       sendResult(res, statusFor(data.code), { ok: false, error: data });

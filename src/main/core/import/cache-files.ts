@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AssetKind } from '../../../shared/contract/client';
 import { assetFile } from '../paths';
@@ -26,7 +27,7 @@ export class CacheWriter {
       mkdirSync(dir, { recursive: true });
       this.madeDirs.add(dir);
     }
-    const tmp = join(this.tmpDir, `${process.pid}-${randomBytes(6).toString('hex')}.${kind}.tmp`);
+    const tmp = this.tmpName(kind);
     try {
       writeFileSync(tmp, data);
       renameSync(tmp, target);
@@ -35,5 +36,24 @@ export class CacheWriter {
       throw error;
     }
     return target;
+  }
+
+  /** The same, without blocking the thread: for the app's main process (thumbnails). */
+  async writeAsync(kind: AssetKind, contentHash: string, data: Buffer): Promise<string> {
+    const target = assetFile(this.cacheDir, kind, contentHash);
+    await mkdir(dirname(target), { recursive: true });
+    const tmp = this.tmpName(kind);
+    try {
+      await writeFile(tmp, data);
+      await rename(tmp, target);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+    return target;
+  }
+
+  private tmpName(kind: AssetKind): string {
+    return join(this.tmpDir, `${process.pid}-${randomBytes(6).toString('hex')}.${kind}.tmp`);
   }
 }

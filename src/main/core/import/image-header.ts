@@ -45,3 +45,67 @@ export function jpegSize(buffer: Buffer): { width: number; height: number } | nu
   }
   return null;
 }
+
+/** Reads 16/32-bit TIFF integers in the byte order the EXIF block declares. */
+type TiffReader = { u16(at: number): number; u32(at: number): number };
+
+function tiffReader(buffer: Buffer, littleEndian: boolean): TiffReader {
+  return littleEndian
+    ? { u16: (at) => buffer.readUInt16LE(at), u32: (at) => buffer.readUInt32LE(at) }
+    : { u16: (at) => buffer.readUInt16BE(at), u32: (at) => buffer.readUInt32BE(at) };
+}
+
+const ORIENTATION_TAG = 0x0112;
+const TIFF_SHORT = 3;
+
+/** The Orientation (1-8) in an EXIF block that starts at `start` ("Exif\0\0"), else null. */
+function exifOrientation(buffer: Buffer, start: number, end: number): number | null {
+  const tiff = start + 6;
+  if (tiff + 8 > end || buffer.toString('latin1', start, start + 6) !== 'Exif\0\0') return null;
+  const order = buffer.toString('latin1', tiff, tiff + 2);
+  if (order !== 'II' && order !== 'MM') return null;
+  const read = tiffReader(buffer, order === 'II');
+  if (read.u16(tiff + 2) !== 42) return null;
+  const ifd = tiff + read.u32(tiff + 4);
+  if (ifd + 2 > end) return null;
+  const entries = read.u16(ifd);
+  for (let e = 0; e < entries; e++) {
+    const at = ifd + 2 + e * 12;
+    if (at + 12 > end) return null;
+    if (read.u16(at) !== ORIENTATION_TAG) continue;
+    if (read.u16(at + 2) !== TIFF_SHORT || read.u32(at + 4) !== 1) return null;
+    const value = read.u16(at + 8);
+    return value >= 1 && value <= 8 ? value : null;
+  }
+  return null;
+}
+
+/**
+ * The EXIF Orientation of a JPEG (1-8), from the first EXIF segment before the image data; null
+ * when there is none or it cannot be read (decoders then leave the image as stored, and so do
+ * we). Orientations 5-8 turn the image a quarter, swapping width and height.
+ */
+export function jpegOrientation(buffer: Buffer): number | null {
+  if (buffer.length < 4 || buffer[0] !== 0xff || buffer[1] !== 0xd8) return null;
+  let i = 2;
+  while (i + 4 <= buffer.length) {
+    if (buffer[i] !== 0xff) return null;
+    const marker = buffer[i + 1] as number;
+    if (marker === 0xff) {
+      i++;
+      continue;
+    }
+    if (marker === 0xd9 || marker === 0xda) return null;
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      i += 2;
+      continue;
+    }
+    const length = buffer.readUInt16BE(i + 2);
+    const end = Math.min(buffer.length, i + 2 + length);
+    if (marker === 0xe1 && buffer.toString('latin1', i + 4, i + 10) === 'Exif\0\0') {
+      return exifOrientation(buffer, i + 4, end);
+    }
+    i += 2 + length;
+  }
+  return null;
+}

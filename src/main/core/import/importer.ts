@@ -40,7 +40,7 @@ export const MAX_LISTED = 10_000;
 /**
  * The whole import over one database connection (the worker's): scan the inputs, then for each
  * file, with `concurrency` in flight: cheap already-present check (path + size + mtime), read,
- * hash, duplicate check, decode + cache files, EXIF, label, split, queue for the batched commit.
+ * hash, duplicate check, decode + norm cache file, EXIF, label, split, queue for the batched commit.
  * Stops taking new files once cancelled and commits what is done.
  */
 export async function runImport(
@@ -185,9 +185,8 @@ export async function runImport(
       return;
     }
     const rendered = outcome.value;
-    // Cache files first: a committed row must always have them.
+    // The cache file first: a committed row must always have its norm image.
     cache.write('norm', contentHash, rendered.norm);
-    cache.write('thumb', contentHash, rendered.thumb);
 
     const position =
       meta.lat !== null && meta.lon !== null ? { lat: meta.lat, lon: meta.lon } : c.position;

@@ -1,8 +1,7 @@
 import sharp from 'sharp';
 import { NORM_SIZE } from '../paths';
-import { halve, type RawImage } from './downscale';
 import { DecodeGate } from './decode-gate';
-import { isHeic, jpegSize } from './image-header';
+import { isHeic, jpegOrientation, jpegSize } from './image-header';
 
 /** Formats the library accepts, as stored in `images.format`. */
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'avif' | 'heic';
@@ -12,10 +11,11 @@ export type Rendered = {
   /** Size after EXIF orientation is applied. */
   width: number;
   height: number;
-  /** 256x256 JPEG: shorter side resized to 256, centre crop (the paper's network input). */
+  /**
+   * 256x256 JPEG: shorter side resized to 256, centre crop (the paper's network input). Grid
+   * thumbnails are made from it when first shown (see core/thumbnails.ts), not here.
+   */
   norm: Buffer;
-  /** JPEG whose shorter side is 128 (aspect kept, at most 4:1), for grids. */
-  thumb: Buffer;
 };
 
 /** A file that is not an importable image; `message` is the reason shown to the person. */
@@ -40,38 +40,19 @@ function checkPixels(width: number, height: number, maxPixels: number): void {
 // Cache images are written once and read many times, but Huffman-table optimisation would cost
 // about a third of each encode for ~5% smaller files; import speed matters more here.
 const NORM_JPEG = { quality: 90, optimiseCoding: false } as const;
-const THUMB_JPEG = { quality: 80, optimiseCoding: false } as const;
 
-/** The two cache images from one decoded, oriented, reduced image (raw pixels). */
-type Assets = { norm: Buffer; thumb: Buffer; reduced: { width: number; height: number } };
-
-async function assets(pipeline: sharp.Sharp): Promise<Assets> {
-  // One decode: shrink-on-load straight to "shorter side = 256", then both outputs from those
-  // pixels. fit 'outside' also enlarges images smaller than 256, as the network needs 256x256.
-  const { data, info } = await pipeline
-    .resize(NORM_SIZE, NORM_SIZE, { fit: 'outside' })
+/**
+ * The 256x256 norm from a decoding pipeline, in one libvips run: shrink-on-load, resize so the
+ * shorter side is 256 (enlarging smaller images, as the network needs 256x256), centre crop,
+ * JPEG. Each extra run would cost about half a millisecond of fixed overhead per photo, a tenth
+ * of the whole decode, which is why the import makes nothing else from the pixels.
+ */
+function normJpeg(pipeline: sharp.Sharp): Promise<Buffer> {
+  return pipeline
+    .resize(NORM_SIZE, NORM_SIZE, { fit: 'cover', position: 'centre' })
     .toColourspace('srgb')
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
-  const reduced = { data, width: info.width, height: info.height, channels: info.channels };
-  // Shorter side 256 -> 128 (THUMB_SIZE) is exactly a halving.
-  const small = halve(reduced);
-  const raw = (img: RawImage) => ({
-    raw: { width: img.width, height: img.height, channels: img.channels as 1 | 2 | 3 | 4 },
-  });
-  const [norm, thumb] = await Promise.all([
-    sharp(data, raw(reduced))
-      .extract({
-        left: Math.floor((info.width - NORM_SIZE) / 2),
-        top: Math.floor((info.height - NORM_SIZE) / 2),
-        width: NORM_SIZE,
-        height: NORM_SIZE,
-      })
-      .jpeg(NORM_JPEG)
-      .toBuffer(),
-    sharp(small.data, raw(small)).jpeg(THUMB_JPEG).toBuffer(),
-  ]);
-  return { norm, thumb, reduced: { width: info.width, height: info.height } };
+    .jpeg(NORM_JPEG)
+    .toBuffer();
 }
 
 async function renderHeic(buffer: Buffer, maxPixels: number): Promise<Rendered> {
@@ -109,8 +90,8 @@ async function renderHeic(buffer: Buffer, maxPixels: number): Promise<Rendered> 
     const pipeline = sharp(pixels, {
       raw: { width: decoded.width, height: decoded.height, channels: 4 },
     }).flatten({ background: '#ffffff' });
-    const { norm, thumb } = await assets(pipeline);
-    return { format: 'heic', width: decoded.width, height: decoded.height, norm, thumb };
+    const norm = await normJpeg(pipeline);
+    return { format: 'heic', width: decoded.width, height: decoded.height, norm };
   } finally {
     images.dispose();
   }
@@ -176,18 +157,8 @@ async function renderUngated(buffer: Buffer, maxPixels: number): Promise<Rendere
   if (header.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
   const { format } = header;
   try {
-    const { norm, thumb, reduced } = await assets(pipeline);
-    // For a JPEG the size after EXIF orientation follows from the decoded image's shape: the
-    // reduction keeps the aspect ratio, so a turned image comes out turned.
-    const turned =
-      header.oriented === null &&
-      Math.abs(reduced.width - reduced.height) > 1 &&
-      reduced.width > reduced.height !== header.width > header.height;
-    const oriented = header.oriented ?? {
-      width: turned ? header.height : header.width,
-      height: turned ? header.width : header.height,
-    };
-    return { format, width: oriented.width, height: oriented.height, norm, thumb };
+    const norm = await normJpeg(pipeline);
+    return { format, width: header.oriented.width, height: header.oriented.height, norm };
   } catch (error) {
     throw new DecodeFailed(format, (error as Error).message.split('\n')[0] ?? '');
   }
@@ -225,13 +196,18 @@ type Header = {
   width: number;
   height: number;
   hasAlpha: boolean;
-  /** Size after EXIF orientation when the reader knows it (null: work it out after decoding). */
-  oriented: { width: number; height: number } | null;
+  /** Size after EXIF orientation (as libvips applies it with autoOrient). */
+  oriented: { width: number; height: number };
 };
 
 async function readHeader(buffer: Buffer): Promise<Header> {
   const jpeg = jpegSize(buffer);
-  if (jpeg !== null) return { format: 'jpeg', ...jpeg, hasAlpha: false, oriented: null };
+  if (jpeg !== null) {
+    // Orientations 5-8 turn the photo a quarter (the same EXIF tag libvips reads for autoOrient).
+    const turned = (jpegOrientation(buffer) ?? 1) >= 5;
+    const oriented = turned ? { width: jpeg.height, height: jpeg.width } : jpeg;
+    return { format: 'jpeg', ...jpeg, hasAlpha: false, oriented };
+  }
   let meta: sharp.Metadata;
   try {
     // Header only, so no pixel limit here: our own check explains a refusal better than
