@@ -17,6 +17,7 @@ const SECTIONS: SectionEntry[] = [
   { name: 'ml-extract', load: async () => (await import('./ml.bench.js')).runExtractBench },
   { name: 'ml-train', load: async () => (await import('./ml.bench.js')).runTrainBench },
   { name: 'ml-cities', load: async () => (await import('./ml-cities.bench.js')).runCitiesBench },
+  { name: 'explain', load: async () => (await import('./explain.bench.js')).runExplainBench },
 ];
 
 const OUTPUT = join(__dirname, '..', 'docs', 'benchmarks.md');

@@ -81,7 +81,7 @@ describe('bundles from scripts/build.mjs', () => {
     const link = await new Promise<string>((resolvePromise) =>
       createInterface({ input: child.stdout }).once('line', resolvePromise),
     );
-    const match = /^(http:\/\/127\.0\.0\.1:\d+\/)#token=([0-9a-f]{64})$/.exec(link);
+    const match = /^(http:\/\/127\.0\.0\.1:\d+\/)\?token=([0-9a-f]{64})$/.exec(link);
     assert.ok(match !== null, `unexpected link line: ${link}`);
     const [, base, token] = match;
     const response = await fetch(`${base}api/call/app.info`, {

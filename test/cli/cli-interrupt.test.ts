@@ -88,6 +88,7 @@ describe('Ctrl-C during import', () => {
         interrupt = handler;
         return () => (interrupt = null);
       },
+      onTerminate: () => () => undefined,
       exit(code) {
         throw new Exit(code);
       },

@@ -233,6 +233,78 @@ void describe(
       assert.equal(none.code, 1, none.stderr);
     });
 
+    test('explain --json: a grid of evidence over the photo; --png writes the overlay', async () => {
+      const parrot = join(shared?.sanityDir ?? '', 'parrot.jpg');
+      const png = join(root, 'parrot-occlusion.png');
+      const result = await cli(
+        'explain',
+        '--model',
+        modelId,
+        '--method',
+        'occlusion',
+        '--city',
+        'Sydney',
+        '--box',
+        '56',
+        '--stride',
+        '56',
+        '--png',
+        png,
+        parrot,
+        '--json',
+      );
+      const map = json<{
+        method: string;
+        city: string;
+        rows: number;
+        cols: number;
+        values: number[][];
+      }>(result);
+      assert.deepEqual([map.method, map.city, map.rows, map.cols], ['occlusion', 'Sydney', 4, 4]);
+      assert.equal(map.values.length, 4);
+      assert.ok(map.values.every((row) => row.length === 4 && row.every(Number.isFinite)));
+      const picture = await sharp(png).metadata();
+      assert.deepEqual([picture.format, picture.width, picture.height], ['png', 448, 448]);
+      const cam = json<{ method: string; city: string; rows: number }>(
+        await cli('explain', '--model', modelId, '--method', 'gradcam', parrot, '--json'),
+      );
+      assert.deepEqual([cam.method, cam.city, cam.rows], ['gradcam', 'Sydney', 7]);
+      const bad = await cli('explain', '--model', modelId, '--method', 'magic', parrot, '--json');
+      assert.equal(bad.code, 2, bad.stderr);
+      const unknownCity = await cli('explain', '--model', modelId, '--city', 'Atlantis', parrot);
+      assert.equal(unknownCity.code, 2, 'a city the model does not know is a bad argument');
+      assert.match(unknownCity.stderr, /does not know the city 'Atlantis'/);
+    });
+
+    test('embed --json: seeded points with their cities, the same map for the same seed', async () => {
+      const args = [
+        'embed',
+        '--model',
+        modelId,
+        '--method',
+        'tsne',
+        '--sample',
+        '12',
+        '--seed',
+        '3',
+        '--json',
+      ];
+      const first = json<{
+        cached: boolean;
+        points: { imageId: number; x: number; y: number; city: string }[];
+      }>(await cli(...args));
+      assert.equal(first.points.length, 12);
+      assert.ok(
+        first.points.every(
+          (p) => Number.isFinite(p.x) && ['Paris', 'London', 'Sydney'].includes(p.city),
+        ),
+      );
+      const second = json<{ cached: boolean; points: unknown[] }>(await cli(...args));
+      assert.equal(second.cached, true);
+      assert.deepEqual(second.points, first.points);
+      assert.equal((await cli('embed', '--model', modelId, '--method', 'pca')).code, 2);
+    });
+
     test('models, runs and ml info list what was made', async () => {
       const models = json<{ id: string; classes: string[] }[]>(
         await cli('models', 'list', '--json'),

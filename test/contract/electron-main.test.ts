@@ -53,6 +53,7 @@ const fakeElectron: ElectronMain = {
   app: {
     isPackaged: false,
     getVersion: () => '7.7.7',
+    getPath: () => join(root, 'user-data'),
     whenReady: () => whenReady,
     enableSandbox: () => void log.push('enableSandbox'),
     requestSingleInstanceLock: () => true,
@@ -91,6 +92,13 @@ const fakeElectron: ElectronMain = {
     isDestroyed() {
       return false;
     }
+    isMaximized() {
+      return false;
+    }
+    maximize() {}
+    getNormalBounds() {
+      return { x: 0, y: 0, width: 1280, height: 820 };
+    }
     once() {
       return this;
     }
@@ -111,6 +119,16 @@ const fakeElectron: ElectronMain = {
     },
   },
   shell: { openExternal: (url) => Promise.resolve(void opened.push(url)) },
+  // The menu, the About box and the displays are checked in electron-shell.test.ts.
+  Menu: {
+    buildFromTemplate: (template) => ({ items: template }),
+    setApplicationMenu: () => undefined,
+  },
+  dialog: {
+    showMessageBox: () => Promise.resolve({ response: 0 }),
+    showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
+  },
+  screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
   // A Node child process stands in for Electron's utility process: same messages, same entry.
   utilityProcess: {
     fork: (modulePath, args, options) => {

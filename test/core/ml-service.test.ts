@@ -15,6 +15,7 @@ import { StudioCore } from '../../src/main/core/studio-core';
 import { forkSpawner } from '../../src/main/ml/host';
 import { encodePack } from '../../src/main/ml/train/pack';
 import { openStudio, tempDir } from './helpers';
+import { MIGRATIONS } from '../../src/main/core/db/migrations';
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 
@@ -44,15 +45,24 @@ const HEAD = [
 ];
 
 void describe('ML service (core side)', () => {
-  void it('migrates to schema 2 with the ML tables', async (t) => {
+  void it('migrates to the current schema with the ML tables', async (t) => {
     const { core, client } = await openStudio(t);
-    assert.equal((await client.call('library.info', {})).schemaVersion, 2);
+    assert.equal((await client.call('library.info', {})).schemaVersion, MIGRATIONS.length);
     const tables = core
       .db()
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
       .pluck()
       .all() as string[];
-    for (const name of ['evaluations', 'features', 'models', 'predictions', 'runs']) {
+    for (const name of [
+      'embeddings',
+      'evaluation_items',
+      'evaluations',
+      'explanations',
+      'features',
+      'models',
+      'predictions',
+      'runs',
+    ]) {
       assert.ok(tables.includes(name), name);
     }
     assert.deepEqual(await client.call('models.list', {}), []);

@@ -66,8 +66,16 @@ void describe('ML studio in Chromium', { skip: skip ?? false }, () => {
     const { page } = opened;
     await new Shell(page).go('models');
     await waitForAttr(page, '[data-testid="backend-card"]', 'data-state', 'ready');
-    assert.ok(((await page.getByTestId('backend-name').textContent()) ?? '').length > 0);
-    assert.match((await page.getByTestId('backend-reason').textContent()) ?? '', /\w+/);
+    const backendName = (await page.getByTestId('backend-name').textContent()) ?? '';
+    assert.ok(backendName.length > 0);
+    const reason = (await page.getByTestId('backend-reason').textContent()) ?? '';
+    assert.match(reason, /\w+/);
+    // The status bar names the backend the Models view's answer reported, the reason as tooltip.
+    const gpu = (await page.getByTestId('backend-gpu').textContent()) === 'yes';
+    const word = gpu ? 'GPU' : backendName === 'tensorflow' ? 'native' : backendName;
+    await waitForAttr(page, '[data-testid="status-backend"]', 'data-backend', word);
+    assert.equal(await page.getByTestId('status-backend').textContent(), `Backend: ${word}`);
+    assert.equal(await page.getByTestId('status-backend').getAttribute('title'), reason);
     const models = new ModelsPage(page);
     await models.waitBackbones(0);
 
@@ -83,6 +91,8 @@ void describe('ML studio in Chromium', { skip: skip ?? false }, () => {
     );
     assert.equal(await row.locator('[data-col="featureDim"]').textContent(), '1280');
     assert.equal(await page.getByTestId('models-card').getAttribute('data-count'), '0');
+    await page.getByTestId('backbone-import-status-error').waitFor({ state: 'detached' });
+    await screenshot(page, 'models.png');
 
     // Offline the download fails; online the file arrives but the name is taken. Either way the
     // user sees the error's code and message, and the list is unchanged.
@@ -98,6 +108,16 @@ void describe('ML studio in Chromium', { skip: skip ?? false }, () => {
     const { page } = opened;
     await new Shell(page).go('train');
     const train = new TrainPage(page);
+    // The split the run will use, read from the library (6 test photos: 2 per city).
+    await page.waitForFunction(() =>
+      /^Split\s*Learns from \d+ train photos/.test(
+        document.querySelector('[data-testid="train-split"]')?.textContent ?? '',
+      ),
+    );
+    assert.match(
+      (await page.getByTestId('train-split').textContent()) ?? '',
+      /picks its best epoch on \d+ val photos; 6 test photos stay unseen/,
+    );
     await page.getByLabel('Backbone', { exact: true }).selectOption('mobilenet_v2_1.0_224_quant');
     await train.fill({
       'Model name': 'sanity cities',
@@ -187,6 +207,46 @@ void describe('ML studio in Chromium', { skip: skip ?? false }, () => {
         ),
       );
     assert.deepEqual(rowSums, [2, 2, 2], 'rows are the true cities');
+
+    // Clicking a cell of the chart lists its photos; so does its number in the table.
+    // Inside the first cell's rectangle, away from its number (annotations sit above the plot).
+    const firstCell = page.getByTestId('confusion-chart').locator('.shapelayer path').first();
+    await page.getByTestId('confusion-chart').scrollIntoViewIfNeeded();
+    const box = await firstCell.boundingBox();
+    assert.ok(box !== null, 'the first cell is drawn');
+    const at = { x: box.x + box.width * 0.25, y: box.y + box.height * 0.25 };
+    await page.mouse.move(at.x, at.y);
+    await page.mouse.click(at.x, at.y);
+    const cellPhotos = page.getByTestId('cell-photos');
+    await cellPhotos.waitFor();
+    const [trueCity, predictedCity] = ((await cellPhotos.getAttribute('data-cell')) ?? '').split(
+      '|',
+    );
+    const t = CITIES.indexOf(trueCity as (typeof CITIES)[number]);
+    const p = CITIES.indexOf(predictedCity as (typeof CITIES)[number]);
+    assert.ok(t >= 0 && p >= 0, `a cell of the matrix: ${trueCity} → ${predictedCity}`);
+    const counts = await page
+      .getByTestId('confusion-row')
+      .evaluateAll((rows) =>
+        rows.map((r) => [...r.querySelectorAll('td')].map((td) => Number(td.textContent))),
+      );
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="cell-photo"]').length === n,
+      counts[t]![p],
+    );
+    await page.getByTestId('cell-photos-close').click();
+    await page.getByTestId('confusion').locator('summary').click();
+    await page.getByTestId('confusion-cell').first().click();
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="cell-photo"]').length === n,
+      counts[0]![0],
+    );
+    assert.equal(
+      await page.getByTestId('cell-photos').getAttribute('data-cell'),
+      `${CITIES[0]}|${CITIES[0]}`,
+    );
+    await page.getByTestId('cell-photos-close').click();
+    await page.getByTestId('confusion').locator('summary').click();
     await page.getByTestId('confusion-rows').click();
     await waitForAttr(page, '[data-testid="confusion"]', 'data-mode', 'rows');
     assert.ok(
@@ -197,6 +257,29 @@ void describe('ML studio in Chromium', { skip: skip ?? false }, () => {
     );
     assert.equal(await page.getByTestId('evaluations').getAttribute('data-count'), '1');
     await page.getByTestId('reliability-chart').locator('.bars').first().waitFor();
+
+    // Per-city accuracy as bars, read against the paper's overall figures and chance (1/3).
+    const perCityChart = page.getByTestId('per-city-chart');
+    await waitForAtLeast(page, '[data-testid="per-city-chart"]', 'data-drawn', 1);
+    assert.deepEqual(await perCityChart.locator('.xtick text').allTextContents(), CITIES);
+    assert.equal(await perCityChart.locator('.barlayer .point').count(), CITIES.length);
+    assert.deepEqual(await perCityChart.locator('.annotation-text').allTextContents(), [
+      'paper model 75.3%',
+      'paper humans 27.2%',
+      'chance 1/3 = 33.3%',
+    ]);
+    const headline = await page
+      .getByTestId('eval-compare-chart')
+      .locator('.ytick text')
+      .allTextContents();
+    assert.deepEqual(headline, [
+      'Uniform chance',
+      'Majority class',
+      'Humans (paper)',
+      'Paper (10 cities)',
+      'This model',
+      'This model, top-3',
+    ]);
     await page.getByTestId('confusion-counts').click();
     await page.getByTestId('eval-report').evaluate((el) => {
       el.scrollIntoView({ block: 'start' });
@@ -230,6 +313,7 @@ void describe('ML studio in Chromium', { skip: skip ?? false }, () => {
     );
     const file = page.locator('[data-testid="prediction"][data-image-id=""]');
     assert.equal(await file.getAttribute('data-top'), 'Paris', 'a file outside the library');
+    await screenshot(page, 'predict.png');
     assert.deepEqual(problems, []);
   });
 
@@ -249,31 +333,110 @@ void describe('ML studio in Chromium', { skip: skip ?? false }, () => {
     const skipped = await page.getByTestId('eval-skipped').locator('td.mono').allTextContents();
     assert.deepEqual(skipped, [join(studio.tmp, 'photos', 'unsorted', 'street-photo.jpg')]);
     assert.equal(await page.getByTestId('evaluations').getAttribute('data-count'), '2');
+
+    // The two evaluations side by side: the test split against the outside set.
+    const compare = page.getByTestId('compare');
+    await compare.scrollIntoViewIfNeeded();
+    const options = await page
+      .getByTestId('compare-a')
+      .locator('option')
+      .evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value).filter((v) => v !== ''));
+    assert.equal(options.length, 2);
+    await page.getByTestId('compare-a').selectOption(options[1]!);
+    await page.getByTestId('compare-b').selectOption(options[0]!);
+    const result = page.getByTestId('compare-result');
+    await result.waitFor();
+    await waitForAtLeast(page, '[data-testid="compare-chart"]', 'data-drawn', 1);
+    assert.deepEqual(
+      await page.getByTestId('compare-chart').locator('.xtick text').allTextContents(),
+      CITIES,
+    );
+    assert.equal(await page.getByTestId('compare-chart').locator('.barlayer .point').count(), 6);
+    assert.equal(await result.getByTestId('confusion').count(), 2, 'both confusion matrices');
+    assert.match(
+      (await page.getByTestId('compare-verdict').textContent()) ?? '',
+      /^B is (ahead|behind) by \d+(\.\d)?%; the 95% intervals (do not )?overlap/,
+    );
   });
 
-  void it('cancels a training run from the Train view', async () => {
+  void it('cancels a training run, shows its ETA, and resumes it', async () => {
     const { page, problems } = opened;
-    await new Shell(page).go('train');
+    const shell = new Shell(page);
+    await shell.go('train');
     const train = new TrainPage(page);
     await train.fill({ 'Model name': 'to cancel', Epochs: '1000', 'Batch size': '1' });
+    // Without early stopping the 1000 epochs take minutes, long enough to measure and cancel.
+    await page.getByText('Rate schedule and early stopping').click();
+    await train.fill({ 'Stop after no gain for': '' });
     await page.getByTestId('train-stage2').uncheck();
     await page.getByTestId('train-start').click();
+    await waitForAttr(page, '[data-testid="status-jobs"]', 'data-count', '1');
+    // 1000 epochs of one-photo batches: the estimate is for stage 1 and far from done.
+    const etaMs = await waitForAtLeast(page, '[data-testid="train-eta"]', 'data-ms', 1, 60_000);
+    assert.ok(etaMs > 10_000, `1000 epochs take a while: ${etaMs} ms left`);
+    assert.equal(await page.getByTestId('train-eta').getAttribute('data-phase'), 'Stage 1');
+    assert.match(
+      (await page.getByTestId('train-eta').textContent()) ?? '',
+      /^Stage 1: (about|a few) .* left \(around .*\) · \d+% done$/,
+    );
     await page.getByTestId('train-cancel').click();
     await waitForAttr(page, '[data-testid="train-live"]', 'data-phase', 'cancelled');
+    await waitForAttr(page, '[data-testid="status-jobs"]', 'data-count', '0');
+    assert.equal(await page.getByTestId('train-eta').count(), 0, 'no ETA once stopped');
     await waitForAttr(page, '[data-testid="past-runs"]', 'data-count', '2');
     const statuses = await page
       .getByTestId('run-row')
       .evaluateAll((rows) => rows.map((r) => r.querySelector('.ml-pill')?.textContent));
     assert.deepEqual([...statuses].sort(), ['cancelled', 'done']);
     // Cancel keeps the best checkpoint: a model is saved when at least one epoch finished.
-    const models = await studio.client.call('models.list', {});
-    const fromCancelled = models.filter((m) => m.name === 'to cancel');
     const runs = await studio.client.call('runs.list', {});
     const cancelled = runs.find((r) => r.status === 'cancelled') ?? assert.fail('no cancelled run');
     const finishedEpochs = cancelled.epochs.filter((e) => e.stage === 1).length;
-    assert.equal(fromCancelled.length, finishedEpochs > 0 ? 1 : 0);
-    assert.equal(models.length, 1 + fromCancelled.length);
-    for (const m of fromCancelled) await studio.client.call('models.remove', { modelId: m.id });
+    assert.equal(cancelled.modelId !== null, finishedEpochs > 0);
+
+    // Only the cancelled run offers Resume; it continues that run from its checkpoint.
+    const resume = page.getByTestId('run-resume');
+    // The list refreshes once the job has settled: wait for it rather than read it at once.
+    const oneResume = (): Promise<unknown> =>
+      page.waitForFunction(
+        () => document.querySelectorAll('[data-testid="run-resume"]').length === 1,
+      );
+    await oneResume();
+    const cancelledRow = page.locator(`[data-testid="run-row"][data-job="${cancelled.jobId}"]`);
+    await cancelledRow.getByTestId('run-resume').click();
+    await waitForAttr(page, '[data-testid="train-live"]', 'data-phase', 'running');
+    await waitForAtLeast(page, '[data-testid="train-curves"]', 'data-points', 1);
+    await page.getByTestId('train-cancel').click();
+    await waitForAttr(page, '[data-testid="train-live"]', 'data-phase', 'cancelled');
+    await waitForAttr(page, '[data-testid="past-runs"]', 'data-count', '3');
+    const after = await studio.client.call('runs.list', {});
+    const resumed =
+      after.find((r) => r.resumedFrom === cancelled.jobId) ?? assert.fail('no resumed run');
+    assert.equal(resumed.name, 'to cancel', "a resume keeps the run's settings");
+    assert.equal(resumed.status, 'cancelled');
+    // It continued from the checkpoint: the epochs the cancelled run finished come first,
+    // unchanged, then the new ones, numbered on.
+    assert.ok(resumed.epochs.length > finishedEpochs, 'the resumed run trained on');
+    assert.deepEqual(resumed.epochs.slice(0, cancelled.epochs.length), cancelled.epochs);
+    assert.deepEqual(
+      resumed.epochs.map((e) => e.epoch),
+      resumed.epochs.map((_, i) => i + 1),
+    );
+    // The chain's newest link is the one to resume now.
+    await oneResume();
+    assert.equal(
+      await resume.locator('xpath=ancestor::tr').getAttribute('data-job'),
+      resumed.jobId,
+    );
+
+    const models = await studio.client.call('models.list', {});
+    for (const m of models.filter((x) => x.name === 'to cancel')) {
+      await studio.client.call('models.remove', { modelId: m.id });
+    }
+    assert.deepEqual(
+      (await studio.client.call('models.list', {})).map((m) => m.name),
+      ['sanity cities'],
+    );
     assert.deepEqual(problems, []);
   });
 

@@ -40,14 +40,35 @@ export async function waitForAttr(
   }
 }
 
+export type ViewId =
+  | 'library'
+  | 'import'
+  | 'cities'
+  | 'splits'
+  | 'models'
+  | 'train'
+  | 'evaluate'
+  | 'predict'
+  | 'explain'
+  | 'map'
+  | 'guess';
+
 export class Shell {
   constructor(readonly page: Page) {}
 
-  async go(
-    view: 'library' | 'import' | 'cities' | 'splits' | 'models' | 'train' | 'evaluate' | 'predict',
-  ): Promise<void> {
+  async go(view: ViewId): Promise<void> {
     await this.page.getByTestId(`nav-${view}`).click();
     await this.page.waitForSelector(`main[data-view="${view}"]`);
+  }
+
+  /** The sidebar's screen names, in order. */
+  navLabels(): Promise<string[]> {
+    return this.page.locator('nav[aria-label="Main"] .nav-item').allTextContents();
+  }
+
+  /** The status bar's running-jobs count (its data-count attribute). */
+  async statusJobs(): Promise<number> {
+    return Number(await this.page.getByTestId('status-jobs').getAttribute('data-count'));
   }
 
   statusLibrary(): Promise<string | null> {

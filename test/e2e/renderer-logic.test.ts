@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateCity, EMPTY_CITY_FORM } from '../../src/renderer/features/cities/validate';
-import { parsePaths } from '../../src/renderer/features/import/parse-paths';
+import { appendPaths, parsePaths } from '../../src/renderer/features/import/parse-paths';
 import { applyJobEvent, importSummary } from '../../src/renderer/features/jobs/job-rows';
 import { listParams, NO_FILTERS } from '../../src/renderer/features/library/filters';
 import {
@@ -167,6 +167,9 @@ void describe('forms', () => {
 
   void it('import paths are one a line, blanks ignored', () => {
     assert.deepEqual(parsePaths('  /a/b \r\n\n/c.jpg\n   \n'), ['/a/b', '/c.jpg']);
+    // Paths from the native picker are added once, after what was typed.
+    assert.equal(appendPaths(' /a/b\n\n', ['/c', '/a/b', '/c', '']), '/a/b\n/c');
+    assert.equal(appendPaths('', ['/x']), '/x');
   });
 
   void it('filters become images.list parameters the contract accepts', () => {

@@ -74,6 +74,67 @@ void describe('library studio in Chromium over the HTTP bridge', { skip: skip ??
     }
   });
 
+  void it('names every screen in the navigation; Map and Guess say what is coming, Explain what it will show', async () => {
+    const { studio } = await seededStudio();
+    const { page, problems, close } = await openPage(browser, studio);
+    try {
+      const shell = new Shell(page);
+      const labels = await shell.navLabels();
+      const required = ['Library', 'Cities', 'Train', 'Evaluate', 'Explain', 'Map', 'Guess'];
+      assert.deepEqual(
+        labels.filter((l) => required.includes(l)),
+        required,
+        `the issue's screens, in order, among ${labels.join(', ')}`,
+      );
+      // Explain is built: without a model it says what it will show and leads to Train.
+      await shell.go('explain');
+      const explainEmpty = (await page.getByTestId('explain-empty').textContent()) ?? '';
+      assert.match(explainEmpty, /heatmaps[\s\S]*t-SNE/);
+      assert.doesNotMatch(explainEmpty, /Not available/);
+      // Guess is built: with no study yet it says what a study compares.
+      await shell.go('guess');
+      const guessEmpty = (await page.getByTestId('guess-empty').textContent()) ?? '';
+      assert.match(guessEmpty, /No study yet[\s\S]*human-versus-model[\s\S]*27\.2%[\s\S]*75\.3%/);
+      assert.doesNotMatch(guessEmpty, /Not available/);
+      assert.equal(await page.locator('[aria-current="page"]').textContent(), 'Guess');
+      const planned = {
+        map: /offline map/,
+      } as const;
+      for (const [view, text] of Object.entries(planned)) {
+        await shell.go(view as keyof typeof planned);
+        const empty = page.getByTestId(`${view}-empty`);
+        const words = (await empty.textContent()) ?? '';
+        assert.match(words, text);
+        assert.match(words, /Not available in this version yet\./);
+        assert.equal(
+          await page.locator('[aria-current="page"]').textContent(),
+          view.charAt(0).toUpperCase() + view.slice(1),
+          'the navigation marks the screen shown',
+        );
+      }
+      // Each empty state leads somewhere useful today.
+      await shell.go('explain');
+      await page
+        .getByTestId('explain-empty')
+        .getByRole('button', { name: 'Train a model' })
+        .click();
+      await page.waitForSelector('main[data-view="train"]');
+      await shell.go('map');
+      await page.getByTestId('map-empty').getByRole('button', { name: 'Open the Library' }).click();
+      await page.waitForSelector('main[data-view="library"]');
+
+      // Nothing here used the ML host, so the status bar has started none to name its backend.
+      assert.equal(await shell.statusJobs(), 0);
+      const backend = page.getByTestId('status-backend');
+      assert.equal(await backend.getAttribute('data-backend'), '');
+      assert.equal(await backend.textContent(), 'Backend: not started');
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+      await studio.close();
+    }
+  });
+
   void it('imports a folder-per-city tree and reports the numbers', async () => {
     const studio = await startStudio();
     const tree = await makePhotoTree(join(studio.tmp, 'photos'));
@@ -96,6 +157,8 @@ void describe('library studio in Chromium over the HTTP bridge', { skip: skip ??
       const duplicates = page.getByTestId('report-duplicate-table').locator('tbody td');
       assert.equal(await duplicates.first().textContent(), tree.duplicate);
       await page.locator('[data-testid="job"][data-status="done"]').waitFor();
+      await waitForAttr(page, '[data-testid="status-jobs"]', 'data-count', '0');
+      await screenshot(page, 'import.png');
 
       await shell.go('library');
       const library = new LibraryPage(page);
@@ -247,6 +310,7 @@ void describe('library studio in Chromium over the HTTP bridge', { skip: skip ??
         [...before, 'Tokyo'].sort((a, b) => a.localeCompare(b)),
       );
       assert.equal(await cities.labeled('Tokyo'), 0);
+      await screenshot(page, 'cities.png');
 
       await cities.remove('Paris');
       await page

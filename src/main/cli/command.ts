@@ -24,6 +24,11 @@ export type CliIo = {
    * wires it to SIGINT; while no handler is installed Ctrl-C keeps its default (exit).
    */
   onInterrupt(handler: () => void): () => void;
+  /**
+   * Calls `handler` on each SIGTERM while installed; returns the uninstaller. Only commands that run
+   * until stopped (`serve`) install one, to close cleanly with exit 0; otherwise SIGTERM kills.
+   */
+  onTerminate(handler: () => void): () => void;
   /** Leaves at once (second Ctrl-C). */
   exit(code: number): never;
 };
@@ -62,6 +67,8 @@ export type CommandSpec = {
    * when missing (init, import); 'none': no library needed.
    */
   library: 'open' | 'create' | 'none';
+  /** What app.info reports as the transport (default 'cli'); `serve` is the HTTP door. */
+  transport?: string;
   /** Extra help text under the usage line. */
   details?: string;
   run(ctx: CommandContext): Promise<void>;

@@ -19,6 +19,10 @@ const io: CliIo = {
     process.on('SIGINT', handler);
     return () => process.off('SIGINT', handler);
   },
+  onTerminate(handler) {
+    process.on('SIGTERM', handler);
+    return () => process.off('SIGTERM', handler);
+  },
   exit: (code) => process.exit(code),
 };
 

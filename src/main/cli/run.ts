@@ -118,7 +118,8 @@ export async function runCli(
   }
 
   const core =
-    options.createCore?.() ?? new StudioCore({ version: options.version, transportName: 'cli' });
+    options.createCore?.() ??
+    new StudioCore({ version: options.version, transportName: command.transport ?? 'cli' });
   const client = createClient(inProcessTransport(core));
   try {
     const created =

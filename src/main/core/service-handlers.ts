@@ -1,8 +1,11 @@
 import { AppError } from '../../shared/contract/errors';
 import { libraryMethods } from '../../shared/contract/library-methods';
 import { methods, type Handlers } from '../../shared/contract/methods';
+import { studyMethods } from '../../shared/contract/study-methods';
 
 export type LibraryMethodName = keyof typeof libraryMethods;
+/** Studies are plain SQLite work, so the core implements them too (src/main/core/study). */
+export type StudyMethodName = keyof typeof studyMethods;
 
 /** The methods StudioCore implements itself. */
 export type LibraryHandlers = Pick<Handlers, LibraryMethodName>;
@@ -11,7 +14,7 @@ export type LibraryHandlers = Pick<Handlers, LibraryMethodName>;
  * Handlers of every contract method outside the photo library (the ML methods today). A service
  * supplies them through `StudioCoreOptions.services`, so the core does not depend on it.
  */
-export type ServiceHandlers = Omit<Handlers, LibraryMethodName>;
+export type ServiceHandlers = Omit<Handlers, LibraryMethodName | StudyMethodName>;
 
 /**
  * Stand-ins for a core started without services: each method answers BACKEND_UNAVAILABLE as data
@@ -19,7 +22,11 @@ export type ServiceHandlers = Omit<Handlers, LibraryMethodName>;
  */
 export function unavailableServiceHandlers(): ServiceHandlers {
   const entries = Object.keys(methods)
-    .filter((name) => !Object.prototype.hasOwnProperty.call(libraryMethods, name))
+    .filter(
+      (name) =>
+        !Object.prototype.hasOwnProperty.call(libraryMethods, name) &&
+        !Object.prototype.hasOwnProperty.call(studyMethods, name),
+    )
     .map((name) => [
       name,
       () =>

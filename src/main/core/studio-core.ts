@@ -18,6 +18,7 @@ import { assignLibrarySplits } from './repo/splits';
 import { libraryStats } from './repo/stats';
 import { Thumbnails } from './thumbnails';
 import { MlService, type MlServiceOptions } from './ml/ml-service';
+import { createStudyHandlers } from './study/study-handlers';
 import {
   unavailableServiceHandlers,
   type LibraryHandlers,
@@ -69,6 +70,19 @@ export class StudioCore {
     this.handlers = {
       ...this.createHandlers(),
       ...(options.services?.(this) ?? this.ml?.handlers ?? unavailableServiceHandlers()),
+      ...createStudyHandlers({
+        db: () => this.db(),
+        startPredict: async (modelId, imageIds) =>
+          (
+            await this.handlers['predict.start']({
+              modelId,
+              imageIds,
+              paths: [],
+              topK: 3,
+              tta: 'center',
+            })
+          ).jobId,
+      }),
     };
   }
 

@@ -55,7 +55,13 @@ export type AppWebContents = WebContentsLike & {
   on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
 };
 
+/** Electron's Rectangle: window bounds and display work areas, in screen coordinates. */
+export type RectangleLike = { x: number; y: number; width: number; height: number };
+
 export type WindowOptions = {
+  /** Absent: the window is centred. */
+  x?: number;
+  y?: number;
   width: number;
   height: number;
   minWidth: number;
@@ -84,7 +90,13 @@ export type BrowserWindowLike = {
   restore(): void;
   isMinimized(): boolean;
   isDestroyed(): boolean;
+  isMaximized(): boolean;
+  maximize(): void;
+  /** The bounds the window returns to when un-maximised: what is worth remembering. */
+  getNormalBounds(): RectangleLike;
   once(event: 'ready-to-show', listener: () => void): unknown;
+  /** Just before the window closes, while its bounds can still be read. */
+  on(event: 'close', listener: () => void): unknown;
   on(event: 'closed', listener: () => void): unknown;
 };
 
@@ -116,6 +128,8 @@ export type SessionLike = {
 export type AppLike = {
   readonly isPackaged: boolean;
   getVersion(): string;
+  /** Where per-user app data lives (the remembered window state). */
+  getPath(name: 'userData'): string;
   whenReady(): Promise<void>;
   enableSandbox(): void;
   requestSingleInstanceLock(): boolean;
@@ -131,6 +145,58 @@ export type AppLike = {
   ): unknown;
 };
 
+/** The roles the app menu uses: Electron implements these actions for the focused window. */
+export type MenuRole =
+  | 'undo'
+  | 'redo'
+  | 'cut'
+  | 'copy'
+  | 'paste'
+  | 'selectAll'
+  | 'reload'
+  | 'toggleDevTools'
+  | 'resetZoom'
+  | 'zoomIn'
+  | 'zoomOut'
+  | 'togglefullscreen'
+  | 'hide'
+  | 'hideOthers'
+  | 'unhide'
+  | 'quit';
+
+/** One item of a menu template (Electron's MenuItemConstructorOptions, the part we use). */
+export type MenuItemTemplate = {
+  label?: string;
+  role?: MenuRole;
+  type?: 'normal' | 'separator' | 'submenu';
+  accelerator?: string;
+  click?: () => void;
+  submenu?: MenuItemTemplate[];
+};
+
+/** A built menu; the app only hands it back to Electron. */
+export type MenuLike = { readonly items: readonly unknown[] };
+
+export type MenuClass = {
+  buildFromTemplate(template: MenuItemTemplate[]): MenuLike;
+  setApplicationMenu(menu: MenuLike | null): void;
+};
+
+export type MessageBoxOptionsLike = {
+  type: 'info';
+  title: string;
+  message: string;
+  detail: string;
+  buttons: string[];
+};
+
+export type OpenDialogOptionsLike = {
+  title: string;
+  buttonLabel: string;
+  properties: ('openFile' | 'openDirectory' | 'multiSelections')[];
+  filters?: { name: string; extensions: string[] }[];
+};
+
 /** What src/main/electron/main.ts uses from `require('electron')` in the main process. */
 export type ElectronMain = {
   app: AppLike;
@@ -139,6 +205,16 @@ export type ElectronMain = {
   protocol: ProtocolLike;
   session: { readonly defaultSession: SessionLike };
   shell: { openExternal(url: string): Promise<void> };
+  Menu: MenuClass;
+  dialog: {
+    showMessageBox(options: MessageBoxOptionsLike): Promise<unknown>;
+    /** The window-less overload: BaseWindow is far wider than our BrowserWindowLike subset. */
+    showOpenDialog(
+      options: OpenDialogOptionsLike,
+    ): Promise<{ canceled: boolean; filePaths: string[] }>;
+  };
+  /** Only usable once the app is ready. */
+  screen: { getAllDisplays(): { readonly workArea: RectangleLike }[] };
   /** Runs the ML host (TensorFlow) outside the main process, so inference never freezes the UI. */
   utilityProcess: { fork: UtilityFork };
 };

@@ -1,8 +1,9 @@
 import { dispatch } from '../../shared/contract/dispatch';
+import type { PickKind } from '../../shared/contract/client';
 import type { Result } from '../../shared/contract/errors';
 import type { CoreLike } from '../core/in-process-transport';
 import type { IpcMainInvokeEventLike, IpcMainLike, WebContentsLike } from './electron-api';
-import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc-channels';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, PICK_CHANNEL } from './ipc-channels';
 
 export type IpcDoorOptions = {
   ipcMain: IpcMainLike;
@@ -11,7 +12,11 @@ export type IpcDoorOptions = {
   webContents: WebContentsLike;
   /** True for the app's own pages (`lp-app://ui/…`). */
   isTrustedUrl: (url: string) => boolean;
+  /** The native file dialog: chosen paths, [] when cancelled. */
+  pickPaths?: (kind: PickKind) => Promise<string[]>;
 };
+
+const PICK_KINDS: readonly PickKind[] = ['folders', 'files', 'csv'];
 
 export type IpcDoor = { dispose(): void };
 
@@ -54,6 +59,25 @@ export function attachIpcDoor(options: IpcDoorOptions): IpcDoor {
     return dispatch(core.handlers, method, params);
   });
 
+  // The same sender checks guard the file dialog: only the app's own page may open it.
+  const { pickPaths } = options;
+  if (pickPaths !== undefined) {
+    ipcMain.handle(PICK_CHANNEL, async (event, kind: unknown) => {
+      const problem = checkSender(event);
+      if (problem !== null) return refused(problem);
+      if (!PICK_KINDS.includes(kind as PickKind)) {
+        return {
+          ok: false,
+          error: {
+            code: 'BAD_ARGUMENT',
+            message: `Pick folders, files or csv, not ${String(kind)}.`,
+          },
+        } satisfies Result<never>;
+      }
+      return { ok: true, value: await pickPaths(kind as PickKind) } satisfies Result<string[]>;
+    });
+  }
+
   const unsubscribe = core.subscribe((event) => {
     if (!webContents.isDestroyed()) webContents.send(EVENT_CHANNEL, event);
   });
@@ -64,6 +88,7 @@ export function attachIpcDoor(options: IpcDoorOptions): IpcDoor {
     disposed = true;
     unsubscribe();
     ipcMain.removeHandler(INVOKE_CHANNEL);
+    if (pickPaths !== undefined) ipcMain.removeHandler(PICK_CHANNEL);
   };
   webContents.once('destroyed', dispose);
   return { dispose };

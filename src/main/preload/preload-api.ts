@@ -1,8 +1,8 @@
-import type { AssetKind, RendererTransport } from '../../shared/contract/client';
+import type { AssetKind, PickKind, RendererTransport } from '../../shared/contract/client';
 import type { Result } from '../../shared/contract/errors';
 import type { AppEvent } from '../../shared/contract/job-types';
 import type { ElectronPreload } from '../electron/electron-api';
-import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../electron/ipc-channels';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, PICK_CHANNEL } from '../electron/ipc-channels';
 
 const ASSET_KINDS: readonly AssetKind[] = ['thumb', 'norm'];
 
@@ -41,5 +41,18 @@ export function createPreloadApi(ipcRenderer: ElectronPreload['ipcRenderer']) {
     return `lp-asset://${kind}/${imageId}`;
   };
 
-  return { name: 'electron', invoke, subscribe, assetUrl } as const satisfies RendererTransport;
+  /** The native file dialog (main checks the sender as for every call); [] when cancelled. */
+  const pickPaths = async (kind: PickKind): Promise<string[]> => {
+    const result = (await ipcRenderer.invoke(PICK_CHANNEL, kind)) as Result<string[]>;
+    if (!result.ok) throw new Error(result.error.message);
+    return result.value;
+  };
+
+  return {
+    name: 'electron',
+    invoke,
+    subscribe,
+    assetUrl,
+    pickPaths,
+  } as const satisfies RendererTransport;
 }

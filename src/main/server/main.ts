@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient } from '../../shared/contract/client';
@@ -6,12 +5,11 @@ import { AppError } from '../../shared/contract/errors';
 import { inProcessTransport } from '../core/in-process-transport';
 import { StudioCore } from '../core/studio-core';
 import { appPackage } from './app-package';
-import { startHttpBridge } from './http-bridge';
-import { openInBrowser } from './open-browser';
+import { serveStudio } from './serve';
 
 /**
  * `node build/server.cjs [--library DIR] [--open]`: the HTTP bridge as a program. stdout carries one
- * line, the link with its token (`http://127.0.0.1:PORT/#token=…`), so a script can read it; what a
+ * line, the link with its token (`http://127.0.0.1:PORT/?token=…`), so a script can read it; what a
  * person reads goes to stderr.
  */
 
@@ -116,25 +114,14 @@ async function main(argv: string[]): Promise<number> {
       });
       process.stderr.write(`Library: ${info.dir}\n`);
     }
-    if (!existsSync(join(args.staticDir, 'index.html'))) {
-      process.stderr.write(
-        `The UI is not built (no ${join(args.staticDir, 'index.html')}); run \`npm run build\`.\n`,
-      );
-    }
-    const bridge = await startHttpBridge({ core, port: args.port, staticDir: args.staticDir });
-    const link = `${bridge.url}#token=${bridge.token}`;
-    process.stdout.write(`${link}\n`);
-    process.stderr.write(
-      `LittlePlaNet Studio is serving on ${bridge.url} (this computer only). Press Ctrl-C to stop.\n`,
-    );
-    if (args.open) {
-      const opened = openInBrowser(link);
-      process.stderr.write(
-        opened.opened
-          ? `Opening the link in your browser with ${opened.opener}.\n`
-          : `Not opening a browser: ${opened.reason}. Open the link above yourself.\n`,
-      );
-    }
+    const bridge = await serveStudio({
+      core,
+      port: args.port,
+      staticDir: args.staticDir,
+      open: args.open,
+      announce: (link) => process.stdout.write(`${link}\n`),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
     const signal = await waitForSignal();
     process.stderr.write(`${signal}: shutting down.\n`);
     await bridge.close();

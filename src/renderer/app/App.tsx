@@ -3,6 +3,7 @@ import { OpenLibraryView } from '../features/open-library/OpenLibraryView';
 import { Sidebar } from '../shell/Sidebar';
 import { StatusBar } from '../shell/StatusBar';
 import { useLibrary } from './library-state';
+import { useMenuNavigation } from './use-menu-navigation';
 import { useRoute } from './use-route';
 import { OPEN_VIEW, VIEWS } from './views';
 
@@ -11,6 +12,7 @@ export function App(props: { version: string }) {
   const [route, go] = useRoute(library === null ? OPEN_VIEW : 'library');
   const view = VIEWS.find((v) => v.id === route);
   const showOpen = library === null || view === undefined;
+  useMenuNavigation(go);
 
   useEffect(() => {
     // The first data (app info and the open library) is loaded before <App> mounts: from here on

@@ -1,8 +1,11 @@
 import type { ReactNode } from 'react';
 import { CitiesView } from '../features/cities/CitiesView';
 import { EvaluateView } from '../features/evaluate/EvaluateView';
+import { ExplainView } from '../features/explain/ExplainView';
+import { GuessView } from '../features/guess/GuessView';
 import { ImportView } from '../features/import/ImportView';
 import { LibraryView } from '../features/library/LibraryView';
+import { MapView } from '../features/map/MapView';
 import { ModelsView } from '../features/models/ModelsView';
 import { PredictView } from '../features/predict/PredictView';
 import { SplitsView } from '../features/splits/SplitsView';
@@ -11,7 +14,7 @@ import { TrainView } from '../features/train/TrainView';
 export type ViewSpec = {
   id: string;
   label: string;
-  /** Sidebar section; later issues add 'Model' (Train, Evaluate, Explain) and 'Explore' (Map, Guess). */
+  /** Sidebar section: the photos, the models made from them, and ways to look at both. */
   group: 'Data' | 'Model' | 'Explore';
   render: () => ReactNode;
 };
@@ -26,6 +29,9 @@ export const VIEWS: readonly ViewSpec[] = [
   { id: 'train', label: 'Train', group: 'Model', render: () => <TrainView /> },
   { id: 'evaluate', label: 'Evaluate', group: 'Model', render: () => <EvaluateView /> },
   { id: 'predict', label: 'Predict', group: 'Model', render: () => <PredictView /> },
+  { id: 'explain', label: 'Explain', group: 'Model', render: () => <ExplainView /> },
+  { id: 'map', label: 'Map', group: 'Explore', render: () => <MapView /> },
+  { id: 'guess', label: 'Guess', group: 'Explore', render: () => <GuessView /> },
 ];
 
 export const OPEN_VIEW = 'open';

@@ -22,7 +22,7 @@ export function pickTransport(win: Window = window): PickedTransport {
       ok: false,
       message:
         'This page needs the link with its access token. Open the address the studio printed when ' +
-        'it started (it ends in #token=…).',
+        'it started (it ends in ?token=…).',
     };
   }
   const transport = httpTransport(token);

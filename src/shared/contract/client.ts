@@ -74,9 +74,17 @@ export function createClient(transport: Transport): Client {
 export type AssetKind = 'thumb' | 'norm';
 
 /** The renderer's door: a Transport plus URLs for cached image assets (not JSON, so not a method). */
+/** What a native picker offers: folders, image files, or one CSV manifest. */
+export type PickKind = 'folders' | 'files' | 'csv';
+
 export type RendererTransport = Transport & {
   /** e.g. `lp-asset://thumb/42` in Electron, `/asset/thumb/42?token=…` over the HTTP bridge. */
   assetUrl(kind: AssetKind, imageId: number): string;
+  /**
+   * The desktop's own file dialog (Electron only; a browser page cannot learn local paths):
+   * absolute paths chosen, [] when cancelled.
+   */
+  pickPaths?(kind: PickKind): Promise<string[]>;
   /** 'electron' or 'http', shown in the status bar. */
   readonly name: string;
 };

@@ -59,6 +59,14 @@ export type LibraryEvent = {
   what: 'opened' | 'images' | 'labels' | 'cities' | 'splits' | 'models';
 };
 
+/**
+ * Sent by the Electron shell's native menu to its own window only (never by the core): show a
+ * screen, by the renderer's view id (`library`, `cities`, …, or `open` for the open-library screen).
+ */
+export type UiEvent = { type: 'navigate'; view: string };
+
 /** Every event a client can receive, on one channel each. */
 export type AppEvent =
-  { channel: 'job'; payload: JobEvent } | { channel: 'library'; payload: LibraryEvent };
+  | { channel: 'job'; payload: JobEvent }
+  | { channel: 'library'; payload: LibraryEvent }
+  | { channel: 'ui'; payload: UiEvent };

@@ -9,7 +9,7 @@ import type {
   LibraryStats,
   SplitSummary,
 } from './library-types';
-import { LABEL_SOURCES, SPLITS } from './library-types';
+import { CORRECTNESS, LABEL_SOURCES, SPLITS } from './library-types';
 import type { JobInfo } from './job-types';
 
 const empty = z.object({}).strict();
@@ -37,8 +37,22 @@ export const libraryMethods = {
         labelSource: z.enum(LABEL_SOURCES).nullable().default(null),
         /** Case-insensitive substring of the file path. */
         search: z.string().min(1).max(500).nullable().default(null),
+        /** Images whose latest prediction's top city is this one (case-insensitive). */
+        predicted: z.string().min(1).max(100).nullable().default(null),
+        /** Latest prediction equals ('correct') or differs from the label; unlabeled left out. */
+        correctness: z.enum(CORRECTNESS).nullable().default(null),
+        /** Bounds (inclusive) on the latest prediction's top probability. */
+        minConfidence: ratio.nullable().default(null),
+        maxConfidence: ratio.nullable().default(null),
       })
-      .strict(),
+      .strict()
+      .refine(
+        (p) =>
+          p.minConfidence === null ||
+          p.maxConfidence === null ||
+          p.minConfidence <= p.maxConfidence,
+        { message: 'minConfidence must not be above maxConfidence' },
+      ),
   ),
   'images.get': method<ImageDetail>()(z.object({ id: z.number().int().positive() }).strict()),
 

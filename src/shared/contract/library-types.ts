@@ -47,6 +47,21 @@ export type LibraryStats = {
   perCity: { city: string; total: number; train: number; val: number; test: number }[];
 };
 
+/** Whether an image's latest prediction names its current label ('correct') or another city. */
+export const CORRECTNESS = ['correct', 'wrong'] as const;
+export type Correctness = (typeof CORRECTNESS)[number];
+
+/**
+ * The most recent prediction stored for an image (by any model): its top city and that city's
+ * probability. "Most recent" is the last one written, whatever the model.
+ */
+export type LatestPrediction = {
+  city: string;
+  probability: number;
+  modelId: string;
+  createdAt: string;
+};
+
 export type ImageSummary = {
   id: number;
   path: string;
@@ -58,6 +73,7 @@ export type ImageSummary = {
   takenAt: string | null;
   lat: number | null;
   lon: number | null;
+  prediction: LatestPrediction | null;
 };
 
 export type ImagePage = {

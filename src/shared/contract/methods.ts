@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { MethodSpec } from './define';
 import { libraryMethods } from './library-methods';
 import { mlMethods } from './ml-methods';
+import { studyMethods } from './study-methods';
 
 /**
  * The one method map. Every door (Electron IPC, HTTP bridge, CLI) and every client is typed from it;
@@ -10,6 +11,7 @@ import { mlMethods } from './ml-methods';
 export const methods = {
   ...libraryMethods,
   ...mlMethods,
+  ...studyMethods,
 };
 
 export type Methods = typeof methods;

@@ -4,13 +4,14 @@ import type {
   BackboneSummary,
   BackendReport,
   CatalogueEntry,
+  EvaluationCellPhoto,
   ModelDetail,
   ModelSummary,
   RunSummary,
   StoredEvaluation,
   TrainHyperParams,
 } from './ml-types';
-import { IMBALANCE_MODES, OPTIMIZERS } from './ml-types';
+import { EMBED_METHODS, EXPLAIN_METHODS, IMBALANCE_MODES, OPTIMIZERS } from './ml-types';
 
 /**
  * Hyper-parameters of one training stage. Defaults follow the paper's recipe: SGD with momentum
@@ -144,6 +145,21 @@ export const mlMethods = {
     z.object({ modelId: modelId.nullable().default(null) }).strict(),
   ),
 
+  /**
+   * The photos of one confusion-matrix cell of a stored evaluation (true city → predicted city),
+   * the most confident answers first.
+   */
+  'evaluations.cell': method<EvaluationCellPhoto[]>()(
+    z
+      .object({
+        evaluationId: z.number().int().positive(),
+        trueCity: z.string().min(1).max(100),
+        predictedCity: z.string().min(1).max(100),
+        limit: z.number().int().min(1).max(10_000).default(500),
+      })
+      .strict(),
+  ),
+
   'runs.list': method<RunSummary[]>()(empty),
   'runs.get': method<RunSummary>()(z.object({ jobId: z.string().min(1) }).strict()),
 
@@ -161,6 +177,45 @@ export const mlMethods = {
       .refine((p) => p.imageIds.length + p.paths.length > 0, {
         message: 'give at least one image id or path',
       }),
+  ),
+
+  /**
+   * Why the model sees a city in one photo: an occlusion, inclusion or Grad-CAM heatmap over the
+   * centre crop. `city` null explains the model's own top city. Cached per model, photo content,
+   * method, city, box and stride.
+   */
+  'explain.start': jobMethod('explain')(
+    z
+      .object({
+        modelId,
+        imageId: z.number().int().positive().nullable().default(null),
+        path: z.string().min(1).nullable().default(null),
+        method: z.enum(EXPLAIN_METHODS).default('occlusion'),
+        city: z.string().trim().min(1).max(100).nullable().default(null),
+        /** The paper's occluder: 32 px squares every 16 px of the 224 input. */
+        box: z.number().int().min(4).max(1024).default(32),
+        stride: z.number().int().min(1).max(1024).default(16),
+      })
+      .strict()
+      .refine((p) => (p.imageId === null) !== (p.path === null), {
+        message: 'give exactly one of imageId or path',
+      }),
+  ),
+
+  /**
+   * A t-SNE (or UMAP) map of a seeded sample of labelled photos of the model's cities (default
+   * 1,000, as in the paper): the same sample and seed give the same map. Cached.
+   */
+  'embed.start': jobMethod('embed')(
+    z
+      .object({
+        modelId,
+        method: z.enum(EMBED_METHODS).default('tsne'),
+        sample: z.number().int().min(3).max(20_000).default(1000),
+        seed: z.number().int().nonnegative().max(0xffffffff).default(1),
+        split: z.enum(['train', 'val', 'test']).nullable().default(null),
+      })
+      .strict(),
   ),
 
   'models.list': method<ModelSummary[]>()(empty),

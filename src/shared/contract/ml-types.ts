@@ -282,14 +282,83 @@ export type StoredEvaluation = {
   skipped: { path: string; reason: string }[];
 };
 
+/** One photo of a confusion-matrix cell of a stored evaluation. */
+export type EvaluationCellPhoto = {
+  /** Null for photos of an external set, or removed from the library since. */
+  imageId: number | null;
+  path: string;
+  /** The model's probability of the predicted city. */
+  probability: number;
+};
+
 export type PredictJobResult = {
   modelId: string;
   predictions: ImagePrediction[];
   errors: { path: string; reason: string }[];
 };
 
+export const EXPLAIN_METHODS = ['occlusion', 'inclusion', 'gradcam'] as const;
+export type ExplainMethod = (typeof EXPLAIN_METHODS)[number];
+
+/**
+ * A heatmap over the photo's centre crop (what the model sees): rows × cols values, row 0 at the
+ * top. Occlusion: the drop in the city's probability when that region is hidden (larger = more
+ * important). Inclusion: the city's probability when only that region is shown. Grad-CAM: the
+ * positive, gradient-weighted activation of the last convolutional block (unnormalised).
+ */
+export type ExplainResult = {
+  modelId: string;
+  imageId: number | null;
+  path: string;
+  method: ExplainMethod;
+  city: string;
+  classIndex: number;
+  /** The model's probability of every city on the whole photo, in `classes` order. */
+  probabilities: number[];
+  classes: string[];
+  rows: number;
+  cols: number;
+  values: number[][];
+  /** Side of the network input the grid covers (the centre crop of the 256x256 image). */
+  inputSize: number;
+  /** Occlusion / inclusion square and step in network-input pixels; null for Grad-CAM. */
+  box: number | null;
+  stride: number | null;
+  /** Answered from the library's cache. */
+  cached: boolean;
+};
+
+export const EMBED_METHODS = ['tsne', 'umap'] as const;
+export type EmbedMethod = (typeof EMBED_METHODS)[number];
+
+export type EmbedPoint = {
+  imageId: number;
+  x: number;
+  y: number;
+  /** The photo's label (true city). */
+  city: string;
+  /** The model's top city and its probability. */
+  predicted: string;
+  probability: number;
+};
+
+/** A 2-d map of a sample of labelled photos' penultimate features (the paper's t-SNE figure). */
+export type EmbedResult = {
+  modelId: string;
+  method: EmbedMethod;
+  seed: number;
+  /** Photos asked for, and the photos in the sample (fewer when the library has fewer). */
+  requested: number;
+  points: EmbedPoint[];
+  classes: string[];
+  errors: { path: string; reason: string }[];
+  cached: boolean;
+};
+
 /** Job kinds of the ML side, merged into JobResults in job-types.ts. */
 export type MlJobResults = {
+  embed: EmbedResult;
+  explain: ExplainResult;
   backbone: BackboneJobResult;
   features: FeatureJobResult;
   train: TrainJobResult;

@@ -1,6 +1,5 @@
 // Evaluation and prediction jobs, core side: pick the images (a split of the library, an external
 // set, ids and files), let the ML host run the model, store what comes back.
-import { isAbsolute, join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type {
   ImagePrediction,
@@ -16,10 +15,14 @@ import { externalItems, predictionFiles, type Skipped } from './external-set';
 import type { MlCore } from './ml-core';
 import type { MlHosts } from './ml-hosts';
 import { mlPaths, normFile, type MlPaths } from './ml-paths';
-import { insertEvaluation, modelRecord, storePredictions, type ModelRecord } from './models-repo';
-
-const modelDirOf = (paths: MlPaths, m: ModelRecord): string =>
-  isAbsolute(m.dir) ? m.dir : join(paths.dir, m.dir);
+import {
+  insertEvaluation,
+  insertEvaluationItems,
+  modelDirOf,
+  modelRecord,
+  storePredictions,
+  type ModelRecord,
+} from './models-repo';
 
 /** A library image, read from its cached 256x256 norm image. */
 function libraryItem(
@@ -128,14 +131,32 @@ async function runEvaluate(
     { ...modelRunParams(paths, sql, model, items, params.tta), priorCounts: model.trainCounts },
     ctx,
   );
-  const stored = insertEvaluation(sql, {
-    modelId: model.id,
-    dataset,
-    sources,
-    tta: params.tta,
-    report: result.report,
-    skipped: [...skipped, ...result.skipped],
-    jobId: ctx.jobId,
+  // The report and its per-photo answers are one write: a crash never leaves one without the other.
+  const stored = sql.transaction(() => {
+    const evaluation = insertEvaluation(sql, {
+      modelId: model.id,
+      dataset,
+      sources,
+      tta: params.tta,
+      report: result.report,
+      skipped: [...skipped, ...result.skipped],
+      jobId: ctx.jobId,
+    });
+    insertEvaluationItems(
+      sql,
+      evaluation.id,
+      result.items.map((r) => {
+        const item = items[r.index] as InferItem;
+        return {
+          imageId: item.imageId,
+          path: item.display,
+          trueIndex: item.label as number,
+          predictedIndex: r.predicted,
+          probability: r.probability,
+        };
+      }),
+    );
+    return evaluation;
   });
   core.notifyChanged('models');
   return stored;

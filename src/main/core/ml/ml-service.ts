@@ -9,6 +9,8 @@ import type { ServiceHandlers } from '../service-handlers';
 import { backboneSummary, listBackboneMetas, removeBackbone, requireBackbone } from './backbones';
 import { labeledImages, sqlOf } from './dataset';
 import { ensureFeatures } from './features-job';
+import { startEmbed } from './embed-jobs';
+import { startExplain } from './explain-jobs';
 import { startEvaluate, startPredict } from './infer-jobs';
 import type { MlCore } from './ml-core';
 import { MlHosts, type MlServiceOptions } from './ml-hosts';
@@ -17,6 +19,7 @@ import {
   deleteModel,
   getModel,
   insertModel,
+  evaluationCell,
   listEvaluations,
   listModels,
   modelRecord,
@@ -135,7 +138,11 @@ export class MlService {
 
       'evaluate.start': (params) => Promise.resolve({ jobId: startEvaluate(core, hosts, params) }),
       'evaluations.list': ({ modelId }) => Promise.resolve(listEvaluations(this.sql(), modelId)),
+      'evaluations.cell': ({ evaluationId, trueCity, predictedCity, limit }) =>
+        Promise.resolve(evaluationCell(this.sql(), evaluationId, trueCity, predictedCity, limit)),
       'predict.start': (params) => Promise.resolve({ jobId: startPredict(core, hosts, params) }),
+      'explain.start': (params) => Promise.resolve({ jobId: startExplain(core, hosts, params) }),
+      'embed.start': (params) => Promise.resolve({ jobId: startEmbed(core, hosts, params) }),
 
       'models.list': () => Promise.resolve(listModels(this.sql())),
       'models.get': ({ modelId }) => Promise.resolve(getModel(this.sql(), modelId)),

@@ -1,5 +1,7 @@
+import { isAbsolute, join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type {
+  EvaluationCellPhoto,
   EvaluationReport,
   ImagePrediction,
   ModelBundleMeta,
@@ -94,6 +96,11 @@ export function getModel(sql: Sql, id: string): ModelDetail {
   return toSummary(row(sql, id));
 }
 
+/** The model's bundle folder (stored relative to the library folder). */
+export function modelDirOf(paths: { dir: string }, model: Pick<ModelRecord, 'dir'>): string {
+  return isAbsolute(model.dir) ? model.dir : join(paths.dir, model.dir);
+}
+
 export function modelRecord(sql: Sql, id: string): ModelRecord {
   const r = row(sql, id);
   return {
@@ -155,6 +162,63 @@ export function insertEvaluation(
     ).lastInsertRowid,
   );
   return toEvaluation(sql.get<EvaluationRow>('SELECT * FROM evaluations WHERE id = ?', [id])!);
+}
+
+/** Each evaluated photo's answer, stored with the evaluation (for its confusion-matrix cells). */
+export function insertEvaluationItems(
+  sql: Sql,
+  evaluationId: number,
+  items: readonly {
+    imageId: number | null;
+    path: string;
+    trueIndex: number;
+    predictedIndex: number;
+    probability: number;
+  }[],
+): void {
+  sql.transaction(() => {
+    for (const i of items) {
+      sql.run(
+        `INSERT INTO evaluation_items (evaluation_id, image_id, path, true_index, predicted_index,
+                                       probability)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+        [evaluationId, i.imageId, i.path, i.trueIndex, i.predictedIndex, i.probability],
+      );
+    }
+  });
+}
+
+/** The photos of one cell (true → predicted city) of a stored evaluation, most confident first. */
+export function evaluationCell(
+  sql: Sql,
+  evaluationId: number,
+  trueCity: string,
+  predictedCity: string,
+  limit: number,
+): EvaluationCellPhoto[] {
+  const row = sql.get<{ report_json: string }>('SELECT report_json FROM evaluations WHERE id = ?', [
+    evaluationId,
+  ]);
+  if (row === undefined) {
+    throw new AppError('NOT_FOUND', `No evaluation with id ${evaluationId}.`);
+  }
+  const classes = (JSON.parse(row.report_json) as EvaluationReport).classes;
+  const indexOf = (city: string): number => {
+    const i = classes.indexOf(city);
+    if (i < 0) {
+      throw new AppError(
+        'BAD_ARGUMENT',
+        `'${city}' is not one of this evaluation's cities (${classes.join(', ')}).`,
+      );
+    }
+    return i;
+  };
+  return sql.all<EvaluationCellPhoto>(
+    `SELECT image_id AS imageId, path, probability FROM evaluation_items
+     WHERE evaluation_id = ? AND true_index = ? AND predicted_index = ?
+     ORDER BY probability DESC, id LIMIT ?`,
+    [evaluationId, indexOf(trueCity), indexOf(predictedCity), limit],
+  );
 }
 
 export function listEvaluations(sql: Sql, modelId: string | null): StoredEvaluation[] {

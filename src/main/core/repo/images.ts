@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/contract/errors';
 import type {
+  Correctness,
   ImageDetail,
   ImagePage,
   ImageSummary,
@@ -8,6 +9,12 @@ import type {
 } from '../../../shared/contract/library-types';
 import type { Sql, SqlValue } from '../db/sql';
 import { requireCity } from './cities';
+import {
+  PREDICTION_COLUMNS,
+  predictionFilters,
+  toPrediction,
+  type PredictionColumns,
+} from './latest-predictions';
 
 export type ImageQuery = {
   cursor: number | null;
@@ -17,6 +24,10 @@ export type ImageQuery = {
   labeled: boolean | null;
   labelSource: LabelSource | null;
   search: string | null;
+  predicted: string | null;
+  correctness: Correctness | null;
+  minConfidence: number | null;
+  maxConfidence: number | null;
 };
 
 type SummaryRow = {
@@ -30,10 +41,14 @@ type SummaryRow = {
   taken_at: string | null;
   lat: number | null;
   lon: number | null;
-};
+} & PredictionColumns;
 
 const SUMMARY_COLUMNS = `i.id, i.path, i.width, i.height, c.name AS city, i.label_source, i.split,
-  i.taken_at, i.lat, i.lon`;
+  i.taken_at, i.lat, i.lon, ${PREDICTION_COLUMNS}`;
+
+/** Every image query joins its current label's city and its latest prediction (if any). */
+const SUMMARY_JOINS = `LEFT JOIN cities c ON c.id = i.city_id
+  LEFT JOIN latest_predictions lp ON lp.image_id = i.id`;
 
 const toSummary = (r: SummaryRow): ImageSummary => ({
   id: r.id,
@@ -46,6 +61,7 @@ const toSummary = (r: SummaryRow): ImageSummary => ({
   takenAt: r.taken_at,
   lat: r.lat,
   lon: r.lon,
+  prediction: toPrediction(r),
 });
 
 /** `%`, `_` and the escape character itself are literal in a search, not wildcards. */
@@ -109,18 +125,59 @@ export function listImages(sql: Sql, q: ImageQuery): ImagePage {
     where.push(clause);
     args.push(arg);
   }
-  const filter = where.length > 0 ? where.join(' AND ') : '1';
+  const byPrediction = predictionFilters(q);
+  const filter = [...where, ...byPrediction.where].join(' AND ') || '1';
+  const filterArgs = [...args, ...byPrediction.args];
 
-  const total =
-    sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM images i WHERE ${filter}`, args)?.n ?? 0;
+  const total = countImages(sql, where, args, byPrediction);
   const rows = sql.all<SummaryRow>(
-    `SELECT ${SUMMARY_COLUMNS} FROM images i LEFT JOIN cities c ON c.id = i.city_id
-     WHERE ${filter} AND i.id > ? ORDER BY i.id LIMIT ?`,
-    [...args, q.cursor ?? 0, q.limit + 1],
+    `SELECT ${SUMMARY_COLUMNS} ${pageSource(where.length > 0, byPrediction.where.length > 0)}
+     WHERE ${filter} AND ${ORDER_KEY(where.length > 0 || byPrediction.where.length === 0)} > ?
+     ORDER BY ${ORDER_KEY(where.length > 0 || byPrediction.where.length === 0)} LIMIT ?`,
+    [...filterArgs, q.cursor ?? 0, q.limit + 1],
   );
   const more = rows.length > q.limit;
   const items = (more ? rows.slice(0, q.limit) : rows).map(toSummary);
   return { items, total, nextCursor: more ? (items[items.length - 1]?.id ?? null) : null };
+}
+
+const ORDER_KEY = (imagesFirst: boolean): string => (imagesFirst ? 'i.id' : 'lp.image_id');
+
+/**
+ * FROM clause of a page. SQLite does not carry the order of `lp.image_id` over to `i.id` through
+ * the join, so left to itself it may walk a prediction index and sort every match. The join order
+ * is therefore fixed (CROSS JOIN) and the keyset runs on the driving table's id: images first when
+ * an image filter narrows them (a range scan of its index, one prediction lookup per row);
+ * predictions first when only prediction filters apply (a range of `(city|correct, image_id)`).
+ */
+function pageSource(imageFilters: boolean, predictionFilters: boolean): string {
+  if (!predictionFilters) return `FROM images i ${SUMMARY_JOINS}`;
+  const join = imageFilters
+    ? 'images i CROSS JOIN latest_predictions lp ON lp.image_id = i.id'
+    : 'latest_predictions lp CROSS JOIN images i ON i.id = lp.image_id';
+  return `FROM ${join} LEFT JOIN cities c ON c.id = i.city_id`;
+}
+
+/**
+ * The filtered total. Prediction filters alone are counted from `latest_predictions`' indexes
+ * without touching `images` (every row there belongs to an existing image); mixed filters join.
+ */
+function countImages(
+  sql: Sql,
+  where: readonly string[],
+  args: readonly SqlValue[],
+  byPrediction: { where: string[]; args: SqlValue[] },
+): number {
+  let query: string;
+  if (byPrediction.where.length === 0) {
+    query = `SELECT COUNT(*) AS n FROM images i WHERE ${where.join(' AND ') || '1'}`;
+  } else if (where.length === 0) {
+    query = `SELECT COUNT(*) AS n FROM latest_predictions lp WHERE ${byPrediction.where.join(' AND ')}`;
+  } else {
+    query = `SELECT COUNT(*) AS n FROM images i JOIN latest_predictions lp ON lp.image_id = i.id
+      WHERE ${[...where, ...byPrediction.where].join(' AND ')}`;
+  }
+  return sql.get<{ n: number }>(query, [...args, ...byPrediction.args])?.n ?? 0;
 }
 
 type DetailRow = SummaryRow & {
@@ -134,7 +191,7 @@ type DetailRow = SummaryRow & {
 export function getImage(sql: Sql, id: number): ImageDetail {
   const row = sql.get<DetailRow>(
     `SELECT ${SUMMARY_COLUMNS}, i.content_hash, i.source, i.format, i.bytes, i.imported_at
-     FROM images i LEFT JOIN cities c ON c.id = i.city_id WHERE i.id = ?`,
+     FROM images i ${SUMMARY_JOINS} WHERE i.id = ?`,
     [id],
   );
   if (row === undefined) throw new AppError('NOT_FOUND', `No image with id ${id}.`, { id });

@@ -10,6 +10,8 @@ import { BACKEND_PREFERENCES } from '../backend';
 import { releaseSharedBackbone } from '../pipeline/backbone-cache';
 import { tensorLock } from '../pipeline/host-resources';
 import { extractChunk } from '../pipeline/extract';
+import { embedImages } from '../pipeline/embed-run';
+import { explainImage } from '../pipeline/explain-run';
 import { evaluateImages, predictImages } from '../pipeline/infer';
 import { releaseModelRunner } from '../pipeline/model-runner';
 import { runTraining } from '../pipeline/train-run';
@@ -214,6 +216,63 @@ export const mlOps: MlOpTable = {
     return predictImages(p, {
       signal: ctx.signal,
       progress: (done, total) => ctx.progress(done, total, null),
+    });
+  },
+
+  'explain.heatmap': async (raw, ctx) => {
+    const p = parse(
+      z
+        .object({
+          ...location,
+          modelDir: path,
+          item: inferItem,
+          method: z.enum(['occlusion', 'inclusion', 'gradcam']),
+          classIndex: z.number().int().min(0).nullable(),
+          box: z.number().int().min(1).max(4096),
+          stride: z.number().int().min(1).max(4096),
+          maxImagePixels: z.number().int().positive(),
+        })
+        .strict(),
+      raw,
+      'explain.heatmap',
+    );
+    await ensureBackend();
+    let last = 0;
+    return explainImage(p, {
+      signal: ctx.signal,
+      progress: (done, total) => {
+        const now = Date.now();
+        if (now - last < 200 && done !== total) return;
+        last = now;
+        ctx.progress(done, total, null);
+      },
+    });
+  },
+
+  'embed.compute': async (raw, ctx) => {
+    const p = parse(
+      z
+        .object({
+          ...location,
+          modelDir: path,
+          items: z.array(inferItem).min(1).max(20_000),
+          method: z.enum(['tsne', 'umap']),
+          seed: z.number().int().min(0).max(0xffffffff),
+        })
+        .strict(),
+      raw,
+      'embed.compute',
+    );
+    await ensureBackend();
+    let last = 0;
+    return embedImages(p, {
+      signal: ctx.signal,
+      progress: (done, total) => {
+        const now = Date.now();
+        if (now - last < 200 && done !== total) return;
+        last = now;
+        ctx.progress(done, total, null);
+      },
     });
   },
 

@@ -14,6 +14,8 @@ import type {
 } from '../../../shared/contract/ml-types';
 import type { BackboneMeta } from '../backbone';
 import type { BackendInfo, BackendPreference } from '../backend';
+import type { EmbedRunParams, EmbedRunResult } from '../pipeline/embed-run';
+import type { ExplainRunParams, ExplainRunResult } from '../pipeline/explain-run';
 import type {
   EvaluateRunParams,
   EvaluateRunResult,
@@ -73,6 +75,10 @@ export type MlHostOpMap = {
   'train.run': { params: TrainRunParams; result: TrainRunResult };
   'model.evaluate': { params: EvaluateRunParams; result: EvaluateRunResult };
   'model.predict': { params: PredictRunParams; result: PredictRunResult };
+  /** One photo's heatmap (occlusion, inclusion or Grad-CAM) for one city of a trained model. */
+  'explain.heatmap': { params: ExplainRunParams; result: ExplainRunResult };
+  /** A 2-d map (t-SNE / UMAP) of a sample of library photos' penultimate features. */
+  'embed.compute': { params: EmbedRunParams; result: EmbedRunResult };
   /** Drops the loaded backbone and model (their tensors); answers the tensors left. */
   'host.release': { params: Record<string, never>; result: { numTensors: number } };
 };

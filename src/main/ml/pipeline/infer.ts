@@ -125,6 +125,7 @@ export async function evaluateImages(
   const skipped = errors.map((e) => ({ path: p.items[e.index]!.display, reason: e.reason }));
   const labels: number[] = [];
   const rows: Float32Array[] = [];
+  const items: EvaluateRunResult['items'] = [];
   p.items.forEach((item, i) => {
     const probs = probabilities[i];
     if (probs === null || probs === undefined) return;
@@ -133,6 +134,10 @@ export async function evaluateImages(
     }
     labels.push(item.label);
     rows.push(probs);
+    let predicted = 0;
+    for (let c = 1; c < k; c++)
+      if ((probs[c] as number) > (probs[predicted] as number)) predicted = c;
+    items.push({ index: i, predicted, probability: probs[predicted] as number });
   });
   const report = evaluate({
     classes,
@@ -140,7 +145,7 @@ export async function evaluateImages(
     probabilities: rows,
     ...(p.priorCounts === null ? {} : { priorCounts: p.priorCounts }),
   });
-  return { report, skipped };
+  return { report, skipped, items };
 }
 
 export async function predictImages(

@@ -5,11 +5,12 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { ModelBundleMeta } from '../../../shared/contract/ml-types';
-import { ttaProbabilities } from '../augment';
+import { centerBox, ttaProbabilities } from '../augment';
 import {
   extractFeatures,
   loadBackbone,
   readBackboneMeta,
+  runInference,
   splitAtLayer,
   type LoadedBackbone,
 } from '../backbone';
@@ -20,13 +21,18 @@ import { assignUpperWeights } from '../train/stage2';
 import type { HeadState } from '../train/types';
 import { SharedCache } from './host-resources';
 import type { Rgb } from './images';
-import { cropBatch, resizeSide, type InputSpec } from './views';
+import { cropBatch, resizeSide, writeCrops, type InputSpec } from './views';
+import type { GradCamParts } from '../explain/gradcam';
+import type { NetworkImage } from '../explain/occlusion';
 
 export class ModelRunner {
+  /** Input → last conv activation, built on first Grad-CAM (shares the backbone's weights). */
+  private camModel: tf.LayersModel | null = null;
+
   private constructor(
     readonly meta: ModelBundleMeta,
     private readonly backbone: LoadedBackbone,
-    private readonly headState: HeadState,
+    readonly headState: HeadState,
     private readonly head: HeadModel,
   ) {}
 
@@ -74,7 +80,7 @@ export class ModelRunner {
     return !this.meta.hasUpper;
   }
 
-  private get spec(): InputSpec {
+  get spec(): InputSpec {
     return {
       inputSize: this.backbone.meta.inputSize,
       normalisation: this.backbone.meta.normalisation,
@@ -101,6 +107,71 @@ export class ModelRunner {
         modelProbabilities(this.head, null, extractFeatures(this.backbone, batch)),
       );
     });
+  }
+
+  /** The centre crop of one 256 image as normalised network input (what prediction sees). */
+  centreInput(rgb: Rgb): NetworkImage {
+    const spec = this.spec;
+    const size = spec.inputSize;
+    const side = resizeSide(size);
+    const box = centerBox(side, side, size);
+    if (rgb.width === side && rgb.height === side) {
+      const data = new Float32Array(size * size * 3);
+      writeCrops(rgb, [box], spec, data, 0);
+      return { data, size };
+    }
+    return tf.tidy(() => {
+      const batch = cropBatch(rgb, [box], spec);
+      return { data: batch.dataSync() as Float32Array, size };
+    });
+  }
+
+  /**
+   * Penultimate features [D] of one 256 image's centre crop through this model's backbone (with
+   * its fine-tuned weights, if any), and the model's class probabilities [K] for them.
+   */
+  featuresOfImage(rgb: Rgb): { features: Float32Array; probabilities: Float32Array } {
+    const input = this.centreInput(rgb);
+    const features = tf.tidy(
+      () =>
+        extractFeatures(
+          this.backbone,
+          tf.tensor4d(input.data, [1, input.size, input.size, 3]),
+        ).dataSync() as Float32Array,
+    );
+    return { features, probabilities: headProbabilities(this.headState, features) };
+  }
+
+  /** Class probabilities [n, K] of a batch of network inputs [n, s, s, 3]; caller disposes. */
+  probabilities(batch: tf.Tensor4D): tf.Tensor2D {
+    return modelProbabilities(this.head, null, extractFeatures(this.backbone, batch));
+  }
+
+  /**
+   * The two halves Grad-CAM needs: input → the activation the feature pool averages, and pooled
+   * features → logits. Only for layers backbones whose feature layer is a global average pool.
+   */
+  gradCamParts(): GradCamParts {
+    const backbone = this.backbone;
+    if (backbone.kind !== 'layers') {
+      throw new AppError('UNSUPPORTED', 'Grad-CAM needs a layers backbone (not a graph model).');
+    }
+    const pool = backbone.featureModel.getLayer(backbone.meta.featureLayer);
+    if (pool.getClassName() !== 'GlobalAveragePooling2D') {
+      throw new AppError(
+        'UNSUPPORTED',
+        `Grad-CAM needs features from a global average pool; '${pool.name}' is a ${pool.getClassName()}.`,
+      );
+    }
+    this.camModel ??= tf.model({
+      inputs: backbone.featureModel.inputs,
+      outputs: pool.input,
+    });
+    const camModel = this.camModel;
+    return {
+      activation: (input) => runInference(camModel, input) as tf.Tensor4D,
+      logits: (features) => this.head.logits(features),
+    };
   }
 
   dispose(): void {

@@ -122,6 +122,8 @@ export type EvaluateRunParams = InferParams & { priorCounts: number[] | null };
 export type EvaluateRunResult = {
   report: EvaluationReport;
   skipped: { path: string; reason: string }[];
+  /** Each evaluated item's answer (`index` into the params' items): top class and its probability. */
+  items: { index: number; predicted: number; probability: number }[];
 };
 
 export type PredictRunParams = InferParams & { k: number };

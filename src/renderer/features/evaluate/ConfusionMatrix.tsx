@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { MlAnnotation, MlLayout, MlShape, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import { PlotlyChart } from '../ml/PlotlyChart';
+import { CellPhotos, type Cell } from './CellPhotos';
 import { cellColour, heatCells, textColour, type MatrixMode } from './confusion';
 
 /** City names go into Plotly's hover markup: keep them text. */
@@ -9,10 +10,17 @@ const escape = (s: string | undefined): string =>
 
 /**
  * The confusion matrix as a heatmap (rows true, columns predicted), drawn with rectangles and
- * labels so it works with the basic Plotly bundle; hovering a cell tells count and row share.
+ * labels so it works with the basic Plotly bundle; hovering a cell tells count and row share,
+ * clicking it (or its number in the table) lists its photos.
  */
-export function ConfusionMatrix(props: { classes: string[]; confusion: number[][] }) {
+export function ConfusionMatrix(props: {
+  classes: string[];
+  confusion: number[][];
+  evaluationId: number;
+  modelId: string;
+}) {
   const [mode, setMode] = useState<MatrixMode>('counts');
+  const [cell, setCell] = useState<Cell | null>(null);
   const { classes, confusion } = props;
   const n = classes.length;
 
@@ -46,8 +54,9 @@ export function ConfusionMatrix(props: { classes: string[]; confusion: number[][
       y: cells.map((c) => c.row),
       customdata: cells.map(
         (c) =>
-          `true <b>${escape(classes[c.row])}</b> → predicted <b>${escape(classes[c.col])}</b><br>` +
-          `${c.count} photo${c.count === 1 ? '' : 's'}` +
+          // No <b>: Plotly styles it with a style attribute, which the strict CSP blocks.
+          `true ${escape(classes[c.row])} → predicted ${escape(classes[c.col])}<br>` +
+          `${c.count} photo${c.count === 1 ? '' : 's'} · click to list them` +
           (c.share === null ? '' : ` · ${(c.share * 100).toFixed(1)}% of the row`),
       ),
       marker: { size: Math.max(18, 300 / Math.max(1, n)), opacity: 0, symbol: 'square' },
@@ -128,7 +137,22 @@ export function ConfusionMatrix(props: { classes: string[]; confusion: number[][
         label={`Confusion matrix of ${n} cities, ${mode === 'rows' ? 'row-normalised' : 'counts'}`}
         testId="confusion-chart"
         className="ml-confusion-chart"
+        onPointClick={(point) => {
+          const trueCity = classes[Number(point.y)];
+          const predictedCity = classes[Number(point.x)];
+          if (trueCity !== undefined && predictedCity !== undefined) {
+            setCell({ trueCity, predictedCity });
+          }
+        }}
       />
+      {cell !== null && (
+        <CellPhotos
+          evaluationId={props.evaluationId}
+          modelId={props.modelId}
+          cell={cell}
+          onClose={() => setCell(null)}
+        />
+      )}
       <details className="ml-details">
         <summary>As a table</summary>
         <table className="data-table ml-matrix-table" data-testid="confusion-table">
@@ -148,7 +172,17 @@ export function ConfusionMatrix(props: { classes: string[]; confusion: number[][
                 <th scope="row">{classes[r]}</th>
                 {row.map((v, c) => (
                   <td key={c} className={`num${r === c ? ' ml-diag' : ''}`}>
-                    {v}
+                    <button
+                      type="button"
+                      className="link-button"
+                      data-testid="confusion-cell"
+                      aria-label={`${v} ${classes[r] ?? ''} photos predicted ${classes[c] ?? ''}`}
+                      onClick={() =>
+                        setCell({ trueCity: classes[r] ?? '', predictedCity: classes[c] ?? '' })
+                      }
+                    >
+                      {v}
+                    </button>
                   </td>
                 ))}
               </tr>

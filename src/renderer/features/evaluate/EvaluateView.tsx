@@ -8,6 +8,7 @@ import { ErrorLine, JobStatus } from '../ml/JobStatus';
 import { hashParam, navigate } from '../ml/nav';
 import { useModels } from '../ml/use-ml-lists';
 import { useJob } from '../ml/use-job';
+import { CompareEvaluations } from './CompareEvaluations';
 import { EvaluateForm } from './EvaluateForm';
 import { EvaluationReportView } from './EvaluationReport';
 import { EvaluationsList } from './EvaluationsList';
@@ -94,6 +95,7 @@ export function EvaluateView() {
       {current !== null && current.modelId === modelId && (
         <EvaluationReportView evaluation={current} modelName={model?.name ?? current.modelId} />
       )}
+      {list.length > 0 && <CompareEvaluations models={list} refresh={nonce} />}
     </section>
   );
 }

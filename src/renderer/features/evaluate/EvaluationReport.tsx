@@ -24,7 +24,12 @@ export function EvaluationReportView(props: { evaluation: StoredEvaluation; mode
           <Headline report={e.report} />
           <div className="ml-report-grid">
             <PerCityTable report={e.report} />
-            <ConfusionMatrix classes={e.report.classes} confusion={e.report.confusion} />
+            <ConfusionMatrix
+              classes={e.report.classes}
+              confusion={e.report.confusion}
+              evaluationId={e.id}
+              modelId={e.modelId}
+            />
           </div>
           <ReliabilityChart calibration={e.report.calibration} />
         </>

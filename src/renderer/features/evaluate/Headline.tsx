@@ -1,81 +1,17 @@
 import { useMemo } from 'react';
-import type { MlLayout, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
-import type { EvaluationReport, Proportion } from '../../../shared/contract/ml-types';
-import { fixed, interval, PAPER_ACCURACY, pct } from '../ml/format';
+import type { EvaluationReport } from '../../../shared/contract/ml-types';
+import { fixed, interval, PAPER_ACCURACY, PAPER_HUMAN_ACCURACY, pct } from '../ml/format';
 import { PlotlyChart } from '../ml/PlotlyChart';
+import { headlineBars, headlineChart } from './headline-data';
 
-type Bar = { label: string; p: Proportion | null; value: number; color: string; note: string };
-
-/** Overall accuracy with its 95% interval beside chance and the paper, plus top-k and macro scores. */
+/**
+ * Overall and top-k accuracy with 95% intervals beside chance, the paper's model and its human
+ * guessers, plus macro scores.
+ */
 export function Headline(props: { report: EvaluationReport }) {
   const r = props.report;
   const k = r.classes.length;
-  const bars: Bar[] = useMemo(
-    () => [
-      {
-        label: 'Uniform chance',
-        p: null,
-        value: r.chance.uniform,
-        color: '#c3c9d4',
-        note: `1 / ${k} cities`,
-      },
-      {
-        label: 'Majority class',
-        p: r.chance.majority.accuracy,
-        value: r.chance.majority.accuracy.value ?? 0,
-        color: '#98a2b3',
-        note: `always “${r.chance.majority.class}”`,
-      },
-      {
-        label: 'Paper (10 cities)',
-        p: null,
-        value: PAPER_ACCURACY,
-        color: '#e0a030',
-        note: 'Recognizing Cities from Street View Images, 2016',
-      },
-      {
-        label: 'This model',
-        p: r.accuracy,
-        value: r.accuracy.value ?? 0,
-        color: '#3b6fd8',
-        note: `${r.accuracy.successes} of ${r.accuracy.trials} photos`,
-      },
-    ],
-    [r, k],
-  );
-  const chart = useMemo(() => {
-    const data: MlTrace[] = [
-      {
-        type: 'bar',
-        orientation: 'h',
-        x: bars.map((b) => b.value),
-        y: bars.map((b) => b.label),
-        marker: { color: bars.map((b) => b.color) },
-        text: bars.map((b) => pct(b.value)),
-        textposition: 'inside',
-        insidetextanchor: 'start',
-        customdata: bars.map((b) => (b.p === null ? b.note : `${b.note}, 95% CI ${interval(b.p)}`)),
-        hovertemplate: '%{y}: %{x:.1%}<br>%{customdata}<extra></extra>',
-        error_x: {
-          type: 'data',
-          symmetric: false,
-          array: bars.map((b) => (b.p?.hi === null || b.p === null ? 0 : b.p.hi - b.value)),
-          arrayminus: bars.map((b) => (b.p?.lo === null || b.p === null ? 0 : b.value - b.p.lo)),
-          color: '#1f2430',
-          thickness: 1.5,
-          width: 6,
-        },
-      },
-    ];
-    const layout: MlLayout = {
-      height: 190,
-      margin: { l: 120, r: 16, t: 6, b: 30 },
-      xaxis: { range: [0, 1.06], tickformat: '.0%', dtick: 0.2, fixedrange: true },
-      yaxis: { fixedrange: true, automargin: true },
-      showlegend: false,
-    };
-    return { data, layout };
-  }, [bars]);
+  const chart = useMemo(() => headlineChart(headlineBars(r)), [r]);
 
   const better = r.accuracy.lo !== null && r.accuracy.lo > r.chance.uniform;
   return (
@@ -96,14 +32,15 @@ export function Headline(props: { report: EvaluationReport }) {
               : 'Not clearly above uniform chance on this set.'}
           </p>
           <p className="muted small">
-            The paper reached {pct(PAPER_ACCURACY)} over 10 cities (chance 10%); this set has {k}{' '}
-            {k === 1 ? 'city' : 'cities'} (chance {pct(r.chance.uniform)}).
+            The paper reached {pct(PAPER_ACCURACY)} over 10 cities (its human guessers{' '}
+            {pct(PAPER_HUMAN_ACCURACY)}, chance 10%); this set has {k} {k === 1 ? 'city' : 'cities'}{' '}
+            (chance {pct(r.chance.uniform)}).
           </p>
         </div>
         <PlotlyChart
           data={chart.data}
           layout={chart.layout}
-          label="Accuracy of this model beside chance and the paper"
+          label="Accuracy of this model beside chance, the paper's model and its human guessers"
           testId="eval-compare-chart"
         />
       </div>

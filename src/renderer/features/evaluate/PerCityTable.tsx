@@ -1,12 +1,17 @@
 import type { EvaluationReport } from '../../../shared/contract/ml-types';
 import { fixed, interval, pct } from '../ml/format';
+import { PerCityChart } from './PerCityChart';
 
-/** Per city: accuracy (recall, the paper's per-city accuracy), precision and F1 with intervals. */
+/**
+ * Per city: accuracy (recall, the paper's per-city accuracy) as a chart against the paper's overall
+ * figures, then a table with precision and F1, all with intervals.
+ */
 export function PerCityTable(props: { report: EvaluationReport }) {
   const r = props.report;
   return (
     <section className="card" aria-labelledby="per-city-eval-title" data-testid="per-city">
       <h2 id="per-city-eval-title">Per city</h2>
+      <PerCityChart report={r} />
       <table className="data-table" data-testid="per-city-table">
         <thead>
           <tr>

@@ -2,11 +2,16 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ImportReportView } from './ImportReportView';
 import { useImportSession } from './import-session';
-import { parsePaths } from './parse-paths';
+import { appendPaths, parsePaths } from './parse-paths';
+import { useStudio } from '../../app/studio-context';
+import type { PickKind } from '../../../shared/contract/client';
 import './import.css';
 
 export function ImportView() {
   const { run, start, cancel } = useImportSession();
+  const { transport } = useStudio();
+  // Only the desktop app can open the system's file dialog; in a browser paths are typed.
+  const pickPaths = transport.pickPaths?.bind(transport) ?? null;
   const [pathsText, setPathsText] = useState('');
   const [csv, setCsv] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -22,6 +27,18 @@ export function ImportView() {
     }
     setProblem(null);
     start(paths, manifest);
+  };
+
+  const browse = (kind: PickKind): void => {
+    if (pickPaths === null) return;
+    pickPaths(kind).then(
+      (picked) => {
+        if (picked.length === 0) return;
+        if (kind === 'csv') setCsv(picked[0] ?? '');
+        else setPathsText((text) => appendPaths(text, picked));
+      },
+      (error: unknown) => setProblem(error instanceof Error ? error.message : String(error)),
+    );
   };
 
   const pct = run !== null && run.total > 0 ? Math.round((run.done / run.total) * 100) : null;
@@ -45,6 +62,16 @@ export function ImportView() {
           onChange={(e) => setPathsText(e.target.value)}
           disabled={running}
         />
+        {pickPaths !== null && (
+          <div className="button-row" data-testid="import-browse">
+            <button type="button" onClick={() => browse('folders')} disabled={running}>
+              Choose folders…
+            </button>
+            <button type="button" onClick={() => browse('files')} disabled={running}>
+              Choose photos…
+            </button>
+          </div>
+        )}
         <label htmlFor="import-csv">CSV manifest (optional)</label>
         <input
           id="import-csv"
@@ -55,6 +82,13 @@ export function ImportView() {
           onChange={(e) => setCsv(e.target.value)}
           disabled={running}
         />
+        {pickPaths !== null && (
+          <div className="button-row">
+            <button type="button" onClick={() => browse('csv')} disabled={running}>
+              Choose a manifest…
+            </button>
+          </div>
+        )}
         <div className="button-row">
           <button type="submit" className="primary" disabled={running} data-testid="import-start">
             {running ? 'Importing…' : 'Start import'}

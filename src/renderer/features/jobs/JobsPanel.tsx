@@ -13,6 +13,8 @@ const KIND_LABELS: Record<JobKind, string> = {
   train: 'Training',
   evaluate: 'Evaluation',
   predict: 'Prediction',
+  explain: 'Explanation',
+  embed: 'Feature map',
 };
 const SHOWN = 6;
 

@@ -1,8 +1,10 @@
 import type { ImageSummary } from '../../../shared/contract/library-types';
-import { useRevisionKey } from '../../app/library-state';
+import { useLibrary, useRevisionKey } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { baseName, formatBytes, formatLatLon, formatTime, SOURCE_LABELS } from './format';
+import { baseName, formatTime, SOURCE_LABELS } from './format';
+import { PhotoFacts } from './PhotoFacts';
+import { PredictionFacts } from './PredictionFacts';
 
 /** One image in full (its normalised 256×256 form and its metadata), or a summary of many. */
 export function DetailPane(props: { selected: readonly ImageSummary[] }) {
@@ -36,7 +38,9 @@ export function DetailPane(props: { selected: readonly ImageSummary[] }) {
 
 function ImageDetailView(props: { id: number }) {
   const { client, transport } = useStudio();
-  const revision = useRevisionKey('labels', 'splits', 'cities');
+  const { cities } = useLibrary();
+  // Predictions are written by jobs (the 'models' revision) as well as labels.
+  const revision = useRevisionKey('labels', 'splits', 'cities', 'models');
   const detail = useLoad(
     () => client.call('images.get', { id: props.id }),
     `${props.id}:${revision}`,
@@ -77,24 +81,16 @@ function ImageDetailView(props: { id: number }) {
         <dd className="break" data-testid="detail-path">
           {image.path}
         </dd>
-        <dt>Size</dt>
-        <dd>
-          {image.width} × {image.height} px · {image.format} · {formatBytes(image.bytes)}
-        </dd>
-        <dt>Taken</dt>
-        <dd>{formatTime(image.takenAt)}</dd>
-        <dt>GPS</dt>
-        <dd>{formatLatLon(image.lat, image.lon)}</dd>
         <dt>Imported</dt>
-        <dd>
-          {formatTime(image.importedAt)}
-          {image.source !== '' && <span className="muted"> · from {image.source}</span>}
-        </dd>
+        <dd>{formatTime(image.importedAt)}</dd>
         <dt>Content hash</dt>
         <dd className="break mono" title={image.contentHash}>
           {image.contentHash.slice(0, 16)}…
         </dd>
       </dl>
+      <h3>Prediction</h3>
+      <PredictionFacts image={image} />
+      <PhotoFacts image={image} cities={cities} />
       <h3>Label history</h3>
       {image.labels.length === 0 ? (
         <p className="muted">Never labeled.</p>

@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
 import {
+  CORRECTNESS,
   LABEL_SOURCES,
   SPLITS,
   type CityWithCount,
+  type Correctness,
   type LabelSource,
   type Split,
 } from '../../../shared/contract/library-types';
@@ -12,6 +14,13 @@ import { SOURCE_LABELS } from './format';
 const SEARCH_DELAY_MS = 250;
 
 const parseLabeled = (v: string): boolean | null => (v === '' ? null : v === 'yes');
+/** An empty percentage field is an open bound. */
+const parsePct = (v: string): number | null => (v.trim() === '' ? null : Number(v));
+
+const CORRECTNESS_LABELS: Record<Correctness, string> = {
+  correct: 'Predicted right',
+  wrong: 'Predicted wrong',
+};
 
 export function FilterBar(props: {
   filters: ImageFilters;
@@ -107,6 +116,69 @@ export function FilterBar(props: {
           ))}
         </select>
       </label>
+      <label>
+        <span>Predicted</span>
+        <select
+          data-testid="filter-predicted"
+          value={filters.predicted ?? ''}
+          onChange={(e) =>
+            onChange({ ...filters, predicted: e.target.value === '' ? null : e.target.value })
+          }
+        >
+          <option value="">Any prediction</option>
+          {props.cities.map((c) => (
+            <option key={c.id} value={c.name}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span>Prediction vs label</span>
+        <select
+          data-testid="filter-correctness"
+          value={filters.correctness ?? ''}
+          onChange={(e) =>
+            onChange({
+              ...filters,
+              correctness: e.target.value === '' ? null : (e.target.value as Correctness),
+            })
+          }
+        >
+          <option value="">Right or wrong</option>
+          {CORRECTNESS.map((c) => (
+            <option key={c} value={c}>
+              {CORRECTNESS_LABELS[c]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <fieldset className="filter-confidence">
+        <legend>Confidence %</legend>
+        <input
+          type="number"
+          aria-label="Minimum confidence %"
+          data-testid="filter-min-confidence"
+          min={0}
+          max={100}
+          step={5}
+          placeholder="0"
+          value={filters.minConfidencePct ?? ''}
+          onChange={(e) => onChange({ ...filters, minConfidencePct: parsePct(e.target.value) })}
+        />
+        <span aria-hidden="true">–</span>
+        <input
+          type="number"
+          aria-label="Maximum confidence %"
+          data-testid="filter-max-confidence"
+          min={0}
+          max={100}
+          step={5}
+          placeholder="100"
+          value={filters.maxConfidencePct ?? ''}
+          onChange={(e) => onChange({ ...filters, maxConfidencePct: parsePct(e.target.value) })}
+        />
+      </fieldset>
       <label className="filter-search">
         <span>Path contains</span>
         <input

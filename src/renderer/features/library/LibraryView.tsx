@@ -19,7 +19,8 @@ export function LibraryView() {
   const notify = useNotify();
   const { cities, changed } = useLibrary();
   const [filters, setFilters] = useState<ImageFilters>(NO_FILTERS);
-  const dataKey = useRevisionKey('images', 'labels', 'splits', 'cities');
+  const dataKey = useRevisionKey('images', 'labels', 'splits', 'cities', 'models');
+  // ('models': a predict job stores new predictions, which the grid shows and filters on.)
   const pages = useImagePages(filters, dataKey);
   const [selection, setSelection] = useState(EMPTY_SELECTION);
   const [labeling, setLabeling] = useState(false);

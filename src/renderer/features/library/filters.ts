@@ -1,5 +1,5 @@
 import type { ParamsIn } from '../../../shared/contract/methods';
-import type { LabelSource, Split } from '../../../shared/contract/library-types';
+import type { Correctness, LabelSource, Split } from '../../../shared/contract/library-types';
 
 export type ImageFilters = {
   city: string | null;
@@ -7,6 +7,12 @@ export type ImageFilters = {
   labeled: boolean | null;
   labelSource: LabelSource | null;
   search: string;
+  /** City of the latest prediction. */
+  predicted: string | null;
+  correctness: Correctness | null;
+  /** Bounds on the latest prediction's probability, in percent (0–100) as typed; null = open. */
+  minConfidencePct: number | null;
+  maxConfidencePct: number | null;
 };
 
 export const NO_FILTERS: ImageFilters = {
@@ -15,7 +21,15 @@ export const NO_FILTERS: ImageFilters = {
   labeled: null,
   labelSource: null,
   search: '',
+  predicted: null,
+  correctness: null,
+  minConfidencePct: null,
+  maxConfidencePct: null,
 };
+
+/** A percentage as the 0..1 ratio the contract takes; out-of-range input is clamped, not an error. */
+const ratio = (pct: number | null): number | null =>
+  pct === null || Number.isNaN(pct) ? null : Math.min(1, Math.max(0, pct / 100));
 
 export function listParams(
   filters: ImageFilters,
@@ -23,6 +37,10 @@ export function listParams(
   limit: number,
 ): ParamsIn<'images.list'> {
   const search = filters.search.trim();
+  let min = ratio(filters.minConfidencePct);
+  let max = ratio(filters.maxConfidencePct);
+  // Bounds typed the wrong way round still mean "between these two".
+  if (min !== null && max !== null && min > max) [min, max] = [max, min];
   return {
     cursor,
     limit,
@@ -31,6 +49,12 @@ export function listParams(
     labeled: filters.labeled,
     labelSource: filters.labelSource,
     search: search === '' ? null : search,
+    // The prediction filters are sent only when set (the contract defaults them to null), so the
+    // parameters of a plain listing stay as they were before these filters existed.
+    ...(filters.predicted === null ? {} : { predicted: filters.predicted }),
+    ...(filters.correctness === null ? {} : { correctness: filters.correctness }),
+    ...(min === null ? {} : { minConfidence: min }),
+    ...(max === null ? {} : { maxConfidence: max }),
   };
 }
 

@@ -2,6 +2,8 @@ import type { Proportion } from '../../../shared/contract/ml-types';
 
 /** The paper's overall accuracy on its 10-city street-view test set (Table 2). */
 export const PAPER_ACCURACY = 0.753;
+/** The paper's people guessing the city of the same kind of photos (10 cities). */
+export const PAPER_HUMAN_ACCURACY = 0.272;
 
 /** A fraction as a percentage, e.g. 0.7531 → "75.3%"; null → "—". */
 export function pct(value: number | null | undefined, digits = 1): string {

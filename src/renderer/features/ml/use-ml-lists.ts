@@ -1,6 +1,7 @@
 import { useRevisionKey } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
+import { publishBackend } from './backend-store';
 
 /** Trained models, reloaded whenever the library reports a model change. */
 export function useModels() {
@@ -15,7 +16,12 @@ export function useBackbones(extraKey = '') {
   return useLoad(() => client.call('backbones.list', {}), `${key}:${extraKey}`);
 }
 
+/** Starts the ML host when it is not running; the answer also feeds the status bar's backend. */
 export function useMlInfo() {
   const { client } = useStudio();
-  return useLoad(() => client.call('ml.info', {}), 'ml-info');
+  return useLoad(async () => {
+    const info = await client.call('ml.info', {});
+    publishBackend(info.backend);
+    return info;
+  }, 'ml-info');
 }

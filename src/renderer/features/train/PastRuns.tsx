@@ -2,6 +2,7 @@ import type { RunSummary } from '../../../shared/contract/ml-types';
 import type { Load } from '../../app/use-load';
 import { pct, when } from '../ml/format';
 import { ErrorLine } from '../ml/JobStatus';
+import { resumableRuns } from './resume';
 
 /** Best monitored accuracy of a run: from its summaries when finished, else from its epochs. */
 export function runBest(run: RunSummary): number | null {
@@ -11,13 +12,20 @@ export function runBest(run: RunSummary): number | null {
   return fromEpochs.length > 0 ? Math.max(...fromEpochs) : null;
 }
 
-/** Every training run of the library; picking one shows its curves and summary. */
+/**
+ * Every training run of the library; picking one shows its curves and summary. A run that was
+ * cancelled, failed or interrupted can be resumed from its last checkpoint.
+ */
 export function PastRuns(props: {
   runs: Load<RunSummary[]>;
   selected: string | null;
   onSelect: (jobId: string | null) => void;
+  /** A training job is running: one at a time, so Resume waits. */
+  busy: boolean;
+  onResume: (run: RunSummary) => void;
 }) {
   const list = props.runs.value ?? [];
+  const resumable = resumableRuns(list);
   return (
     <section
       className="card"
@@ -59,7 +67,15 @@ export function PastRuns(props: {
                 aria-selected={props.selected === r.jobId}
                 className={props.selected === r.jobId ? 'ml-row-selected' : undefined}
               >
-                <th scope="row">{r.name}</th>
+                <th scope="row">
+                  {r.name}
+                  {r.resumedFrom !== null && (
+                    <span className="muted small ml-nowrap" title={`Resumed ${r.resumedFrom}`}>
+                      {' '}
+                      · resumed
+                    </span>
+                  )}
+                </th>
                 <td>
                   <span className={`ml-pill ml-pill-${r.status}`}>{r.status}</span>
                 </td>
@@ -68,7 +84,23 @@ export function PastRuns(props: {
                 <td className="num">{pct(runBest(r))}</td>
                 <td>{r.backend?.name ?? '—'}</td>
                 <td>{when(r.createdAt)}</td>
-                <td className="num">
+                <td className="num ml-nowrap">
+                  {resumable.has(r.jobId) && (
+                    <button
+                      type="button"
+                      className="small"
+                      data-testid="run-resume"
+                      disabled={props.busy}
+                      title={
+                        props.busy
+                          ? 'Wait for the running training to end.'
+                          : 'Continue this run from its last finished epoch, with its settings.'
+                      }
+                      onClick={() => props.onResume(r)}
+                    >
+                      Resume
+                    </button>
+                  )}{' '}
                   <button
                     type="button"
                     className="small"

@@ -4,6 +4,7 @@ import type { BackboneSummary, BackendReport } from '../../../shared/contract/ml
 import type { ParamsIn } from '../../../shared/contract/methods';
 import { navigate } from '../ml/nav';
 import { defaultForm, validateTrain, type TrainField, type TrainForm as Form } from './hyper-form';
+import { SplitSummary } from './SplitSummary';
 
 const IMBALANCE_LABELS = {
   classWeights: 'Weight the loss by inverse city frequency',
@@ -110,6 +111,7 @@ export function TrainForm(props: {
           />
           {errors.name !== undefined && <span className="field-error">{errors.name}</span>}
         </div>
+        <SplitSummary refresh={props.busy ? 'busy' : 'idle'} />
         {field('seed', 'Seed')}
         {field(
           'views',

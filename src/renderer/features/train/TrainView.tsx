@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ParamsIn } from '../../../shared/contract/methods';
+import type { RunSummary } from '../../../shared/contract/ml-types';
 import { useLibrary, useRevisionKey } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
@@ -11,6 +12,7 @@ import { useJob } from '../ml/use-job';
 import { LogPanel } from './LogPanel';
 import { PastRuns } from './PastRuns';
 import { RunSummaryCard } from './RunSummaryCard';
+import { TrainEta } from './TrainEta';
 import { TrainForm } from './TrainForm';
 import { TrainingCurves } from './TrainingCurves';
 import '../ml/ml.css';
@@ -54,6 +56,10 @@ export function TrainView() {
       if (jobId !== null) setRunsNonce((n) => n + 1);
     });
   };
+
+  // The core takes the settings, data and checkpoints from the stopped run; the name is required
+  // by the contract but not used for a resume.
+  const resume = (run: RunSummary): void => start({ name: run.name, resumeJobId: run.jobId });
 
   // The finished run as the library stored it: backend, classes and class counts.
   const finishedRun = useLoad(
@@ -108,6 +114,7 @@ export function TrainView() {
             )}
           </div>
           <JobStatus state={state} label="Training" testId="train-status" />
+          {busy && <TrainEta jobId={state.jobId} progress={state.progress} />}
           <TrainingCurves epochs={state.epochs} summaries={state.result?.summaries ?? []} />
           <LogPanel logs={state.logs} progress={busy ? progress : null} />
         </section>
@@ -122,7 +129,7 @@ export function TrainView() {
           classCounts={finishedRun.value?.classCounts}
         />
       )}
-      <PastRuns runs={runs} selected={shown} onSelect={setShown} />
+      <PastRuns runs={runs} selected={shown} onSelect={setShown} busy={busy} onResume={resume} />
       {pastRun !== null && (
         <section className="card" aria-labelledby="past-run-title" data-testid="past-run">
           <h2 id="past-run-title">

@@ -1,0 +1,168 @@
+/**
+ * Explanation benchmarks (issue #5): an occlusion heatmap (box 32, stride 16 at 224: 169 masked
+ * copies), a Grad-CAM map, and t-SNE of 1,000 x 1280 features, each beside the plain cost of the
+ * forward passes it needs, measured in the same run on the shared MobileNetV2 (wasm). Runs in this
+ * process: only times are reported here, no peak memory.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { sharedFixtures } from '../test/helpers/shared-fixtures';
+import { Prng } from '../src/main/ml/train/prng';
+import { loadNote } from './ml-proc';
+import { percentiles, type BenchSection } from './types';
+
+const fmt = (x: number, digits = 1): string => x.toFixed(digits);
+const TSNE_ROWS = Number(process.env.LP_BENCH_TSNE_ROWS ?? 1000);
+
+export async function runExplainBench(): Promise<BenchSection> {
+  const shared = sharedFixtures();
+  if (shared === null) {
+    return {
+      name: 'explain',
+      title: 'Explanations',
+      notes: ['Skipped: ../shared (the pretrained MobileNetV2 TFLite) is absent.'],
+      tables: [],
+    };
+  }
+  const load = loadNote();
+  const tf = await import('@tensorflow/tfjs');
+  const { selectBackend } = await import('../src/main/ml/backend/index.js');
+  const ml = await import('../src/main/ml/backbone/index.js');
+  const { slidingMap } = await import('../src/main/ml/explain/occlusion.js');
+  const { gradCam } = await import('../src/main/ml/explain/gradcam.js');
+  const { tsne } = await import('../src/main/ml/explain/tsne.js');
+  const info = await selectBackend({ preference: 'wasm', env: {}, strict: true });
+  const root = mkdtempSync(join(tmpdir(), 'lp-bench-explain-'));
+  try {
+    await ml.importBackbone({ source: shared.mobilenetV2Tflite, name: 'mnv2', root });
+    const backbone = await ml.loadBackbone(root, 'mnv2');
+    if (backbone.kind !== 'layers') throw new Error('expected a layers backbone');
+    const { scale, offset } = backbone.meta.normalisation;
+    const pixels = await sharp(join(shared.sanityDir, 'parrot.jpg'))
+      .resize(224, 224, { fit: 'cover' })
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    const image = { data: Float32Array.from(pixels, (p) => p * scale + offset), size: 224 };
+    const probs = (batch: import('@tensorflow/tfjs').Tensor4D) =>
+      ml.classifierProbabilities(backbone, batch);
+    const macaw = 89; // any class works for timing
+
+    // Warm-up (kernels compiled, weights uploaded).
+    probs(tf.tensor4d(image.data, [1, 224, 224, 3])).dispose();
+
+    const timed = (fn: () => void, rounds: number): number[] =>
+      Array.from({ length: rounds }, () => {
+        const t0 = performance.now();
+        fn();
+        return performance.now() - t0;
+      });
+    const occlusionMs = timed(() => {
+      slidingMap(image, probs, {
+        method: 'occlusion',
+        classIndex: macaw,
+        box: 32,
+        stride: 16,
+        fill: 128 * scale + offset,
+        batchSize: 16,
+      });
+    }, 2);
+    const passes = 1 + 13 * 13;
+    // The plain cost: the same number of single-image forward passes through predict().
+    const plainMs = timed(() => {
+      for (let i = 0; i < passes; i++) {
+        tf.tidy(() => {
+          (
+            backbone.model.predict(
+              tf.tensor4d(image.data, [1, 224, 224, 3]),
+            ) as import('@tensorflow/tfjs').Tensor
+          ).dataSync();
+        });
+      }
+    }, 1);
+    const pool = backbone.featureModel.getLayer(backbone.meta.featureLayer);
+    const camModel = tf.model({
+      inputs: backbone.featureModel.inputs,
+      outputs: pool.input,
+    });
+    const classifier = backbone.model.layers.find(
+      (l) => l.getClassName() === 'Conv2D' && l.getWeights()[0]?.shape.at(-1) === 1001,
+    );
+    if (classifier === undefined) throw new Error('no classifier layer');
+    const [kernel, bias] = classifier.getWeights();
+    const dense = tf.reshape(kernel!, [1280, 1001]);
+    const parts = {
+      activation: (x: import('@tensorflow/tfjs').Tensor4D) =>
+        ml.runInference(camModel, x) as import('@tensorflow/tfjs').Tensor4D,
+      logits: (f: import('@tensorflow/tfjs').Tensor2D) =>
+        tf.add<import('@tensorflow/tfjs').Tensor2D>(tf.matMul(f, dense), bias!),
+    };
+    gradCam(image, parts, macaw);
+    const camMs = timed(() => gradCam(image, parts, macaw), 10);
+    const oneForwardMs = timed(() => {
+      tf.tidy(() => {
+        (
+          backbone.model.predict(
+            tf.tensor4d(image.data, [1, 224, 224, 3]),
+          ) as import('@tensorflow/tfjs').Tensor
+        ).dataSync();
+      });
+    }, 10);
+    dense.dispose();
+    backbone.dispose();
+
+    // t-SNE on clustered synthetic features of the backbone's width (10 "cities").
+    const prng = new Prng(1);
+    const d = 1280;
+    const centres = Array.from({ length: 10 }, () =>
+      Float32Array.from({ length: d }, () => 3 * prng.next()),
+    );
+    const x = new Float32Array(TSNE_ROWS * d);
+    for (let i = 0; i < TSNE_ROWS; i++) {
+      const c = centres[i % 10] as Float32Array;
+      for (let k = 0; k < d; k++) x[i * d + k] = (c[k] as number) + prng.next();
+    }
+    const t0 = performance.now();
+    tsne(x, TSNE_ROWS, d, { seed: 1, iterations: 1000 });
+    const tsneMs = performance.now() - t0;
+
+    const occ = Math.min(...occlusionMs);
+    const plain = Math.min(...plainMs);
+    return {
+      name: 'explain',
+      title: 'Explanations: heatmaps and feature maps',
+      notes: [
+        load,
+        `Shared MobileNetV2 on ${info.name}, its own 1001-way classifier as the explained model, one 224x224 photo (parrot.jpg).`,
+        `Occlusion: box 32, stride 16 → 13x13 = 169 masked copies + the whole image, scored 16 per forward pass through the fused runner (best of 2). Plain cost: the same ${passes} forward passes one by one through predict().`,
+        'Grad-CAM: forward to the last convolutional activation + backward through the pool and classifier (median of 10), beside one plain forward pass.',
+        `t-SNE: exact O(n²) implementation, ${TSNE_ROWS} x ${d} synthetic features in 10 clusters, 1000 iterations, in plain TypeScript (one thread). The features themselves come from the feature cache (see the extraction section for their cost).`,
+      ],
+      tables: [
+        {
+          title: 'Seconds / milliseconds per image',
+          columns: ['what', 'time', 'plain forward passes it needs', 'ratio'],
+          rows: [
+            [
+              'occlusion heatmap (169 windows)',
+              `${fmt(occ / 1000, 2)} s`,
+              `${fmt(plain / 1000, 2)} s`,
+              fmt(plain / occ, 2),
+            ],
+            [
+              'Grad-CAM',
+              `${fmt(percentiles(camMs).median, 0)} ms`,
+              `${fmt(percentiles(oneForwardMs).median, 0)} ms (one pass)`,
+              fmt(percentiles(oneForwardMs).median / percentiles(camMs).median, 2),
+            ],
+            [`t-SNE, ${TSNE_ROWS} x ${d}`, `${fmt(tsneMs / 1000, 1)} s`, '-', '-'],
+          ],
+        },
+      ],
+    };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,89 @@
+// The "New study" form: its defaults and its checks, turning text fields into study.create params.
+import type { ParamsIn } from '../../../shared/contract/methods';
+
+export type StudyForm = {
+  name: string;
+  /** '' for a study without a model (humans only). */
+  modelId: string;
+  cities: string[];
+  split: 'test' | 'val';
+  rounds: string;
+  reveal: 'reveal' | 'pure';
+  /** Seconds; '' for no limit. */
+  timeLimit: string;
+  consent: string;
+  seed: string;
+};
+
+export type FormErrors = Partial<Record<keyof StudyForm, string>>;
+
+export type Checked =
+  { ok: true; value: ParamsIn<'study.create'> } | { ok: false; errors: FormErrors };
+
+/** Defaults: the model's cities (every library city without a model), test split, 20 rounds. */
+export function defaultStudyForm(
+  model: { id: string; classes: string[] } | null,
+  libraryCities: readonly string[],
+  now = new Date(),
+): StudyForm {
+  return {
+    name: `Study ${now.toISOString().slice(0, 10)}`,
+    modelId: model?.id ?? '',
+    cities: [...(model?.classes ?? libraryCities)],
+    split: 'test',
+    rounds: '20',
+    reveal: 'reveal',
+    timeLimit: '',
+    consent: '',
+    seed: '1',
+  };
+}
+
+const intIn = (text: string, min: number, max: number): number | null => {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return null;
+  const n = Number(t);
+  return n >= min && n <= max ? n : null;
+};
+
+export function validateStudyForm(form: StudyForm): Checked {
+  const errors: FormErrors = {};
+  const name = form.name.trim();
+  if (name === '') errors.name = 'Give the study a name.';
+  if (form.cities.length < 2) errors.cities = 'Pick at least two cities.';
+  const rounds = intIn(form.rounds, 1, 100_000);
+  if (rounds === null) errors.rounds = 'A whole number of rounds, at least 1.';
+  let timeLimitMs: number | null = null;
+  if (form.timeLimit.trim() !== '') {
+    const seconds = intIn(form.timeLimit, 1, 3600);
+    if (seconds === null) errors.timeLimit = 'Whole seconds from 1 to 3600, or empty for none.';
+    else timeLimitMs = seconds * 1000;
+  }
+  const seed = intIn(form.seed, 0, 0xffffffff);
+  if (seed === null) errors.seed = 'A whole number from 0.';
+  if (Object.keys(errors).length > 0 || rounds === null || seed === null)
+    return { ok: false, errors };
+  const consent = form.consent.trim();
+  return {
+    ok: true,
+    value: {
+      name,
+      modelId: form.modelId === '' ? null : form.modelId,
+      cities: form.cities,
+      split: form.split,
+      rounds,
+      reveal: form.reveal,
+      timeLimitMs,
+      consentText: consent === '' ? null : consent,
+      seed,
+    },
+  };
+}
+
+/** Toggles a city in the selection, keeping the order of `all`. */
+export function toggleCity(selected: readonly string[], all: readonly string[], city: string) {
+  const on = new Set(selected);
+  if (on.has(city)) on.delete(city);
+  else on.add(city);
+  return all.filter((c) => on.has(c));
+}

@@ -1,0 +1,43 @@
+import type { ImageSummary } from '../../../shared/contract/library-types';
+import { formatTime } from './format';
+
+/** The image's latest prediction next to its label, so a wrong answer stands out. */
+export function PredictionFacts(props: { image: ImageSummary }) {
+  const { prediction, city } = props.image;
+  if (prediction === null) {
+    return (
+      <p className="muted small" data-testid="detail-prediction-none">
+        No prediction yet. Run a model from the Predict view.
+      </p>
+    );
+  }
+  const verdict =
+    city === null ? null : prediction.city.toLowerCase() === city.toLowerCase() ? 'right' : 'wrong';
+  return (
+    <dl
+      className={`facts prediction-facts${verdict === 'wrong' ? ' wrong' : ''}`}
+      data-testid="detail-prediction"
+      data-verdict={verdict ?? 'unlabeled'}
+    >
+      <dt>Predicted</dt>
+      <dd data-testid="detail-predicted-city">
+        <strong>{prediction.city}</strong>
+        {verdict !== null && (
+          <span className={`verdict verdict-${verdict}`}>
+            {verdict === 'right' ? ' ✓ matches the label' : ' ✗ differs from the label'}
+          </span>
+        )}
+      </dd>
+      <dt>Probability</dt>
+      <dd data-testid="detail-predicted-probability">
+        {(prediction.probability * 100).toFixed(1)}%
+      </dd>
+      <dt>Model</dt>
+      <dd className="break mono" data-testid="detail-predicted-model">
+        {prediction.modelId}
+      </dd>
+      <dt>When</dt>
+      <dd>{formatTime(prediction.createdAt)}</dd>
+    </dl>
+  );
+}

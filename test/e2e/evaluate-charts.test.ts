@@ -1,0 +1,199 @@
+// The Evaluate view's chart data (no DOM, no browser): per-city bars with the paper's reference
+// lines, the headline/top-k bars and the reliability diagram, from a report the metrics compute.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { MlBarTrace, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
+import {
+  errorLengths,
+  headlineBars,
+  headlineChart,
+} from '../../src/renderer/features/evaluate/headline-data';
+import {
+  cityBars,
+  labelAnchors,
+  perCityChart,
+} from '../../src/renderer/features/evaluate/per-city-data';
+import { referenceLines } from '../../src/renderer/features/evaluate/references';
+import {
+  reliabilityChart,
+  reliabilityPoints,
+} from '../../src/renderer/features/evaluate/reliability-data';
+import { evaluate } from '../../src/shared/domain/metrics';
+
+const CLASSES = ['London', 'Paris', 'Sydney', 'Tokyo'];
+
+/** A one-hot-ish row: `p` on `top`, the rest spread evenly. */
+function row(top: number, p: number): number[] {
+  return CLASSES.map((_, j) => (j === top ? p : (1 - p) / (CLASSES.length - 1)));
+}
+
+/**
+ * London: 4 photos, 3 right. Paris: 2 photos, both right. Sydney: 2 photos, none right (both
+ * called London). Tokyo: no photo at all, so its accuracy is undefined.
+ */
+const REPORT = evaluate({
+  classes: CLASSES,
+  labels: [0, 0, 0, 0, 1, 1, 2, 2],
+  probabilities: [
+    row(0, 0.9),
+    row(0, 0.8),
+    row(0, 0.7),
+    row(1, 0.55),
+    row(1, 0.95),
+    row(1, 0.6),
+    row(0, 0.5),
+    row(0, 0.45),
+  ],
+  topK: [1, 3],
+  priorCounts: [10, 5, 5, 1],
+});
+
+function bar(trace: MlTrace | undefined): MlBarTrace {
+  assert.ok(trace !== undefined && trace.type === 'bar', 'a bar trace');
+  return trace;
+}
+
+void describe('per-city accuracy chart', () => {
+  void it('has one bar per city with its recall and Wilson interval', () => {
+    const bars = cityBars(REPORT);
+    assert.deepEqual(
+      bars.map((b) => [b.city, b.value, b.defined]),
+      [
+        ['London', 0.75, true],
+        ['Paris', 1, true],
+        ['Sydney', 0, true],
+        ['Tokyo', 0, false],
+      ],
+    );
+    const london = REPORT.perClass[0]!.recall;
+    assert.ok(london.lo !== null && london.hi !== null);
+    assert.ok(Math.abs(bars[0]!.minus - (0.75 - london.lo)) < 1e-12);
+    assert.ok(Math.abs(bars[0]!.plus - (london.hi - 0.75)) < 1e-12);
+    assert.ok(bars[0]!.minus > 0 && bars[0]!.plus > 0, 'a 3-of-4 interval is wide');
+    assert.equal(bars[3]!.minus, 0, 'no interval for a city without photos');
+    assert.match(bars[0]!.hover, /^3 of 4 photos, 95% CI \d/);
+    assert.equal(bars[3]!.hover, 'no photo of this city in the set');
+
+    const chart = perCityChart(REPORT);
+    const trace = bar(chart.data[0]);
+    assert.deepEqual(trace.x, CLASSES);
+    assert.deepEqual(trace.y, [0.75, 1, 0, 0]);
+    assert.deepEqual(trace.text, ['75%', '100%', '0%', '—']);
+    assert.equal(trace.error_y?.array.length, 4);
+  });
+
+  void it("draws the paper's model, its humans and chance as lines, nothing per city", () => {
+    const refs = referenceLines(CLASSES.length);
+    assert.deepEqual(
+      refs.map((r) => [r.id, r.value]),
+      [
+        ['paper', 0.753],
+        ['humans', 0.272],
+        ['chance', 0.25],
+      ],
+    );
+    assert.deepEqual(
+      refs.map((r) => r.label),
+      ['paper model 75.3%', 'paper humans 27.2%', 'chance 1/4 = 25.0%'],
+    );
+    const { layout, data } = perCityChart(REPORT);
+    assert.equal(data.length, 1, "no per-city reference series: the paper's cities are not ours");
+    assert.deepEqual(
+      layout.shapes?.map((s) => [s.y0, s.y1, s.xref, s.x0, s.x1]),
+      [
+        [0.753, 0.753, 'paper', 0, 1],
+        [0.272, 0.272, 'paper', 0, 1],
+        [0.25, 0.25, 'paper', 0, 1],
+      ],
+    );
+    assert.deepEqual(
+      layout.annotations?.map((a) => [a.text, a.yanchor, a.x, a.xanchor]),
+      [
+        ['paper model 75.3%', 'middle', 1.01, 'left'],
+        ['paper humans 27.2%', 'bottom', 1.01, 'left'],
+        ['chance 1/4 = 25.0%', 'top', 1.01, 'left'],
+      ],
+      'labels in the right margin; chance (25%) below its line, humans (27.2%) above theirs',
+    );
+    // With 3 cities chance (33.3%) is just above the humans' 27.2%: the labels swap sides.
+    assert.deepEqual(labelAnchors(referenceLines(3)), ['middle', 'top', 'bottom']);
+    assert.deepEqual(labelAnchors(referenceLines(10)), ['middle', 'middle', 'middle']);
+    assert.deepEqual(labelAnchors(referenceLines(2)), ['middle', 'middle', 'middle']);
+    assert.equal(referenceLines(10)[2]?.value, 0.1);
+    assert.equal(referenceLines(0)[2]?.value, 0, 'no division by zero');
+  });
+});
+
+void describe('headline and top-k chart', () => {
+  void it('puts the model and its top-k above chance, majority, humans and the paper', () => {
+    const bars = headlineBars(REPORT);
+    assert.deepEqual(
+      bars.map((b) => [b.label, b.value]),
+      [
+        ['Uniform chance', 0.25],
+        ['Majority class', 0.5],
+        ['Humans (paper)', 0.272],
+        ['Paper (10 cities)', 0.753],
+        ['This model', 5 / 8],
+        ['This model, top-3', REPORT.topK.find((t) => t.k === 3)?.value],
+      ],
+    );
+    assert.equal(REPORT.chance.majority.class, 'London', 'the prior picks the majority class');
+    assert.deepEqual(errorLengths(bars[0]!), { minus: 0, plus: 0 }, 'chance is exact');
+    const model = errorLengths(bars[4]!);
+    assert.ok(model.minus > 0 && model.plus > 0, 'measured figures carry their interval');
+    assert.ok(
+      Math.abs(bars[4]!.value - model.minus - (REPORT.accuracy.lo ?? NaN)) < 1e-12,
+      'the error bar reaches the Wilson low end',
+    );
+  });
+
+  void it('lays the bars out horizontally, taller with more bars', () => {
+    const bars = headlineBars(REPORT);
+    const chart = headlineChart(bars);
+    const trace = bar(chart.data[0]);
+    assert.equal(trace.orientation, 'h');
+    assert.deepEqual(
+      trace.y,
+      bars.map((b) => b.label),
+    );
+    assert.deepEqual(trace.text?.slice(0, 5), ['25.0%', '50.0%', '27.2%', '75.3%', '62.5%']);
+    assert.equal(chart.layout.height, 70 + 30 * 6);
+    assert.ok((headlineChart(bars.slice(0, 5)).layout.height ?? 0) < (chart.layout.height ?? 0));
+    const withoutTopK = headlineBars({ ...REPORT, topK: REPORT.topK.filter((t) => t.k === 1) });
+    assert.equal(withoutTopK.length, 5, 'top-1 is the model bar itself, not a second one');
+  });
+});
+
+void describe('reliability diagram', () => {
+  void it('plots only the bins with photos, at their centres', () => {
+    const points = reliabilityPoints(REPORT.calibration);
+    const used = REPORT.calibration.bins.filter((b) => b.count > 0);
+    assert.equal(points.length, used.length);
+    assert.ok(points.length >= 3 && points.length < REPORT.calibration.bins.length);
+    assert.equal(
+      points.reduce((n, p) => n + p.count, 0),
+      8,
+      'every photo is in one plotted bin',
+    );
+    // The 0.9 and 0.95 confident photos share the last bin: both right.
+    const top = points[points.length - 1]!;
+    assert.equal(top.count, 2);
+    assert.equal(top.accuracy, 1);
+    assert.ok(Math.abs(top.confidence - 0.925) < 1e-12);
+    assert.ok(Math.abs(top.x - 0.95) < 1e-12);
+    assert.ok(Math.abs(top.width - 0.092) < 1e-12);
+    assert.match(top.hover, /^90%–100% confidence: 2 photos, mean confidence 92\.5%$/);
+
+    const chart = reliabilityChart(REPORT.calibration);
+    assert.deepEqual(
+      chart.data.map((t) => t.name),
+      ['accuracy in bin', 'mean confidence', 'perfect calibration'],
+    );
+    assert.deepEqual(
+      bar(chart.data[0]).y,
+      points.map((p) => p.accuracy),
+    );
+    assert.deepEqual(chart.data[2]?.y, [0, 1]);
+  });
+});
