@@ -3,19 +3,12 @@
 // heatmap by occlusion, Grad-CAM and inclusion, the methods compared and exported, and a t-SNE map
 // whose clicked point opens that photo's heatmap.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import {
-  launchChromium,
-  openPage,
-  screenshot,
-  startStudio,
-  type OpenedPage,
-  type Studio,
-} from './harness';
+import { screenshot, type OpenedPage, type Studio } from './harness';
 import { canvasStats, scatterPoints } from './explain-pages';
-import { BACKBONE_FILE, makeSanityCities, mlSkipReason, waitForAtLeast } from './ml-pages';
+import { mlSkipReason, waitForAtLeast } from './ml-pages';
+import { closeTrainedStudio, startTrainedStudio } from './trained-studio';
 import { Shell, waitForAttr } from './pages';
 
 const skip = mlSkipReason();
@@ -31,29 +24,15 @@ void describe('Explain in Chromium', { skip: skip ?? false }, () => {
   let opened: OpenedPage;
 
   before(async () => {
-    studio = await startStudio();
-    const { client } = studio;
-    const photos = await makeSanityCities(join(studio.tmp, 'photos'), 8);
-    await client.call('library.open', { dir: studio.libraryDir, create: true });
-    await client.runJob('backbones.import', { path: BACKBONE_FILE, name: 'mnv2' });
-    const report = await client.runJob('import.start', { paths: [photos.root] });
-    assert.equal(report.labeled, 24);
-    await client.call('split.assign', { train: 0.6, val: 0.2, test: 0.2, seed: 3 });
-    await client.runJob('train.start', {
-      name: 'explain me',
-      backbone: 'mnv2',
-      views: 1,
-      stage1: { epochs: 15, batchSize: 16, learningRate: 0.02, earlyStopPatience: null },
-    });
-    browser = await launchChromium();
-    opened = await openPage(browser, studio);
+    ({ studio, browser, opened } = await startTrainedStudio({
+      perCity: 8,
+      split: { train: 0.6, val: 0.2, test: 0.2 },
+      modelName: 'explain me',
+      epochs: 15,
+    }));
   });
 
-  after(async () => {
-    await opened?.close();
-    await browser?.close();
-    await studio?.close();
-  });
+  after(() => closeTrainedStudio({ studio, browser, opened }));
 
   void it('draws a heatmap over a photo and changes it with the method', async () => {
     const { page } = opened;

@@ -4,19 +4,12 @@
 // reveal checked after each commit and absent before, the results page and the CSV export.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import {
-  launchChromium,
-  openPage,
-  screenshot,
-  startStudio,
-  type OpenedPage,
-  type Studio,
-} from './harness';
+import { screenshot, type OpenedPage, type Studio } from './harness';
 import { playRoundByKeys, waitForRound, type PlayedRound } from './guess-pages';
-import { BACKBONE_FILE, makeSanityCities, mlSkipReason, waitForAtLeast } from './ml-pages';
+import { mlSkipReason, waitForAtLeast } from './ml-pages';
+import { closeTrainedStudio, startTrainedStudio } from './trained-studio';
 import { Shell, waitForAttr } from './pages';
 
 const skip = mlSkipReason();
@@ -32,29 +25,15 @@ void describe('Guess in Chromium', { skip: skip ?? false }, () => {
   let opened: OpenedPage;
 
   before(async () => {
-    studio = await startStudio();
-    const { client } = studio;
-    const photos = await makeSanityCities(join(studio.tmp, 'photos'), 10);
-    await client.call('library.open', { dir: studio.libraryDir, create: true });
-    await client.runJob('backbones.import', { path: BACKBONE_FILE, name: 'mnv2' });
-    const report = await client.runJob('import.start', { paths: [photos.root] });
-    assert.equal(report.labeled, 30);
-    await client.call('split.assign', { train: 0.5, val: 0.2, test: 0.3, seed: 3 });
-    await client.runJob('train.start', {
-      name: 'guess me',
-      backbone: 'mnv2',
-      views: 1,
-      stage1: { epochs: 10, batchSize: 16, learningRate: 0.02, earlyStopPatience: null },
-    });
-    browser = await launchChromium();
-    opened = await openPage(browser, studio);
+    ({ studio, browser, opened } = await startTrainedStudio({
+      perCity: 10,
+      split: { train: 0.5, val: 0.2, test: 0.3 },
+      modelName: 'guess me',
+      epochs: 10,
+    }));
   });
 
-  after(async () => {
-    await opened?.close();
-    await browser?.close();
-    await studio?.close();
-  });
+  after(() => closeTrainedStudio({ studio, browser, opened }));
 
   void it('creates a study, plays five rounds by keyboard, shows results and exports CSV', async () => {
     const { page } = opened;

@@ -2,15 +2,11 @@
 // MobileNetV2 (its own ImageNet classifier as the head) it points at the photo's corner.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import sharp from 'sharp';
 import { selectBackend } from '../../src/main/ml/backend';
-import { importBackbone, loadBackbone, type LoadedBackbone } from '../../src/main/ml/backbone';
 import { gradCam } from '../../src/main/ml/explain/gradcam';
 import { SHARED_MISSING, sharedFixtures } from '../helpers/shared-fixtures';
+import { loadMobileNet, parrotOnGrey, type ExplainFixture } from './explain-fixtures';
 
 before(async () => {
   await selectBackend({ preference: 'wasm', env: {} });
@@ -66,39 +62,15 @@ describe(
   'Grad-CAM on the shared MobileNetV2 and a real photo',
   { skip: shared === null ? SHARED_MISSING : false },
   () => {
-    let root = '';
-    let backbone: LoadedBackbone;
-    let macaw = -1;
+    let fixture: ExplainFixture;
     before(async () => {
-      root = await mkdtemp(join(tmpdir(), 'lp-gradcam-'));
-      const labels = (await readFile(shared!.imagenetLabels, 'utf8')).trimEnd().split('\n');
-      await importBackbone({ source: shared!.mobilenetV2Tflite, name: 'mnv2', root, labels });
-      backbone = await loadBackbone(root, 'mnv2');
-      macaw = labels.indexOf('macaw');
+      fixture = await loadMobileNet(shared!);
     });
-    after(async () => {
-      backbone?.dispose();
-      if (root) await rm(root, { recursive: true, force: true });
-    });
+    after(() => fixture?.dispose());
 
     it('puts the evidence for "macaw" on the corner holding the parrot', async () => {
-      if (backbone.kind !== 'layers') throw new Error('expected a layers backbone');
-      const parrot = await sharp(join(shared!.sanityDir, 'parrot.jpg'))
-        .resize(112, 112, { fit: 'cover' })
-        .removeAlpha()
-        .raw()
-        .toBuffer();
-      const canvas = await sharp({
-        create: { width: 224, height: 224, channels: 3, background: { r: 128, g: 128, b: 128 } },
-      })
-        .composite([
-          { input: parrot, raw: { width: 112, height: 112, channels: 3 }, left: 112, top: 112 },
-        ])
-        .removeAlpha()
-        .raw()
-        .toBuffer();
-      const { scale, offset } = backbone.meta.normalisation;
-      const data = Float32Array.from(canvas, (p) => p * scale + offset);
+      const { backbone, macaw } = fixture;
+      const image = await parrotOnGrey(shared!, backbone, { left: 112, top: 112 });
       // The network's own classifier is a 1x1 convolution on the pooled features: a dense layer.
       const classifier = backbone.model.layers.find(
         (l) => l.getClassName() === 'Conv2D' && l.getWeights()[0]?.shape.at(-1) === 1001,
@@ -112,7 +84,7 @@ describe(
         outputs: pool.input,
       });
       const map = gradCam(
-        { data, size: 224 },
+        image,
         {
           activation: (x) => camModel.predict(x) as tf.Tensor4D,
           logits: (f) => tf.add(tf.matMul(f, dense), bias!),

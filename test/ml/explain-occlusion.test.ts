@@ -3,21 +3,13 @@
 // image (hiding that corner must cost the most; showing it alone must earn the most).
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import sharp from 'sharp';
 import { AppError } from '../../src/shared/contract/errors';
 import { selectBackend } from '../../src/main/ml/backend';
-import {
-  classifierProbabilities,
-  importBackbone,
-  loadBackbone,
-  type LoadedBackbone,
-} from '../../src/main/ml/backbone';
+import { classifierProbabilities } from '../../src/main/ml/backbone';
 import { slidingMap, windowStarts } from '../../src/main/ml/explain/occlusion';
 import { SHARED_MISSING, sharedFixtures } from '../helpers/shared-fixtures';
+import { loadMobileNet, parrotOnGrey, type ExplainFixture } from './explain-fixtures';
 
 before(async () => {
   await selectBackend({ preference: 'wasm', env: {} });
@@ -106,40 +98,17 @@ describe(
   'occlusion on the shared MobileNetV2 and a real photo',
   { skip: shared === null ? SHARED_MISSING : false },
   () => {
-    let root = '';
-    let backbone: LoadedBackbone;
-    let macaw = -1;
+    let fixture: ExplainFixture;
     before(async () => {
-      root = await mkdtemp(join(tmpdir(), 'lp-explain-'));
-      const labels = (await readFile(shared!.imagenetLabels, 'utf8')).trimEnd().split('\n');
-      await importBackbone({ source: shared!.mobilenetV2Tflite, name: 'mnv2', root, labels });
-      backbone = await loadBackbone(root, 'mnv2');
-      macaw = labels.indexOf('macaw');
+      fixture = await loadMobileNet(shared!);
     });
-    after(async () => {
-      backbone?.dispose();
-      if (root) await rm(root, { recursive: true, force: true });
-    });
+    after(() => fixture?.dispose());
 
     it('the corner holding the parrot matters most, by both methods', async () => {
+      const { backbone, macaw } = fixture;
       // A grey 224 image with the parrot photo in its top-left 112x112 quadrant.
-      const parrot = await sharp(join(shared!.sanityDir, 'parrot.jpg'))
-        .resize(112, 112, { fit: 'cover' })
-        .removeAlpha()
-        .raw()
-        .toBuffer();
-      const canvas = await sharp({
-        create: { width: 224, height: 224, channels: 3, background: { r: 128, g: 128, b: 128 } },
-      })
-        .composite([
-          { input: parrot, raw: { width: 112, height: 112, channels: 3 }, left: 0, top: 0 },
-        ])
-        .removeAlpha()
-        .raw()
-        .toBuffer();
+      const image = await parrotOnGrey(shared!, backbone, { left: 0, top: 0 });
       const { scale, offset } = backbone.meta.normalisation;
-      const data = Float32Array.from(canvas, (p) => p * scale + offset);
-      const image = { data, size: 224 };
       const probs = (batch: tf.Tensor4D): tf.Tensor2D => classifierProbabilities(backbone, batch);
       const options = { classIndex: macaw, box: 112, stride: 112, fill: 128 * scale + offset };
       const occ = slidingMap(image, probs, { ...options, method: 'occlusion' });

@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
-import type { MlAnnotation, MlLayout, MlShape, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
+import type { MlLayout, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import { PlotlyChart } from '../ml/PlotlyChart';
 import { CellPhotos, type Cell } from './CellPhotos';
-import { cellColour, heatCells, textColour, type MatrixMode } from './confusion';
+import { cellLabels, cellRects, heatCells, type MatrixMode } from './confusion';
 
 /** City names go into Plotly's hover markup: keep them text. */
 const escape = (s: string | undefined): string =>
@@ -26,27 +26,8 @@ export function ConfusionMatrix(props: {
 
   const chart = useMemo(() => {
     const cells = heatCells(confusion, mode);
-    const shapes: MlShape[] = cells.map((c) => ({
-      type: 'rect',
-      xref: 'x',
-      yref: 'y',
-      x0: c.col - 0.5,
-      x1: c.col + 0.5,
-      y0: c.row - 0.5,
-      y1: c.row + 0.5,
-      fillcolor: cellColour(c.intensity),
-      line: { color: c.row === c.col ? '#2e9d6b' : '#ffffff', width: c.row === c.col ? 2 : 1 },
-      layer: 'below',
-    }));
-    const annotations: MlAnnotation[] = cells.map((c) => ({
-      x: c.col,
-      y: c.row,
-      xref: 'x',
-      yref: 'y',
-      text: c.text,
-      showarrow: false,
-      font: { size: n > 8 ? 10 : 12, color: textColour(c.intensity) },
-    }));
+    const shapes = cellRects(cells);
+    const annotations = cellLabels(cells, (c) => c.text, n > 8 ? 10 : 12);
     const hover: MlTrace = {
       type: 'scatter',
       mode: 'markers',

@@ -1,3 +1,4 @@
+import type { MlAnnotation, MlShape } from 'plotly.js/dist/plotly-basic.min.js';
 /** Pure helpers for the confusion-matrix heatmap (rows true city, columns predicted city). */
 
 export type MatrixMode = 'counts' | 'rows';
@@ -58,4 +59,37 @@ export function heatCells(confusion: readonly (readonly number[])[], mode: Matri
       return { row: r, col: c, count, share, intensity, text };
     }),
   );
+}
+
+/** The cells as filled rectangles (the diagonal outlined in green), drawn under the labels. */
+export function cellRects(cells: readonly HeatCell[]): MlShape[] {
+  return cells.map((c) => ({
+    type: 'rect',
+    xref: 'x',
+    yref: 'y',
+    x0: c.col - 0.5,
+    x1: c.col + 0.5,
+    y0: c.row - 0.5,
+    y1: c.row + 0.5,
+    fillcolor: cellColour(c.intensity),
+    line: { color: c.row === c.col ? '#2e9d6b' : '#ffffff', width: c.row === c.col ? 2 : 1 },
+    layer: 'below',
+  }));
+}
+
+/** Each cell's label at its centre, in a colour readable on its fill. */
+export function cellLabels(
+  cells: readonly HeatCell[],
+  text: (cell: HeatCell) => string,
+  size: number,
+): MlAnnotation[] {
+  return cells.map((c) => ({
+    x: c.col,
+    y: c.row,
+    xref: 'x',
+    yref: 'y',
+    text: text(c),
+    showarrow: false,
+    font: { size, color: textColour(c.intensity) },
+  }));
 }

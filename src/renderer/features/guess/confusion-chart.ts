@@ -1,8 +1,8 @@
 // A study's confusion matrix (rows true city, columns guessed city) as a Plotly chart of coloured
 // rectangles, mirroring features/evaluate/ConfusionMatrix with its cell shaping, for two matrices
 // drawn side by side. Pure.
-import type { MlAnnotation, MlShape, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
-import { cellColour, heatCells, textColour } from '../evaluate/confusion';
+import type { MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
+import { cellLabels, cellRects, heatCells } from '../evaluate/confusion';
 import { escapeText, type Chart } from './results-charts';
 
 export function confusionChart(
@@ -12,27 +12,8 @@ export function confusionChart(
   who: string,
 ): Chart {
   const cells = heatCells(matrix, 'rows');
-  const shapes: MlShape[] = cells.map((c) => ({
-    type: 'rect',
-    xref: 'x',
-    yref: 'y',
-    x0: c.col - 0.5,
-    x1: c.col + 0.5,
-    y0: c.row - 0.5,
-    y1: c.row + 0.5,
-    fillcolor: cellColour(c.intensity),
-    line: { color: c.row === c.col ? '#2e9d6b' : '#ffffff', width: c.row === c.col ? 2 : 1 },
-    layer: 'below',
-  }));
-  const annotations: MlAnnotation[] = cells.map((c) => ({
-    x: c.col,
-    y: c.row,
-    xref: 'x',
-    yref: 'y',
-    text: String(c.count),
-    showarrow: false,
-    font: { size: 12, color: textColour(c.intensity) },
-  }));
+  const shapes = cellRects(cells);
+  const annotations = cellLabels(cells, (c) => String(c.count), 12);
   const hover: MlTrace = {
     type: 'scatter',
     mode: 'markers',

@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { useLibrary } from '../../app/library-state';
+import { useMemo } from 'react';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
-import { ACTIVE, applyJobEvent, rowFromInfo, type JobRow } from './job-rows';
+import { ACTIVE, type JobRow } from './job-rows';
+import { useJobRows } from './use-job-rows';
 import type { JobKind } from '../../../shared/contract/job-types';
 import './jobs.css';
 
@@ -26,41 +26,7 @@ function percent(row: JobRow): number | null {
 export function JobsPanel() {
   const { client } = useStudio();
   const notify = useNotify();
-  const { revisions } = useLibrary();
-  const [rows, setRows] = useState<ReadonlyMap<string, JobRow>>(new Map());
-  const order = useRef(0);
-
-  useEffect(
-    () =>
-      client.subscribe((event) => {
-        if (event.channel !== 'job') return;
-        setRows((r) => applyJobEvent(r, event.payload, order.current++));
-      }),
-    [client],
-  );
-
-  // Jobs started before this window opened (or by another door) are picked up from the list.
-  useEffect(() => {
-    let current = true;
-    client.call('jobs.list', {}).then(
-      (list) => {
-        if (!current) return;
-        setRows((r) => {
-          const next = new Map(r);
-          for (const info of list) {
-            if (!next.has(info.id)) next.set(info.id, rowFromInfo(info, -order.current++));
-          }
-          return next;
-        });
-      },
-      () => {
-        // jobs.list needs no library on most cores; when it fails the live events still arrive.
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [client, revisions.opened]);
+  const [rows, setRows] = useJobRows();
 
   const shown = useMemo(
     () =>
