@@ -365,6 +365,54 @@ void describe('studies', () => {
     assert.equal(results.n, 2);
     assert.equal(results.humanAccuracy, 0.5);
     assert.equal(results.modelAccuracy, 0.5);
+
+    // The same rows uploaded as text (a browser page has no file path): merged the same way.
+    const uploaded = await studio.client.call('study.create', { name: 'upload', modelId: 'm1' });
+    const byText = await studio.client.call('study.import', {
+      studyId: uploaded.id,
+      csvText: exported.csv,
+    });
+    assert.deepEqual(byText, { merged: 2, unchanged: 0, rejected: [] });
+    await assert.rejects(
+      studio.client.call('study.import', { studyId: uploaded.id, path: csv, csvText: 'x' }),
+      /exactly one of path or csvText/,
+    );
+  });
+
+  it('a paired study shows every participant the same seeded photos, each in their own order', async (t) => {
+    const { studio, test, train } = await setup(t);
+    const study = await studio.client.call('study.create', {
+      name: 'paired',
+      modelId: 'm1',
+      rounds: 5,
+      paired: true,
+      seed: 4,
+    });
+    assert.equal(study.rounds, 5);
+    const enter = (studyId: number, participantId: string) =>
+      studio.client.call('participant.join', { studyId, participantId });
+    await enter(study.id, 'A');
+    await enter(study.id, 'B');
+    const a = await playAll(studio.client, study.id, 'A');
+    const b = await playAll(studio.client, study.id, 'B');
+    assert.equal(a.length, 5);
+    assert.deepEqual([...a].sort(), [...b].sort(), 'the same photos');
+    assert.notDeepEqual(a, b, 'in different orders');
+    assert.ok(a.every((id) => test.includes(id) && !train.has(id)));
+    // The draw follows the seed.
+    const again = await studio.client.call('study.create', {
+      name: 'paired again',
+      modelId: 'm1',
+      rounds: 5,
+      paired: true,
+      seed: 4,
+    });
+    await enter(again.id, 'A');
+    assert.deepEqual([...(await playAll(studio.client, again.id, 'A'))].sort(), [...a].sort());
+    await assert.rejects(
+      studio.client.call('study.create', { name: 'x', imageIds: test, paired: true }),
+      /a fixed list is already paired/,
+    );
   });
 
   it('holds back rounds until the model’s answers are stored', async (t) => {

@@ -130,6 +130,7 @@ void describe('new study form', () => {
       seed: '7',
       reveal: 'pure',
       split: 'val',
+      paired: true,
     });
     assert.ok(checked.ok);
     assert.deepEqual(checked.value, {
@@ -138,6 +139,7 @@ void describe('new study form', () => {
       cities: ['London', 'Paris', 'Sydney'],
       split: 'val',
       rounds: 5,
+      paired: true,
       reveal: 'pure',
       timeLimitMs: 15_000,
       consentText: 'I agree.',

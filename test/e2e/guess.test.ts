@@ -149,6 +149,36 @@ void describe('Guess in Chromium', { skip: skip ?? false }, () => {
     assert.equal(lines.length, 6, 'a header and 5 rows');
     assert.match(lines[0] ?? '', /^participant,image,guess,response_ms/);
     assert.ok(lines.slice(1).every((l) => l.startsWith('P1,')));
+
+    // The same trials, as if played by P2 on another machine, merged from the studies list.
+    await page.getByTestId('results-back').click();
+    const studyRow = page.getByTestId('study-row').filter({ hasText: 'pilot' });
+    await studyRow.getByTestId('study-import-file').setInputFiles({
+      name: 'other-machine.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        [lines[0], ...lines.slice(1).map((l) => l.replace(/^P1,/, 'P2,'))].join('\n'),
+      ),
+    });
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.notice, [role="status"], [role="alert"]')].some((n) =>
+        /other-machine\.csv: 5 trials merged, 0 already there/.test(n.textContent ?? ''),
+      ),
+    );
+    const results = await studio.client.call('study.results', {
+      studyId: Number(await studyRow.getAttribute('data-study-id')),
+    });
+    assert.equal(results.n, 10);
+
+    // Removing asks first; the study then leaves the list.
+    await studyRow.getByTestId('study-remove').click();
+    await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Remove study' }).click();
+    await page.waitForFunction(
+      () =>
+        ![...document.querySelectorAll('[data-testid="study-row"]')].some((r) =>
+          /pilot/.test(r.textContent ?? ''),
+        ),
+    );
     assert.deepEqual(opened.problems, []);
   });
 
@@ -164,7 +194,10 @@ void describe('Guess in Chromium', { skip: skip ?? false }, () => {
       timeLimitMs: 2000,
       consentText: 'Your guesses are stored under a pseudonym.',
     });
-    await page.getByTestId('results-back').click();
+    // The first test ended on the studies list: leave and come back to list the new study.
+    const shell = new Shell(page);
+    await shell.go('library');
+    await shell.go('guess');
     const row = page
       .locator('[data-testid="study-row"][data-ready="true"]')
       .filter({ hasText: 'blind' });

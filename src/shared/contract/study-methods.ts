@@ -38,6 +38,11 @@ export const studyMethods = {
         imagePaths: z.array(z.string().min(1)).max(100_000).nullable().default(null),
         /** Default 20; a fixed list always shows all its photos. */
         rounds: z.number().int().min(1).max(100_000).nullable().default(null),
+        /**
+         * Paired comparison from a split: `rounds` photos drawn once (seeded) and shown to every
+         * participant, each in their own order, instead of a fresh draw per participant.
+         */
+        paired: z.boolean().default(false),
         reveal: z.enum(REVEAL_MODES).default('reveal'),
         timeLimitMs: z.number().int().min(1000).max(3_600_000).nullable().default(null),
         consentText: z.string().trim().min(1).max(20_000).nullable().default(null),
@@ -46,6 +51,9 @@ export const studyMethods = {
       .strict()
       .refine((p) => p.imageIds === null || p.imagePaths === null, {
         message: 'give imageIds or imagePaths, not both',
+      })
+      .refine((p) => !p.paired || (p.imageIds === null && p.imagePaths === null), {
+        message: 'paired draws its photos from the split; a fixed list is already paired',
       }),
   ),
   'study.list': method<StudySummary[]>()(z.object({}).strict()),
@@ -100,6 +108,17 @@ export const studyMethods = {
    * (+ optional `confidence`). Bad rows are rejected with their line numbers; the others are kept.
    */
   'study.import': method<StudyImportResult>()(
-    z.object({ studyId, path: z.string().min(1) }).strict(),
+    z
+      .object({
+        studyId,
+        /** A CSV file the core can read (image paths may be relative to its folder)… */
+        path: z.string().min(1).nullable().default(null),
+        /** …or its text, as a browser page uploads it (image paths then must be as imported). */
+        csvText: z.string().max(50_000_000).nullable().default(null),
+      })
+      .strict()
+      .refine((p) => (p.path === null) !== (p.csvText === null), {
+        message: 'give exactly one of path or csvText',
+      }),
   ),
 };

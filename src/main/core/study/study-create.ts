@@ -3,6 +3,7 @@
 import { AppError } from '../../../shared/contract/errors';
 import type { ParamsOut } from '../../../shared/contract/methods';
 import type { Sql } from '../db/sql';
+import { mulberry32, shuffleInPlace } from '../../../shared/domain/random';
 
 /** Rounds per participant when the author does not say (and the pool is large enough). */
 export const DEFAULT_ROUNDS = 20;
@@ -120,8 +121,15 @@ export function planStudy(sql: Sql, p: ParamsOut<'study.create'>): StudyPlan {
         : `The ${p.split} split has no labelled photos of the study's cities; assign splits first.`,
     );
   }
+  if (!fixed && p.paired) {
+    // One seeded draw for everybody: the pool becomes a fixed list of `rounds` photos.
+    const wanted = Math.min(p.rounds ?? DEFAULT_ROUNDS, images.length);
+    images = shuffleInPlace([...images], mulberry32(p.seed))
+      .slice(0, wanted)
+      .sort((a, b) => a.id - b.id);
+  }
   let rounds = images.length;
-  if (!fixed) {
+  if (!fixed && !p.paired) {
     const wanted = p.rounds ?? DEFAULT_ROUNDS;
     rounds = Math.min(wanted, images.length);
     // Only worth a word when the author asked for more; the default simply shrinks.
@@ -139,7 +147,7 @@ export function planStudy(sql: Sql, p: ParamsOut<'study.create'>): StudyPlan {
 /** Stores the study and its pool; returns its id. */
 export function insertStudy(sql: Sql, p: ParamsOut<'study.create'>, plan: StudyPlan): number {
   return sql.transaction(() => {
-    const fixed = p.imageIds !== null || p.imagePaths !== null;
+    const fixed = p.imageIds !== null || p.imagePaths !== null || p.paired;
     const id = Number(
       sql.run(
         `INSERT INTO studies (name, model_id, cities_json, photo_source, photo_split, rounds, reveal,

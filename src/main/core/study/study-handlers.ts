@@ -56,6 +56,7 @@ export function createStudyHandlers(core: StudyCore): StudyHandlers {
     'round.answer': sync((params) => answerRound(sql(), params)),
     'study.results': sync(({ studyId }) => studyResults(sql(), studyId)),
     'study.export': sync(({ studyId }) => exportStudy(sql(), studyId)),
-    'study.import': ({ studyId, path }) => importStudy(sql(), studyId, path),
+    'study.import': ({ studyId, path, csvText }) =>
+      importStudy(sql(), studyId, path !== null ? { path } : { csvText: csvText ?? '' }),
   };
 }

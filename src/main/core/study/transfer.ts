@@ -122,7 +122,8 @@ type Row = {
 function readRow(
   sql: Sql,
   study: Study,
-  baseDir: string,
+  /** The CSV file's folder, for image paths relative to it; null for uploaded text. */
+  baseDir: string | null,
   get: (column: string) => string,
 ): Row | string {
   const participant = participantIdSchema.safeParse(get('participant'));
@@ -135,11 +136,13 @@ function readRow(
        LEFT JOIN cities c ON c.id = i.city_id WHERE s.study_id = ? AND i.path = ?`,
       [study.id, path],
     ) ??
-    sql.get<{ id: number; truth: string | null }>(
-      `SELECT i.id, c.name AS truth FROM study_images s JOIN images i ON i.id = s.image_id
-       LEFT JOIN cities c ON c.id = i.city_id WHERE s.study_id = ? AND i.path = ?`,
-      [study.id, resolve(baseDir, path)],
-    );
+    (baseDir === null
+      ? undefined
+      : sql.get<{ id: number; truth: string | null }>(
+          `SELECT i.id, c.name AS truth FROM study_images s JOIN images i ON i.id = s.image_id
+           LEFT JOIN cities c ON c.id = i.city_id WHERE s.study_id = ? AND i.path = ?`,
+          [study.id, resolve(baseDir, path)],
+        ));
   if (image === undefined) return `unknown image "${path}" (not one of the study's photos)`;
   if (image.truth === null || !study.cities.includes(image.truth)) {
     return `image "${path}" is not labelled with one of the study's cities`;
@@ -227,15 +230,22 @@ const REQUIRED = ['participant', 'image', 'guess', 'response_ms'] as const;
 export async function importStudy(
   sql: Sql,
   studyId: number,
-  path: string,
+  source: { path: string } | { csvText: string },
 ): Promise<StudyImportResult> {
   const study = loadStudy(sql, studyId);
-  const file = resolve(path);
+  // Uploaded text has no folder: its image paths must be exactly as imported.
+  const file = 'path' in source ? resolve(source.path) : 'the uploaded CSV';
   let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new AppError('IO_ERROR', `Cannot read ${file}: ${(error as Error).message}`, { path });
+  if ('csvText' in source) {
+    text = source.csvText;
+  } else {
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new AppError('IO_ERROR', `Cannot read ${file}: ${(error as Error).message}`, {
+        path: source.path,
+      });
+    }
   }
   const [header, ...rows] = parseCsv(text);
   const columns = new Map((header?.cells ?? []).map((c, i) => [c.trim().toLowerCase(), i]));
@@ -256,7 +266,7 @@ export async function importStudy(
         const i = columns.get(column);
         return i === undefined ? '' : (cells[i] ?? '').trim();
       };
-      const row = readRow(sql, study, dirname(file), get);
+      const row = readRow(sql, study, 'path' in source ? dirname(file) : null, get);
       const outcome = typeof row === 'string' ? { reason: row } : mergeRow(sql, study, row);
       if (outcome === 'merged') merged++;
       else if (outcome === 'unchanged') unchanged++;

@@ -93,6 +93,7 @@ export function GuessView() {
           studies={list}
           jobs={jobs}
           onAnswersReady={reload}
+          onChanged={reload}
           onPlay={(id) => {
             const study = find(id);
             if (study !== undefined) setScreen({ kind: 'play', study });

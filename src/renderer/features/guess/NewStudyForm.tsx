@@ -113,6 +113,17 @@ export function NewStudyForm(props: {
             {fieldError('rounds')}
           </div>
           <div className="field">
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={form.paired}
+                onChange={(e) => set({ paired: e.target.checked })}
+                data-testid="study-paired"
+              />
+              Same pictures for everyone (a paired study)
+            </label>
+          </div>
+          <div className="field">
             <label htmlFor="study-reveal">After each guess</label>
             <select
               id="study-reveal"

@@ -1,5 +1,6 @@
 import type { StudySummary } from '../../../shared/contract/study-types';
 import { AnswersPending } from './AnswersPending';
+import { StudyActions } from './StudyActions';
 
 const MODES = { reveal: 'reveal', pure: 'pure baseline' } as const;
 
@@ -11,6 +12,8 @@ export function StudiesList(props: {
   onPlay: (id: number) => void;
   onResults: (id: number) => void;
   onAnswersReady: () => void;
+  /** A study was removed or got imported trials. */
+  onChanged: () => void;
 }) {
   return (
     <section className="card" aria-labelledby="studies-title" data-testid="studies">
@@ -67,6 +70,7 @@ export function StudiesList(props: {
                       >
                         Results
                       </button>
+                      <StudyActions study={s} onChanged={props.onChanged} />
                     </div>
                   ) : (
                     <AnswersPending

@@ -8,6 +8,8 @@ export type StudyForm = {
   cities: string[];
   split: 'test' | 'val';
   rounds: string;
+  /** Everyone sees the same photos (a paired comparison), drawn once with the seed. */
+  paired: boolean;
   reveal: 'reveal' | 'pure';
   /** Seconds; '' for no limit. */
   timeLimit: string;
@@ -32,6 +34,7 @@ export function defaultStudyForm(
     cities: [...(model?.classes ?? libraryCities)],
     split: 'test',
     rounds: '20',
+    paired: false,
     reveal: 'reveal',
     timeLimit: '',
     consent: '',
@@ -72,6 +75,7 @@ export function validateStudyForm(form: StudyForm): Checked {
       cities: form.cities,
       split: form.split,
       rounds,
+      paired: form.paired,
       reveal: form.reveal,
       timeLimitMs,
       consentText: consent === '' ? null : consent,
