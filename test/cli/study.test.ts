@@ -100,6 +100,23 @@ void describe('study commands', () => {
     );
     assert.equal(json<{ images: number }>(fixed).images, 2);
     assert.match(fixed.stderr, /warning: the model was trained on .*London.0\.jpg/);
+
+    // --paired draws the rounds once: the study's pool is exactly those photos.
+    const paired = json<{ rounds: number; images: number }>(
+      await cli(
+        'study',
+        'create',
+        '--name',
+        'pair',
+        '--model',
+        'm1',
+        '--rounds',
+        '3',
+        '--paired',
+        '--json',
+      ),
+    );
+    assert.deepEqual([paired.rounds, paired.images], [3, 3]);
   });
 
   test('import rejects bad rows by line, results report the paired statistics', async () => {

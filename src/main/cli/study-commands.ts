@@ -5,7 +5,7 @@ import { AppError } from '../../shared/contract/errors';
 import type { JobInfo } from '../../shared/contract/job-types';
 import type { StudyResults } from '../../shared/contract/study-types';
 import type { CommandContext, CommandSpec } from './command';
-import { choiceOption, defined, numberOption, stringOption } from './ml-job';
+import { choiceOption, defined, flag, numberOption, stringOption } from './ml-job';
 
 const SPLIT_CHOICES = { train: 'train', val: 'val', test: 'test' } as const;
 const REVEAL_CHOICES = { reveal: 'reveal', pure: 'pure' } as const;
@@ -65,6 +65,10 @@ const STUDY_CREATE: CommandSpec = {
     seed: { type: 'int', value: 'S', description: 'photo order seed (default 1)' },
     split: { type: 'string', value: 'test|val|train', description: 'photo split (default test)' },
     images: { type: 'string', value: 'FILE', description: 'fixed photo list, one path per line' },
+    paired: {
+      type: 'boolean',
+      description: 'draw the rounds once (seeded): every participant sees the same photos',
+    },
     reveal: {
       type: 'string',
       value: 'reveal|pure',
@@ -82,6 +86,7 @@ const STUDY_CREATE: CommandSpec = {
         modelId: stringOption(ctx, 'model'),
         rounds: numberOption(ctx, 'rounds'),
         seed: numberOption(ctx, 'seed'),
+        paired: flag(ctx, 'paired') ? true : undefined,
         split: choiceOption(ctx, 'split', SPLIT_CHOICES),
         reveal: choiceOption(ctx, 'reveal', REVEAL_CHOICES),
         timeLimitMs: numberOption(ctx, 'time-limit'),
