@@ -1,7 +1,16 @@
 // The ML commands end to end: the real CLI process on a small library of three visually distinct
 // "cities" (variants of the shared sanity photos), the shared MobileNetV2, real training.
 import assert from 'node:assert/strict';
-import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { sidecar } from 'exifr';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -303,6 +312,85 @@ void describe(
       assert.equal(second.cached, true);
       assert.deepEqual(second.points, first.points);
       assert.equal((await cli('embed', '--model', modelId, '--method', 'pca')).code, 2);
+    });
+
+    test('geolocate --xmp --csv --geojson: sidecars exifr reads back, originals untouched', async () => {
+      const dir = join(root, 'untagged');
+      mkdirSync(dir, { recursive: true });
+      const photo = join(dir, 'holiday-parrot.jpg');
+      await sharp(join(shared?.sanityDir ?? '', 'parrot.jpg'))
+        .resize(320)
+        .jpeg()
+        .toFile(photo);
+      const other = join(dir, 'kept.jpg');
+      await sharp(join(shared?.sanityDir ?? '', 'parrot.jpg'))
+        .resize(300)
+        .jpeg()
+        .toFile(other);
+      // Someone else's sidecar beside the second photo: never replaced.
+      writeFileSync(join(dir, 'kept.xmp'), '<x:xmpmeta>darktable</x:xmpmeta>');
+      const before = [readFileSync(photo), readFileSync(other)];
+      const csv = join(root, 'geo.csv');
+      const geojson = join(root, 'geo.geojson');
+      const result = await cli(
+        'geolocate',
+        '--model',
+        modelId,
+        photo,
+        other,
+        '--xmp',
+        '--csv',
+        csv,
+        '--geojson',
+        geojson,
+        '--json',
+      );
+      const rows =
+        json<
+          { path: string; city: string; p: number; lat: number; lon: number; xmp?: string | null }[]
+        >(result);
+      assert.deepEqual(
+        rows.map((r) => [r.path, r.city]),
+        [
+          [photo, 'Sydney'],
+          [other, 'Sydney'],
+        ],
+      );
+      // Sydney's centre from the library's cities (the paper's ten, preloaded).
+      assert.ok(Math.abs(rows[0]!.lat + 33.87) < 0.05 && Math.abs(rows[0]!.lon - 151.21) < 0.05);
+      assert.equal(rows[0]!.xmp, join(dir, 'holiday-parrot.xmp'));
+      assert.equal(rows[1]!.xmp, null);
+      assert.match(result.stderr, /no sidecar for .*kept\.jpg: a sidecar by another program/);
+      const xmp = (await sidecar(join(dir, 'holiday-parrot.xmp'))) as {
+        photoshop?: { City?: string; Country?: string };
+        exif?: { GPSLatitude?: string };
+        lp?: { Confidence?: number; Model?: string };
+      };
+      assert.equal(xmp.photoshop?.City, 'Sydney');
+      assert.equal(xmp.photoshop?.Country, 'Australia');
+      assert.match(xmp.exif?.GPSLatitude ?? '', /^33,5\d\.\d{4}S$/);
+      assert.ok(Math.abs((xmp.lp?.Confidence ?? 0) - rows[0]!.p) < 1e-4);
+      assert.equal(xmp.lp?.Model, modelId);
+      assert.equal(readFileSync(join(dir, 'kept.xmp'), 'utf8'), '<x:xmpmeta>darktable</x:xmpmeta>');
+      assert.ok(readFileSync(photo).equals(before[0]!) && readFileSync(other).equals(before[1]!));
+      const csvLines = readFileSync(csv, 'utf8').trim().split('\n');
+      assert.equal(csvLines[0], 'path,city,country,probability,lat,lon,model');
+      assert.equal(csvLines.length, 3);
+      const features = (
+        JSON.parse(readFileSync(geojson, 'utf8')) as {
+          features: { geometry: { coordinates: number[] } }[];
+        }
+      ).features;
+      assert.deepEqual(features[0]?.geometry.coordinates, [rows[0]!.lon, rows[0]!.lat]);
+      // Run again: our own sidecar is replaced in place; the photo is not imported twice.
+      const images = async (): Promise<number> =>
+        json<{ images: number }>(await cli('stats', '--json')).images;
+      const count = await images();
+      const again = json<{ xmp?: string | null }[]>(
+        await cli('geolocate', '--model', modelId, photo, '--xmp', '--json'),
+      );
+      assert.equal(again[0]?.xmp, join(dir, 'holiday-parrot.xmp'));
+      assert.equal(await images(), count, 'already in the library');
     });
 
     test('models, runs and ml info list what was made', async () => {

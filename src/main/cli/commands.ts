@@ -1,5 +1,6 @@
 import type { CommandSpec } from './command';
 import { EMBED_COMMAND, EXPLAIN_COMMAND } from './explain-command';
+import { GEOLOCATE_COMMAND } from './geolocate-command';
 import { LIBRARY_COMMANDS } from './library-commands';
 import { ML_COMMANDS } from './ml-commands';
 import { SERVE_COMMAND } from './serve-command';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...ML_COMMANDS,
   EXPLAIN_COMMAND,
   EMBED_COMMAND,
+  GEOLOCATE_COMMAND,
   ...STUDY_COMMANDS,
   SERVE_COMMAND,
 ];

@@ -1,0 +1,49 @@
+// Geolocation results as files other tools read: CSV (one row per photo) and GeoJSON (a point per
+// photo at its estimated city's centre). Pure formatting; the caller writes the text.
+
+export type GeolocatedPhoto = {
+  path: string;
+  city: string;
+  country: string;
+  /** The model's probability of the city. */
+  p: number;
+  /** The city's centre (the estimate is a city, not a spot). */
+  lat: number;
+  lon: number;
+};
+
+const csvCell = (value: string | number): string => {
+  const s = String(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function geolocationCsv(rows: readonly GeolocatedPhoto[], modelId: string): string {
+  const header = 'path,city,country,probability,lat,lon,model';
+  const lines = rows.map((r) =>
+    [r.path, r.city, r.country, r.p.toFixed(4), r.lat, r.lon, modelId].map(csvCell).join(','),
+  );
+  return `${[header, ...lines].join('\n')}\n`;
+}
+
+export function geolocationGeoJson(rows: readonly GeolocatedPhoto[], modelId: string): string {
+  return `${JSON.stringify(
+    {
+      type: 'FeatureCollection',
+      features: rows.map((r) => ({
+        type: 'Feature',
+        // GeoJSON orders positions longitude first.
+        geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
+        properties: {
+          path: r.path,
+          city: r.city,
+          country: r.country,
+          probability: r.p,
+          model: modelId,
+          estimated: true,
+        },
+      })),
+    },
+    null,
+    2,
+  )}\n`;
+}
