@@ -19,6 +19,7 @@ import {
   type UtilityProcessLike,
 } from '../../src/main/ml/host';
 import { syntheticFeatures } from '../../src/main/ml/train/synthetic';
+import { progressGate } from '../../src/main/ml/host/ops-common';
 
 const isCode =
   (code: string) =>
@@ -322,5 +323,17 @@ void describe('MlHostPool', () => {
     } finally {
       await main.dispose();
     }
+  });
+});
+
+void describe('progressGate', () => {
+  void it('lets one event through per interval, and the final one always', () => {
+    const due = progressGate(60_000);
+    assert.deepEqual(
+      [due(false), due(false), due(false), due(true), due(false)],
+      [true, false, false, true, false],
+    );
+    const open = progressGate(0);
+    assert.deepEqual([open(false), open(false)], [true, true]);
   });
 });

@@ -22,6 +22,21 @@ export async function chosenBackend(): Promise<BackendInfo | null> {
   return backend === null ? null : backend.catch(() => null);
 }
 
+/**
+ * Lets a progress event through at most every `intervalMs` (the final one always): per-batch or
+ * per-chunk callbacks would otherwise flood the channel to the app. Call with whether this is the
+ * last step; true means send it.
+ */
+export function progressGate(intervalMs = 200): (final: boolean) => boolean {
+  let last = 0;
+  return (final) => {
+    const now = Date.now();
+    if (!final && now - last < intervalMs) return false;
+    last = now;
+    return true;
+  };
+}
+
 export function parse<T extends z.ZodTypeAny>(schema: T, raw: unknown, op: string): z.output<T> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

@@ -16,7 +16,7 @@ import { evaluateImages, predictImages } from '../pipeline/infer';
 import { releaseModelRunner } from '../pipeline/model-runner';
 import { runTraining } from '../pipeline/train-run';
 import type { OpHandler } from './host';
-import { chosenBackend, ensureBackend, parse } from './ops-common';
+import { chosenBackend, ensureBackend, parse, progressGate } from './ops-common';
 import type { MlHostOpMap } from './protocol';
 
 const path = z.string().min(1).max(4096);
@@ -119,7 +119,7 @@ export const mlOps: MlOpTable = {
       }
       ({ url, sha256: expected, labelsUrl } = entry);
     }
-    let last = 0;
+    const due = progressGate();
     const from = url;
     return tensorLock.shared(() =>
       downloadBackbone({
@@ -130,9 +130,7 @@ export const mlOps: MlOpTable = {
         labelsUrl,
         signal: ctx.signal,
         onProgress: ({ receivedBytes, totalBytes }) => {
-          const now = Date.now();
-          if (now - last < 200 && receivedBytes !== totalBytes) return;
-          last = now;
+          if (!due(receivedBytes === totalBytes)) return;
           ctx.progress(receivedBytes, totalBytes ?? 0, `Downloading ${from}`);
         },
       }),
@@ -175,18 +173,14 @@ export const mlOps: MlOpTable = {
   'train.run': async (raw, ctx) => {
     const p = parse(trainRunSchema, raw, 'train.run');
     const backend = await ensureBackend();
-    let last = 0;
+    const due = progressGate();
     return runTraining(p, {
       signal: ctx.signal,
       backend,
       epoch: (metrics) => ctx.emit({ kind: 'epoch', metrics }),
       log: (level, message) => ctx.log(level, message),
       progress: (done, total, message) => {
-        // Throttled: hundreds of batches per epoch would flood the channel.
-        const now = Date.now();
-        if (now - last < 200 && done !== total) return;
-        last = now;
-        ctx.progress(done, total, message);
+        if (due(done === total)) ctx.progress(done, total, message);
       },
     });
   },
@@ -237,14 +231,11 @@ export const mlOps: MlOpTable = {
       'explain.heatmap',
     );
     await ensureBackend();
-    let last = 0;
+    const due = progressGate();
     return explainImage(p, {
       signal: ctx.signal,
       progress: (done, total) => {
-        const now = Date.now();
-        if (now - last < 200 && done !== total) return;
-        last = now;
-        ctx.progress(done, total, null);
+        if (due(done === total)) ctx.progress(done, total, null);
       },
     });
   },
@@ -264,14 +255,11 @@ export const mlOps: MlOpTable = {
       'embed.compute',
     );
     await ensureBackend();
-    let last = 0;
+    const due = progressGate();
     return embedImages(p, {
       signal: ctx.signal,
       progress: (done, total) => {
-        const now = Date.now();
-        if (now - last < 200 && done !== total) return;
-        last = now;
-        ctx.progress(done, total, null);
+        if (due(done === total)) ctx.progress(done, total, null);
       },
     });
   },

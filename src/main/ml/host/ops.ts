@@ -10,7 +10,7 @@ import { headProbabilities } from '../train/head';
 import { trainHead } from '../train/stage1';
 import type { ExampleSet } from '../train/types';
 import type { OpContext, OpTable } from './host';
-import { chosenBackend, ensureBackend, parse } from './ops-common';
+import { chosenBackend, ensureBackend, parse, progressGate } from './ops-common';
 import { mlOps } from './ops-ml';
 
 /**
@@ -148,7 +148,7 @@ export const hostOps: OpTable = {
       await loadExampleSet(p.train),
       p.val === null ? null : await loadExampleSet(p.val),
     ];
-    let lastProgress = 0;
+    const due = progressGate();
     return trainHead({
       train,
       val,
@@ -161,10 +161,7 @@ export const hostOps: OpTable = {
       onEpoch: (metrics) => ctx.emit({ kind: 'epoch', metrics }),
       onLog: (level, message) => ctx.log(level, message),
       onProgress: ({ epoch, batch, batches }) => {
-        // Throttled: hundreds of batches per epoch would flood the channel.
-        const now = Date.now();
-        if (now - lastProgress < 200 && batch !== batches) return;
-        lastProgress = now;
+        if (!due(batch === batches)) return;
         ctx.progress((epoch - 1) * batches + batch, hyper.epochs * batches, `epoch ${epoch}`);
       },
     });
