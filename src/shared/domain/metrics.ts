@@ -66,8 +66,11 @@ export type EvaluateInput = {
   priorCounts?: readonly number[];
 };
 
-/** Index of the largest value (first one on ties), reading row `r` of a flat n x K array. */
-function argmaxRow(p: ArrayLike<number>, offset: number, k: number): number {
+/**
+ * Index of the largest value (first one on ties) among the `k` values from `offset` of a flat
+ * n x K array (offset 0, k = length: a single row).
+ */
+export function argmaxRow(p: ArrayLike<number>, offset = 0, k = p.length): number {
   let best = 0;
   let bestValue = p[offset] as number;
   for (let j = 1; j < k; j++) {

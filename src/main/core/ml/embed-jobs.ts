@@ -9,7 +9,7 @@ import type { JobContext } from '../jobs/job-manager';
 import { labeledImages, sqlOf, type LabeledImage } from './dataset';
 import type { MlCore } from './ml-core';
 import type { MlHosts } from './ml-hosts';
-import { mlPaths, normFile } from './ml-paths';
+import { libraryItem, mlPaths } from './ml-paths';
 import { modelDirOf, modelRecord, type ModelRecord } from './models-repo';
 
 /** The seeded sample: labelled photos of the model's cities (and split), shuffled, first n. */
@@ -73,14 +73,7 @@ async function runEmbed(
       dbPath: paths.dbPath,
       backbonesRoot: paths.backbonesRoot,
       modelDir: modelDirOf(paths, model),
-      items: sample.map((i) => ({
-        imageId: i.id,
-        contentHash: i.contentHash,
-        kind: 'norm' as const,
-        file: normFile(paths, i.contentHash),
-        display: i.path,
-        label: null,
-      })),
+      items: sample.map((i) => libraryItem(paths, { ...i, imageId: i.id }, null)),
       method: params.method,
       seed: params.seed,
     },

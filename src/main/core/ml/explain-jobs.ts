@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
+import { argmaxRow } from '../../../shared/domain/metrics';
 import type { ExplainMethod, ExplainResult } from '../../../shared/contract/ml-types';
 import type { ParamsOut } from '../../../shared/contract/methods';
 import { describeFsError } from '../import/fs-errors';
@@ -12,10 +13,10 @@ import type { InferItem } from '../../ml/pipeline/types';
 import type { Sql } from '../db/sql';
 import type { JobContext } from '../jobs/job-manager';
 import { readSettings } from '../repo/settings';
-import { sqlOf } from './dataset';
+import { imagesById, sqlOf, type ImageRef } from './dataset';
 import type { MlCore } from './ml-core';
 import type { MlHosts } from './ml-hosts';
-import { mlPaths, normFile } from './ml-paths';
+import { libraryItem, mlPaths, type MlPaths } from './ml-paths';
 import { modelDirOf, modelRecord, type ModelRecord } from './models-repo';
 
 type Target = { item: InferItem; contentHash: string; imageId: number | null; path: string };
@@ -44,37 +45,25 @@ export function classIndexOf(classes: readonly string[], city: string): number {
 
 async function findTarget(
   sql: Sql,
-  normOf: (hash: string) => string,
+  paths: MlPaths,
   params: ParamsOut<'explain.start'>,
 ): Promise<Target> {
-  const byId = (id: number) =>
-    sql.get<{ id: number; path: string; hash: string }>(
-      'SELECT id, path, content_hash AS hash FROM images WHERE id = ?',
-      [id],
-    );
-  const library = (row: { id: number; path: string; hash: string }): Target => ({
-    item: {
-      imageId: row.id,
-      contentHash: row.hash,
-      kind: 'norm',
-      file: normOf(row.hash),
-      display: row.path,
-      label: null,
-    },
-    contentHash: row.hash,
-    imageId: row.id,
-    path: row.path,
+  const library = (image: ImageRef): Target => ({
+    item: libraryItem(paths, { ...image, imageId: image.id }, null),
+    contentHash: image.contentHash,
+    imageId: image.id,
+    path: image.path,
   });
   if (params.imageId !== null) {
-    const row = byId(params.imageId);
-    if (row === undefined) {
+    const image = imagesById(sql, [params.imageId]).get(params.imageId);
+    if (image === undefined) {
       throw new AppError('NOT_FOUND', `No image with id ${params.imageId} in the library.`);
     }
-    return library(row);
+    return library(image);
   }
   const path = resolve(params.path as string);
-  const imported = sql.get<{ id: number; path: string; hash: string }>(
-    'SELECT id, path, content_hash AS hash FROM images WHERE path = ?',
+  const imported = sql.get<ImageRef>(
+    'SELECT id, path, content_hash AS contentHash FROM images WHERE path = ?',
     [path],
   );
   if (imported !== undefined) return library(imported);
@@ -107,8 +96,7 @@ function knownTopClass(sql: Sql, modelId: string, contentHash: string): number |
     [modelId, contentHash],
   );
   if (row === undefined) return null;
-  const probabilities = JSON.parse(row.probabilities_json) as number[];
-  return probabilities.indexOf(Math.max(...probabilities));
+  return argmaxRow(JSON.parse(row.probabilities_json) as number[]);
 }
 
 /** The stored grid's key: Grad-CAM has no box or stride (stored as 0). */
@@ -137,7 +125,7 @@ async function runExplain(
   const sql = sqlOf(db);
   const paths = mlPaths(db);
   const classes = model.meta.classes;
-  const target = await findTarget(sql, (hash) => normFile(paths, hash), params);
+  const target = await findTarget(sql, paths, params);
   const { box, stride } = geometry(params.method, params);
   const base = {
     modelId: model.id,

@@ -14,7 +14,7 @@ import { imagesById, labeledImages, sqlOf } from './dataset';
 import { externalItems, predictionFiles, type Skipped } from './external-set';
 import type { MlCore } from './ml-core';
 import type { MlHosts } from './ml-hosts';
-import { mlPaths, normFile, type MlPaths } from './ml-paths';
+import { libraryItem, mlPaths, type MlPaths } from './ml-paths';
 import {
   insertEvaluation,
   insertEvaluationItems,
@@ -23,22 +23,6 @@ import {
   storePredictions,
   type ModelRecord,
 } from './models-repo';
-
-/** A library image, read from its cached 256x256 norm image. */
-function libraryItem(
-  paths: MlPaths,
-  image: { imageId: number; contentHash: string; path: string },
-  label: number | null,
-): InferItem {
-  return {
-    imageId: image.imageId,
-    contentHash: image.contentHash,
-    kind: 'norm',
-    file: normFile(paths, image.contentHash),
-    display: image.path,
-    label,
-  };
-}
 
 /** What the host's model.evaluate and model.predict ops both need. */
 function modelRunParams(

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
+import type { InferItem } from '../../ml/pipeline/types';
 import { assetFile, libraryPaths } from '../paths';
 
 /**
@@ -37,4 +38,20 @@ export function mlPaths(db: Database.Database): MlPaths {
 /** The 256x256 cache JPEG of an image. */
 export function normFile(paths: MlPaths, contentHash: string): string {
   return assetFile(paths.cacheDir, 'norm', contentHash);
+}
+
+/** A library image for the ML host, read from its cached 256x256 norm image. */
+export function libraryItem(
+  paths: MlPaths,
+  image: { imageId: number; contentHash: string; path: string },
+  label: number | null,
+): InferItem {
+  return {
+    imageId: image.imageId,
+    contentHash: image.contentHash,
+    kind: 'norm',
+    file: normFile(paths, image.contentHash),
+    display: image.path,
+    label,
+  };
 }

@@ -1,7 +1,7 @@
 // The ML methods of the contract, implemented over the open library and the ML host process(es).
 // This module (and everything it imports) stays free of TensorFlow.js: tensors live in the host.
 import { rm } from 'node:fs/promises';
-import { basename, extname, isAbsolute, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { FeatureJobResult } from '../../../shared/contract/ml-types';
 import { exportBundle, importBundle } from '../../ml/eval/bundle';
@@ -21,6 +21,7 @@ import {
   insertModel,
   evaluationCell,
   listEvaluations,
+  modelDirOf,
   listModels,
   modelRecord,
 } from './models-repo';
@@ -149,14 +150,14 @@ export class MlService {
       'models.remove': async ({ modelId }) => {
         const model = modelRecord(this.sql(), modelId);
         deleteModel(this.sql(), modelId);
-        const dir = isAbsolute(model.dir) ? model.dir : join(this.paths().dir, model.dir);
+        const dir = modelDirOf(this.paths(), model);
         await rm(dir, { recursive: true, force: true });
         core.notifyChanged('models');
         return { removed: modelId };
       },
       'models.export': async ({ modelId, path }) => {
         const model = modelRecord(this.sql(), modelId);
-        const dir = isAbsolute(model.dir) ? model.dir : join(this.paths().dir, model.dir);
+        const dir = modelDirOf(this.paths(), model);
         try {
           return await exportBundle(dir, resolved(path));
         } catch (error) {

@@ -4,6 +4,7 @@
 // backbone is unmodified); a fine-tuned one, or any photo missing from the cache, runs the network.
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
+import { argmaxRow } from '../../../shared/domain/metrics';
 import { readBackboneMeta } from '../backbone';
 import { headProbabilities } from '../train/head';
 import { embed, type EmbedMethod } from '../explain/embed';
@@ -90,16 +91,13 @@ export function embedImages(p: EmbedRunParams, cb: EmbedCallbacks): Promise<Embe
             })
           : new Float64Array(rows.length * 2);
       const points = rows.map((index, r) => {
-        const row = probs.subarray(r * k, (r + 1) * k);
-        let predicted = 0;
-        for (let c = 1; c < k; c++)
-          if ((row[c] as number) > (row[predicted] as number)) predicted = c;
+        const predicted = argmaxRow(probs, r * k, k);
         return {
           index,
           x: y[2 * r] as number,
           y: y[2 * r + 1] as number,
           predicted,
-          probability: row[predicted] as number,
+          probability: probs[r * k + predicted] as number,
         };
       });
       return { points, errors };

@@ -2,6 +2,7 @@
 // prediction decodes it (library norm image, or any file normalised as import would), the centre
 // crop is what the model sees, and the map is laid over that crop.
 import { AppError } from '../../../shared/contract/errors';
+import { argmaxRow } from '../../../shared/domain/metrics';
 import { gradCam } from '../explain/gradcam';
 import { slidingMap, type SlidingMethod } from '../explain/occlusion';
 import { tensorLock } from './host-resources';
@@ -53,7 +54,7 @@ export function explainImage(p: ExplainRunParams, cb: ExplainCallbacks): Promise
       const input = runner.centreInput(rgb);
       const probabilities = Array.from(runner.fromImage(rgb, 'center'));
       const classes = runner.classes;
-      const classIndex = p.classIndex ?? probabilities.indexOf(Math.max(...probabilities));
+      const classIndex = p.classIndex ?? argmaxRow(probabilities);
       if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= classes.length) {
         throw new AppError(
           'BAD_ARGUMENT',

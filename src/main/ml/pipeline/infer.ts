@@ -2,7 +2,7 @@
 // image with a valid cached centre-view feature and a stage-1 model only needs the head; everything
 // else (fine-tuned models, multi-crop, files from outside the library) runs the whole network.
 import { AppError } from '../../../shared/contract/errors';
-import { evaluate } from '../../../shared/domain/metrics';
+import { argmaxRow, evaluate } from '../../../shared/domain/metrics';
 import { readBackboneMeta } from '../backbone';
 import { topK } from '../eval/predict';
 import { readFeatures, withDatabase } from './feature-db';
@@ -134,9 +134,7 @@ export async function evaluateImages(
     }
     labels.push(item.label);
     rows.push(probs);
-    let predicted = 0;
-    for (let c = 1; c < k; c++)
-      if ((probs[c] as number) > (probs[predicted] as number)) predicted = c;
+    const predicted = argmaxRow(probs);
     items.push({ index: i, predicted, probability: probs[predicted] as number });
   });
   const report = evaluate({
