@@ -130,19 +130,17 @@ function readRow(
   if (!participant.success) return `bad participant id "${get('participant')}"`;
   const path = get('image');
   if (path === '') return 'no image';
-  const image =
-    sql.get<{ id: number; truth: string | null }>(
+  // As imported, else relative to the CSV file's folder (when there is one).
+  const candidates = baseDir === null ? [path] : [path, resolve(baseDir, path)];
+  let image: { id: number; truth: string | null } | undefined;
+  for (const candidate of candidates) {
+    image = sql.get<{ id: number; truth: string | null }>(
       `SELECT i.id, c.name AS truth FROM study_images s JOIN images i ON i.id = s.image_id
        LEFT JOIN cities c ON c.id = i.city_id WHERE s.study_id = ? AND i.path = ?`,
-      [study.id, path],
-    ) ??
-    (baseDir === null
-      ? undefined
-      : sql.get<{ id: number; truth: string | null }>(
-          `SELECT i.id, c.name AS truth FROM study_images s JOIN images i ON i.id = s.image_id
-           LEFT JOIN cities c ON c.id = i.city_id WHERE s.study_id = ? AND i.path = ?`,
-          [study.id, resolve(baseDir, path)],
-        ));
+      [study.id, candidate],
+    );
+    if (image !== undefined) break;
+  }
   if (image === undefined) return `unknown image "${path}" (not one of the study's photos)`;
   if (image.truth === null || !study.cities.includes(image.truth)) {
     return `image "${path}" is not labelled with one of the study's cities`;

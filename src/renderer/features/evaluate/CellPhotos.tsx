@@ -2,11 +2,10 @@ import { useEffect, useState } from 'react';
 import type { EvaluationCellPhoto } from '../../../shared/contract/ml-types';
 import { useStudio } from '../../app/studio-context';
 import { pct } from '../ml/format';
+import { baseName } from '../library/format';
 import { navigate } from '../ml/nav';
 
 export type Cell = { trueCity: string; predictedCity: string };
-
-const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 
 /**
  * The photos behind one confusion-matrix cell, most confident answers first: what the model got

@@ -3,7 +3,7 @@ import { useRevisionKey } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
 import { ErrorLine } from '../ml/JobStatus';
-import { baseName } from '../predict/ImagePicker';
+import { baseName } from '../library/format';
 
 const LIMIT = 60;
 

@@ -1,5 +1,6 @@
 // Which city a heatmap explains, and the small facts shown beside it.
 import type { ExplainMethod } from '../../../shared/contract/ml-types';
+import { baseName } from '../library/format';
 
 /** 'predicted' (the model's top city), 'true' (the photo's label) or 'city:<name>'. */
 export type TargetChoice = string;
@@ -39,7 +40,7 @@ export function topCities(
 
 /** `<photo>-<method>-<city>.png`, safe as a file name on every system. */
 export function exportFileName(path: string, method: ExplainMethod, city: string): string {
-  const base = (path.split(/[\\/]/).pop() ?? path).replace(/\.[^.]+$/, '');
+  const base = baseName(path).replace(/\.[^.]+$/, '');
   const safe = (s: string): string =>
     s
       .normalize('NFKD')

@@ -4,11 +4,10 @@ import { useLibrary, useRevisionKey } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
 import { ErrorLine } from '../ml/JobStatus';
+import { baseName } from '../library/format';
 
 type Which = 'unlabeled' | 'test' | 'all';
 const LIMIT = 300;
-
-export const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 
 /** Library photos to geolocate: untagged ones first, or the test split, or any; click to pick. */
 export function ImagePicker(props: {
