@@ -3,7 +3,7 @@
 // target city and the export file name.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { heatColour, HOT_STOPS, rampPixels } from '../../src/renderer/features/explain/colour-ramp';
+import { heatColour, HOT_STOPS, rampPixels } from '../../src/shared/domain/heatmap/colour-ramp';
 import { imageIdParam } from '../../src/renderer/features/explain/explain-params';
 import {
   cropRect,
@@ -14,7 +14,7 @@ import {
   scaled,
   scaleRange,
   type HeatGrid,
-} from '../../src/renderer/features/explain/heat-pixels';
+} from '../../src/shared/domain/heatmap/heat-pixels';
 import { legendText } from '../../src/renderer/features/explain/legend';
 import {
   accuracyOf,

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { ExplainResult } from '../../../shared/contract/ml-types';
-import { rampPixels } from './colour-ramp';
-import { scaleRange } from './heat-pixels';
+import { rampPixels } from '../../../shared/domain/heatmap/colour-ramp';
+import { scaleRange } from '../../../shared/domain/heatmap/heat-pixels';
 import { legendText } from './legend';
 
 const WIDTH = 200;

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ExplainResult } from '../../../shared/contract/ml-types';
 import { useStudio } from '../../app/studio-context';
-import { cropRect, heatPixels, scaleRange } from './heat-pixels';
+import { cropRect, heatPixels, scaleRange } from '../../../shared/domain/heatmap/heat-pixels';
 
 /**
  * The photo's 256x256 norm image with the heatmap drawn on a canvas over it. The grid covers only

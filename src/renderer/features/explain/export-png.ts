@@ -1,7 +1,12 @@
 // Export of the heatmap as the user sees it: the norm photo with the overlay composed on top, at
 // twice the photo's stored size so the PNG is sharp enough for a slide.
 import type { ExplainResult } from '../../../shared/contract/ml-types';
-import { cropRect, heatPixels, NORM_SIZE, scaleRange } from './heat-pixels';
+import {
+  cropRect,
+  heatPixels,
+  NORM_SIZE,
+  scaleRange,
+} from '../../../shared/domain/heatmap/heat-pixels';
 
 const EXPORT_SIZE = NORM_SIZE * 2;
 

@@ -1,7 +1,7 @@
 // What the heatmap's colours mean, in words, for each method: the legend beside the overlay.
 import type { ExplainMethod } from '../../../shared/contract/ml-types';
 import { pct } from '../ml/format';
-import type { Range } from './heat-pixels';
+import type { Range } from '../../../shared/domain/heatmap/heat-pixels';
 
 export const METHOD_LABELS: Record<ExplainMethod, string> = {
   occlusion: 'Occlusion',

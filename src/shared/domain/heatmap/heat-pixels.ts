@@ -1,7 +1,7 @@
 // Turns an explanation's coarse grid (e.g. 13x13 occlusion squares, 7x7 Grad-CAM cells) into the
 // pixels of an overlay: each grid value sits at the centre of the square it was measured on, and
 // the pixels between centres are blended bilinearly so the overlay is smooth, not blocky.
-import type { ExplainMethod, ExplainResult } from '../../../shared/contract/ml-types';
+import type { ExplainMethod, ExplainResult } from '../../contract/ml-types';
 import { heatColour } from './colour-ramp';
 
 export type HeatGrid = Pick<
