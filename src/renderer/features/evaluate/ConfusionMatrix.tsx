@@ -1,12 +1,9 @@
 import { useMemo, useState } from 'react';
 import type { MlLayout, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
+import { escapeText } from '../ml/plotly-text';
 import { PlotlyChart } from '../ml/PlotlyChart';
 import { CellPhotos, type Cell } from './CellPhotos';
 import { cellLabels, cellRects, heatCells, type MatrixMode } from './confusion';
-
-/** City names go into Plotly's hover markup: keep them text. */
-const escape = (s: string | undefined): string =>
-  (s ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * The confusion matrix as a heatmap (rows true, columns predicted), drawn with rectangles and
@@ -36,7 +33,7 @@ export function ConfusionMatrix(props: {
       customdata: cells.map(
         (c) =>
           // No <b>: Plotly styles it with a style attribute, which the strict CSP blocks.
-          `true ${escape(classes[c.row])} → predicted ${escape(classes[c.col])}<br>` +
+          `true ${escapeText(classes[c.row] ?? '')} → predicted ${escapeText(classes[c.col] ?? '')}<br>` +
           `${c.count} photo${c.count === 1 ? '' : 's'} · click to list them` +
           (c.share === null ? '' : ` · ${(c.share * 100).toFixed(1)}% of the row`),
       ),

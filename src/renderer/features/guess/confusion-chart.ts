@@ -3,7 +3,8 @@
 // drawn side by side. Pure.
 import type { MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import { cellLabels, cellRects, heatCells } from '../evaluate/confusion';
-import { escapeText, type Chart } from './results-charts';
+import { escapeText } from '../ml/plotly-text';
+import type { Chart } from './results-charts';
 
 export function confusionChart(
   rows: readonly string[],

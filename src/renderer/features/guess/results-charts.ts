@@ -2,6 +2,7 @@
 // Labels are plain text: no <b>/<i>, which Plotly styles with attributes the CSP blocks.
 import type { MlLayout, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import type { AccuracyCell, StudyResults } from '../../../shared/contract/study-types';
+import { escapeText } from '../ml/plotly-text';
 
 export type Chart = { data: MlTrace[]; layout: MlLayout };
 
@@ -9,10 +10,6 @@ const HUMAN = '#3b6fd8';
 const MODEL = '#e08a2c';
 
 const PCT_AXIS = { range: [0, 1] as [number, number], tickformat: '.0%', fixedrange: true };
-
-/** City and participant names go into hover markup: keep them text. */
-export const escapeText = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const share = (c: AccuracyCell): number => c.accuracy ?? 0;
 
