@@ -66,8 +66,7 @@ export function embedImages(p: EmbedRunParams, cb: EmbedCallbacks): Promise<Embe
         if (cb.signal.aborted) throw new AppError('CANCELLED', 'The feature map was cancelled.');
         const item = p.items[i] as InferItem;
         try {
-          const { features: f } = runner.featuresOfImage(await readNormImage(item.file));
-          features.set(f, i * dim);
+          features.set(runner.featuresOfImage(await readNormImage(item.file)), i * dim);
         } catch (error) {
           readable[i] = false;
           errors.push({ path: item.display, reason: reasonOf(error) });

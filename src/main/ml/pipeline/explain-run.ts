@@ -1,6 +1,7 @@
 // The `explain.heatmap` op: one photo, one trained model, one method. The photo is decoded like
 // prediction decodes it (library norm image, or any file normalised as import would), the centre
 // crop is what the model sees, and the map is laid over that crop.
+import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
 import { argmaxRow } from '../../../shared/domain/metrics';
 import { gradCam } from '../explain/gradcam';
@@ -52,7 +53,12 @@ export function explainImage(p: ExplainRunParams, cb: ExplainCallbacks): Promise
           ? await readNormImage(p.item.file)
           : await readImageFile(p.item.file, p.maxImagePixels);
       const input = runner.centreInput(rgb);
-      const probabilities = Array.from(runner.fromImage(rgb, 'center'));
+      // The centre crop just cut is exactly what prediction sees: score it, no second crop.
+      const probabilities = tf.tidy(() =>
+        Array.from(
+          runner.probabilities(tf.tensor4d(input.data, [1, input.size, input.size, 3])).dataSync(),
+        ),
+      );
       const classes = runner.classes;
       const classIndex = p.classIndex ?? argmaxRow(probabilities);
       if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= classes.length) {

@@ -128,18 +128,17 @@ export class ModelRunner {
 
   /**
    * Penultimate features [D] of one 256 image's centre crop through this model's backbone (with
-   * its fine-tuned weights, if any), and the model's class probabilities [K] for them.
+   * its fine-tuned weights, if any).
    */
-  featuresOfImage(rgb: Rgb): { features: Float32Array; probabilities: Float32Array } {
+  featuresOfImage(rgb: Rgb): Float32Array {
     const input = this.centreInput(rgb);
-    const features = tf.tidy(
+    return tf.tidy(
       () =>
         extractFeatures(
           this.backbone,
           tf.tensor4d(input.data, [1, input.size, input.size, 3]),
         ).dataSync() as Float32Array,
     );
-    return { features, probabilities: headProbabilities(this.headState, features) };
   }
 
   /** Class probabilities [n, K] of a batch of network inputs [n, s, s, 3]; caller disposes. */
