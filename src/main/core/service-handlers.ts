@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/contract/errors';
+import { geoMethods } from '../../shared/contract/geo-methods';
 import { libraryMethods } from '../../shared/contract/library-methods';
 import { methods, type Handlers } from '../../shared/contract/methods';
 import { studyMethods } from '../../shared/contract/study-methods';
@@ -6,6 +7,8 @@ import { studyMethods } from '../../shared/contract/study-methods';
 export type LibraryMethodName = keyof typeof libraryMethods;
 /** Studies are plain SQLite work, so the core implements them too (src/main/core/study). */
 export type StudyMethodName = keyof typeof studyMethods;
+/** Geolocation batches: SQLite plus jobs that use the ML host (src/main/core/geolocate). */
+export type GeoMethodName = keyof typeof geoMethods;
 
 /** The methods StudioCore implements itself. */
 export type LibraryHandlers = Pick<Handlers, LibraryMethodName>;
@@ -14,7 +17,7 @@ export type LibraryHandlers = Pick<Handlers, LibraryMethodName>;
  * Handlers of every contract method outside the photo library (the ML methods today). A service
  * supplies them through `StudioCoreOptions.services`, so the core does not depend on it.
  */
-export type ServiceHandlers = Omit<Handlers, LibraryMethodName | StudyMethodName>;
+export type ServiceHandlers = Omit<Handlers, LibraryMethodName | StudyMethodName | GeoMethodName>;
 
 /**
  * Stand-ins for a core started without services: each method answers BACKEND_UNAVAILABLE as data
@@ -25,7 +28,8 @@ export function unavailableServiceHandlers(): ServiceHandlers {
     .filter(
       (name) =>
         !Object.prototype.hasOwnProperty.call(libraryMethods, name) &&
-        !Object.prototype.hasOwnProperty.call(studyMethods, name),
+        !Object.prototype.hasOwnProperty.call(studyMethods, name) &&
+        !Object.prototype.hasOwnProperty.call(geoMethods, name),
     )
     .map((name) => [
       name,

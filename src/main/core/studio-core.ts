@@ -19,6 +19,7 @@ import { libraryStats } from './repo/stats';
 import { Thumbnails } from './thumbnails';
 import { MlService, type MlServiceOptions } from './ml/ml-service';
 import { createStudyHandlers } from './study/study-handlers';
+import { createGeoHandlers } from './geolocate/geo-handlers';
 import {
   unavailableServiceHandlers,
   type LibraryHandlers,
@@ -83,6 +84,7 @@ export class StudioCore {
             })
           ).jobId,
       }),
+      ...createGeoHandlers(),
     };
   }
 

@@ -15,6 +15,7 @@ const KIND_NAMES: Record<JobKind, string> = {
   predict: 'prediction',
   explain: 'explanation',
   embed: 'feature map',
+  geolocate: 'geolocation',
 };
 
 export function StatusBar(props: { version: string }) {

@@ -1,4 +1,5 @@
 import type { AppErrorData } from './errors';
+import type { GeoJobResult } from './geo-types';
 import type { ImportReport } from './library-types';
 import type { MlJobResults } from './ml-types';
 
@@ -9,6 +10,7 @@ import type { MlJobResults } from './ml-types';
  */
 export type JobResults = {
   import: ImportReport;
+  geolocate: GeoJobResult;
 } & MlJobResults;
 
 export type JobKind = keyof JobResults;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { MethodSpec } from './define';
+import { geoMethods } from './geo-methods';
 import { libraryMethods } from './library-methods';
 import { mlMethods } from './ml-methods';
 import { studyMethods } from './study-methods';
@@ -12,6 +13,7 @@ export const methods = {
   ...libraryMethods,
   ...mlMethods,
   ...studyMethods,
+  ...geoMethods,
 };
 
 export type Methods = typeof methods;

@@ -15,6 +15,7 @@ const KIND_LABELS: Record<JobKind, string> = {
   predict: 'Prediction',
   explain: 'Explanation',
   embed: 'Feature map',
+  geolocate: 'Geolocation',
 };
 const SHOWN = 6;
 
