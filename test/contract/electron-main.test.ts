@@ -129,6 +129,13 @@ const fakeElectron: ElectronMain = {
     showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
   },
   screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+  safeStorage: {
+    isEncryptionAvailable: () => false,
+    encryptString: () => {
+      throw new Error('no keychain in these tests');
+    },
+    decryptString: () => '',
+  },
   // A Node child process stands in for Electron's utility process: same messages, same entry.
   utilityProcess: {
     fork: (modulePath, args, options) => {

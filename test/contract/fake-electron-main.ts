@@ -193,6 +193,12 @@ export function fakeElectronMain(options: {
         throw new Error('These tests never start the ML host.');
       },
     },
+    // Not encryption: enough for code that only round-trips keys through it.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      encryptString: (text) => Buffer.from(text, 'utf8').reverse(),
+      decryptString: (data) => Buffer.from(data).reverse().toString('utf8'),
+    },
   };
 
   return {

@@ -45,11 +45,13 @@ export type ViewId =
   | 'import'
   | 'cities'
   | 'splits'
+  | 'collect'
   | 'models'
   | 'train'
   | 'evaluate'
   | 'predict'
   | 'explain'
+  | 'geolocate'
   | 'map'
   | 'guess';
 

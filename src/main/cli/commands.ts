@@ -1,7 +1,10 @@
+import { COLLECT_COMMAND } from './collect-command';
 import type { CommandSpec } from './command';
 import { EMBED_COMMAND, EXPLAIN_COMMAND } from './explain-command';
+import { GEO_COMMANDS } from './geo-commands';
 import { GEOLOCATE_COMMAND } from './geolocate-command';
 import { LIBRARY_COMMANDS } from './library-commands';
+import { MAXIMISE_COMMAND } from './maximise-command';
 import { ML_COMMANDS } from './ml-commands';
 import { SERVE_COMMAND } from './serve-command';
 import { STUDY_COMMANDS } from './study-commands';
@@ -16,7 +19,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...ML_COMMANDS,
   EXPLAIN_COMMAND,
   EMBED_COMMAND,
+  MAXIMISE_COMMAND,
   GEOLOCATE_COMMAND,
+  COLLECT_COMMAND,
+  ...GEO_COMMANDS,
   ...STUDY_COMMANDS,
   SERVE_COMMAND,
 ];

@@ -1,105 +1,154 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
-import {
-  geolocationCsv,
-  geolocationGeoJson,
-  type GeolocatedPhoto,
-} from '../core/geolocate/exports';
-import { writeSidecar } from '../core/geolocate/xmp-sidecar';
-import type { CommandSpec } from './command';
-import { flag, runCancellableJob, stringOption } from './ml-job';
+import type { GeoExportResult, GeoItem } from '../../shared/contract/geo-types';
+import type { ParamsIn } from '../../shared/contract/methods';
+import { sidecarPath } from '../core/geolocate/xmp-sidecar';
+import { UsageError } from './args';
+import type { CommandContext, CommandSpec } from './command';
+import { runGeoJob } from './geo-wait';
+import { flag, numberOption, stringOption } from './ml-job';
+
+/** Every photo of a batch, a page at a time (the contract caps a page at 1000). */
+export async function allBatchItems(ctx: CommandContext, batchId: number): Promise<GeoItem[]> {
+  const items: GeoItem[] = [];
+  for (;;) {
+    const page = await ctx.client.call('geo.items', {
+      batchId,
+      order: 'path',
+      offset: items.length,
+      limit: 1000,
+    });
+    items.push(...page.items);
+    if (page.items.length === 0 || items.length >= page.total) return items;
+  }
+}
+
+async function exportTo(
+  ctx: CommandContext,
+  params: ParamsIn<'geo.export'>,
+  what: string,
+): Promise<GeoExportResult> {
+  const result = await ctx.client.call('geo.export', params);
+  for (const s of result.skipped) ctx.log(`littleplanet: no ${what} for ${s.path}: ${s.reason}`);
+  return result;
+}
 
 export const GEOLOCATE_COMMAND: CommandSpec = {
   name: 'geolocate',
   args: 'PATH...',
   summary: 'Estimate the city of photos and write it back beside them (never into them)',
   details:
-    'Imports new photos into the library (unlabelled unless a folder or GPS says otherwise), predicts\ntheir city and prints [{path, city, p, lat, lon}] (lat/lon: the city centre). --xmp writes\n<name>.xmp beside each photo (an existing sidecar by another program is left alone).',
-  positionals: { min: 1, max: Number.POSITIVE_INFINITY },
+    'Makes a geolocation batch: imports new photos into the library (unlabelled unless a folder or\nGPS says otherwise), predicts their city a chunk at a time and prints [{path, city, p, lat, lon}]\n(lat/lon: the city centre). The batch id goes to stderr; a killed or cancelled run continues\nwith --resume ID. --xmp writes <name>.xmp beside each photo (an existing sidecar by another\nprogram is left alone); --exif-copies writes JPEG copies with EXIF GPS into a folder. Photos that\nhave their own GPS are never written. See also `geo list` and `geo export`.',
+  positionals: { min: 0, max: Number.POSITIVE_INFINITY },
   options: {
-    model: { type: 'string', value: 'ID', description: 'the model to use', required: true },
+    model: { type: 'string', value: 'ID', description: 'the model to use (not with --resume)' },
+    resume: { type: 'int', value: 'BATCH', description: 'continue a cancelled or killed batch' },
     xmp: { type: 'boolean', description: 'write an XMP sidecar beside each photo' },
     csv: { type: 'string', value: 'FILE', description: 'also write the results as CSV' },
     geojson: { type: 'string', value: 'FILE', description: 'also write them as GeoJSON points' },
+    'exif-copies': {
+      type: 'string',
+      value: 'DIR',
+      description: 'write JPEG copies with EXIF GPS into DIR',
+    },
   },
   library: 'open',
   async run(ctx) {
-    const modelId = stringOption(ctx, 'model') ?? '';
-    await ctx.client.call('models.get', { modelId });
-    const paths = ctx.positionals.map((p) => resolve(ctx.io.cwd, p));
-    const report = await runCancellableJob(
-      ctx,
-      'import.start',
-      { paths, csv: null },
-      { what: 'import', label: 'import' },
-    );
-    for (const e of report.errors) ctx.log(`littleplanet: skipped ${e.path}: ${e.reason}`);
-    const predicted = await runCancellableJob(
-      ctx,
-      'predict.start',
-      { modelId, paths, topK: 1 },
-      { what: 'prediction', label: 'geolocate' },
-    );
-    for (const e of predicted.errors)
-      ctx.log(`littleplanet: cannot geolocate ${e.path}: ${e.reason}`);
-    const cities = new Map((await ctx.client.call('cities.list', {})).map((c) => [c.name, c]));
-    const rows: GeolocatedPhoto[] = [];
-    for (const p of predicted.predictions) {
-      const top = p.top[0];
-      const city = top === undefined ? undefined : cities.get(top.city);
-      if (top === undefined || city === undefined) {
+    const resumeId = numberOption(ctx, 'resume');
+    const modelOption = stringOption(ctx, 'model');
+    let batchId: number;
+    let result;
+    if (resumeId !== undefined) {
+      if (ctx.positionals.length > 0 || modelOption !== undefined) {
+        throw new UsageError('--resume continues a batch as it was made: give no PATH or --model.');
+      }
+      const batch = await ctx.client.call('geo.get', { batchId: resumeId });
+      batchId = batch.id;
+      ctx.log(
+        `littleplanet: resuming batch ${batchId} (${batch.counts.predicted}/${batch.counts.photos} photos predicted)`,
+      );
+      result = await runGeoJob(ctx, async () => ({
+        ...(await ctx.client.call('geo.resume', { batchId })),
+        batchId,
+      }));
+    } else {
+      if (modelOption === undefined) throw new UsageError('--model ID is required.');
+      if (ctx.positionals.length === 0)
+        throw new UsageError('Give the photos or folders (PATH...).');
+      const modelId = modelOption;
+      await ctx.client.call('models.get', { modelId });
+      const paths = ctx.positionals.map((p) => resolve(ctx.io.cwd, p));
+      let created = 0;
+      result = await runGeoJob(ctx, async () => {
+        const batch = await ctx.client.call('geo.create', { modelId, paths });
+        created = batch.id;
         ctx.log(
-          `littleplanet: ${p.path}: the model's city ${top?.city ?? '?'} is not in the library's cities`,
+          `littleplanet: batch ${batch.id} (a killed run continues with --resume ${batch.id})`,
         );
-        continue;
-      }
-      rows.push({
-        path: p.path,
-        city: city.name,
-        country: city.country,
-        p: top.probability,
-        lat: city.lat,
-        lon: city.lon,
+        return { jobId: batch.jobId, batchId: batch.id };
       });
+      batchId = created;
     }
-    if (rows.length === 0) {
-      throw new AppError('IO_ERROR', 'No photo could be geolocated.');
-    }
-    const sidecars = new Map<string, string | null>();
+    for (const e of result.errors) ctx.log(`littleplanet: cannot geolocate ${e.path}: ${e.reason}`);
+    ctx.log(
+      `littleplanet: batch ${batchId}: ${result.newlyPredicted} of ${result.photos} photos predicted in this run`,
+    );
+
+    const cities = new Map((await ctx.client.call('cities.list', {})).map((c) => [c.name, c]));
+    const rows = (await allBatchItems(ctx, batchId)).flatMap((item) => {
+      const name = item.reviewedCity ?? item.predicted;
+      const city = name === null ? undefined : cities.get(name);
+      if (name !== null && city === undefined) {
+        ctx.log(
+          `littleplanet: ${item.path}: the model's city ${name} is not in the library's cities`,
+        );
+      }
+      return city === undefined
+        ? []
+        : [
+            {
+              path: item.path,
+              city: city.name,
+              p: item.probability ?? 0,
+              lat: city.lat,
+              lon: city.lon,
+            },
+          ];
+    });
+    if (rows.length === 0) throw new AppError('IO_ERROR', 'No photo could be geolocated.');
+
+    let sidecars: Map<string, string | null> | null = null;
     if (flag(ctx, 'xmp')) {
-      for (const r of rows) {
-        const out = writeSidecar(r.path, {
-          city: r.city,
-          country: r.country,
-          lat: r.lat,
-          lon: r.lon,
-          confidence: r.p,
-          modelId,
-        });
-        sidecars.set(r.path, out.written ? out.path : null);
-        if (!out.written) ctx.log(`littleplanet: no sidecar for ${r.path}: ${out.reason ?? ''}`);
+      const out = await exportTo(ctx, { batchId, format: 'xmp' }, 'sidecar');
+      const refused = new Set(out.skipped.map((s) => s.path));
+      sidecars = new Map(
+        rows.map((r) => [r.path, refused.has(r.path) ? null : sidecarPath(r.path)]),
+      );
+    }
+    for (const format of ['csv', 'geojson'] as const) {
+      const file = stringOption(ctx, format);
+      if (file !== undefined) {
+        await exportTo(ctx, { batchId, format, dest: resolve(ctx.io.cwd, file) }, `${format} row`);
       }
     }
-    const csv = stringOption(ctx, 'csv');
-    if (csv !== undefined) writeFileSync(resolve(ctx.io.cwd, csv), geolocationCsv(rows, modelId));
-    const geojson = stringOption(ctx, 'geojson');
-    if (geojson !== undefined) {
-      writeFileSync(resolve(ctx.io.cwd, geojson), geolocationGeoJson(rows, modelId));
+    const copies = stringOption(ctx, 'exif-copies');
+    if (copies !== undefined) {
+      const out = await exportTo(
+        ctx,
+        { batchId, format: 'exif-copies', dest: resolve(ctx.io.cwd, copies) },
+        'EXIF copy',
+      );
+      ctx.log(`littleplanet: ${out.written} JPEG copies with EXIF GPS in ${out.dest ?? copies}`);
     }
     ctx.output(
-      rows.map((r) => ({
-        path: r.path,
-        city: r.city,
-        p: r.p,
-        lat: r.lat,
-        lon: r.lon,
-        ...(sidecars.has(r.path) ? { xmp: sidecars.get(r.path) } : {}),
-      })),
+      rows.map((r) => ({ ...r, ...(sidecars?.has(r.path) ? { xmp: sidecars.get(r.path) } : {}) })),
       () =>
-        rows
-          .map((r) => `${r.path}: ${r.city} ${(100 * r.p).toFixed(1)}% (${r.lat}, ${r.lon})`)
-          .join('\n'),
+        [
+          `Batch ${batchId}: ${rows.length} photos geolocated (${result.newlyPredicted} predicted in this run).`,
+          ...rows.map(
+            (r) => `${r.path}: ${r.city} ${(100 * r.p).toFixed(1)}% (${r.lat}, ${r.lon})`,
+          ),
+        ].join('\n'),
     );
   },
 };

@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { createClient, type Client } from '../../shared/contract/client';
 import { AppError, toErrorData, type AppErrorData } from '../../shared/contract/errors';
 import { inProcessTransport } from '../core/in-process-transport';
+import { collectOptionsFromEnv } from '../core/collect/collect-setup';
 import { StudioCore } from '../core/studio-core';
 import { parseCommandLine, UsageError, type CommandLine } from './args';
 import type { CliIo, CommandContext, CommandSpec } from './command';
@@ -119,7 +120,11 @@ export async function runCli(
 
   const core =
     options.createCore?.() ??
-    new StudioCore({ version: options.version, transportName: command.transport ?? 'cli' });
+    new StudioCore({
+      version: options.version,
+      transportName: command.transport ?? 'cli',
+      collect: collectOptionsFromEnv(io.env),
+    });
   const client = createClient(inProcessTransport(core));
   try {
     const created =

@@ -1,3 +1,4 @@
+import { collectMethods } from '../../shared/contract/collect-methods';
 import { AppError } from '../../shared/contract/errors';
 import { geoMethods } from '../../shared/contract/geo-methods';
 import { libraryMethods } from '../../shared/contract/library-methods';
@@ -9,6 +10,8 @@ export type LibraryMethodName = keyof typeof libraryMethods;
 export type StudyMethodName = keyof typeof studyMethods;
 /** Geolocation batches: SQLite plus jobs that use the ML host (src/main/core/geolocate). */
 export type GeoMethodName = keyof typeof geoMethods;
+/** Photo collectors (Street View, Mapillary): HTTP plus jobs (src/main/core/collect). */
+export type CollectMethodName = keyof typeof collectMethods;
 
 /** The methods StudioCore implements itself. */
 export type LibraryHandlers = Pick<Handlers, LibraryMethodName>;
@@ -17,7 +20,10 @@ export type LibraryHandlers = Pick<Handlers, LibraryMethodName>;
  * Handlers of every contract method outside the photo library (the ML methods today). A service
  * supplies them through `StudioCoreOptions.services`, so the core does not depend on it.
  */
-export type ServiceHandlers = Omit<Handlers, LibraryMethodName | StudyMethodName | GeoMethodName>;
+export type ServiceHandlers = Omit<
+  Handlers,
+  LibraryMethodName | StudyMethodName | GeoMethodName | CollectMethodName
+>;
 
 /**
  * Stand-ins for a core started without services: each method answers BACKEND_UNAVAILABLE as data
@@ -29,7 +35,8 @@ export function unavailableServiceHandlers(): ServiceHandlers {
       (name) =>
         !Object.prototype.hasOwnProperty.call(libraryMethods, name) &&
         !Object.prototype.hasOwnProperty.call(studyMethods, name) &&
-        !Object.prototype.hasOwnProperty.call(geoMethods, name),
+        !Object.prototype.hasOwnProperty.call(geoMethods, name) &&
+        !Object.prototype.hasOwnProperty.call(collectMethods, name),
     )
     .map((name) => [
       name,

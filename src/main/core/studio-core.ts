@@ -8,7 +8,7 @@ import type { LibraryInfo } from '../../shared/contract/library-types';
 import type { Handlers } from '../../shared/contract/methods';
 import { EventBus } from './event-bus';
 import { runImportJob } from './import/import-job';
-import { JobManager, type JobRunner } from './jobs/job-manager';
+import { JobManager, type JobContext, type JobRunner } from './jobs/job-manager';
 import { Library } from './library';
 import { assetFile } from './paths';
 import { addCity, listCitiesWithCounts, removeCity } from './repo/cities';
@@ -20,6 +20,8 @@ import { Thumbnails } from './thumbnails';
 import { MlService, type MlServiceOptions } from './ml/ml-service';
 import { createStudyHandlers } from './study/study-handlers';
 import { createGeoHandlers } from './geolocate/geo-handlers';
+import { createCollectHandlers } from './collect/collect-handlers';
+import { collectSetup, type CollectSetupOptions } from './collect/collect-setup';
 import {
   unavailableServiceHandlers,
   type LibraryHandlers,
@@ -41,6 +43,12 @@ export type StudioCoreOptions = {
    * a utilityProcess spawner; the CLI and HTTP server fork), or false for none.
    */
   ml?: MlServiceOptions | false;
+  /**
+   * The photo collectors (Street View, Mapillary): where API keys are kept (the Electron shell
+   * passes its safeStorage store; default: environment variables plus session memory) and, for
+   * tests, the services' base URLs and retry timing.
+   */
+  collect?: CollectSetupOptions;
 };
 
 /** Library-changed events during an import are coalesced to at most one per this interval. */
@@ -84,7 +92,22 @@ export class StudioCore {
             })
           ).jobId,
       }),
-      ...createGeoHandlers(),
+      ...createGeoHandlers({
+        db: () => this.db(),
+        startJob: (kind, params, run) => this.startJob(kind, params, run),
+        notifyChanged: (what) => this.notifyChanged(what),
+        runImport: (paths, ctx) => this.runImport(paths, null, ctx),
+        predictor: this.ml,
+      }),
+      ...createCollectHandlers(
+        {
+          sql: () => this.current().library.sql,
+          libraryDir: () => this.current().library.paths.dir,
+          startJob: (kind, params, run) => this.startJob(kind, params, run),
+          importManifest: (csv, ctx) => this.runImport([], csv, ctx),
+        },
+        collectSetup(options.collect),
+      ),
     };
   }
 
@@ -170,21 +193,26 @@ export class StudioCore {
   }
 
   private startImport(paths: string[], csv: string | null): string {
-    const { library, jobs } = this.current();
-    return jobs.start('import', { paths, csv }, async (ctx) => {
-      try {
-        return await runImportJob(library, { paths, csv }, ctx, () => {
-          const now = Date.now();
-          if (now - this.lastImagesEvent >= CHANGED_EVENT_MS) {
-            this.lastImagesEvent = now;
-            this.notifyChanged('images');
-          }
-        });
-      } finally {
-        this.notifyChanged('images');
-        this.notifyChanged('labels');
-      }
-    });
+    return this.current().jobs.start('import', { paths, csv }, (ctx) =>
+      this.runImport(paths, csv, ctx),
+    );
+  }
+
+  /** An import inside a job (its own, or a geolocation batch's), telling clients what changed. */
+  private async runImport(paths: string[], csv: string | null, ctx: JobContext) {
+    const { library } = this.current();
+    try {
+      return await runImportJob(library, { paths, csv }, ctx, () => {
+        const now = Date.now();
+        if (now - this.lastImagesEvent >= CHANGED_EVENT_MS) {
+          this.lastImagesEvent = now;
+          this.notifyChanged('images');
+        }
+      });
+    } finally {
+      this.notifyChanged('images');
+      this.notifyChanged('labels');
+    }
   }
 
   private createHandlers(): LibraryHandlers {

@@ -13,11 +13,13 @@ export const SCREENS: readonly Screen[] = [
   { view: 'import', label: 'Import' },
   { view: 'cities', label: 'Cities' },
   { view: 'splits', label: 'Splits & stats' },
+  { view: 'collect', label: 'Collect' },
   { view: 'models', label: 'Models' },
   { view: 'train', label: 'Train' },
   { view: 'evaluate', label: 'Evaluate' },
   { view: 'predict', label: 'Predict' },
   { view: 'explain', label: 'Explain' },
+  { view: 'geolocate', label: 'Geolocate' },
   { view: 'map', label: 'Map' },
   { view: 'guess', label: 'Guess' },
 ];

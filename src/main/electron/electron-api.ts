@@ -197,6 +197,13 @@ export type OpenDialogOptionsLike = {
   filters?: { name: string; extensions: string[] }[];
 };
 
+/** Electron's safeStorage: strings encrypted with the OS keychain (Keychain, DPAPI, libsecret). */
+export type SafeStorageLike = {
+  isEncryptionAvailable(): boolean;
+  encryptString(plainText: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+};
+
 /** What src/main/electron/main.ts uses from `require('electron')` in the main process. */
 export type ElectronMain = {
   app: AppLike;
@@ -217,6 +224,8 @@ export type ElectronMain = {
   screen: { getAllDisplays(): { readonly workArea: RectangleLike }[] };
   /** Runs the ML host (TensorFlow) outside the main process, so inference never freezes the UI. */
   utilityProcess: { fork: UtilityFork };
+  /** Keeps the collectors' API keys encrypted at rest (safe-secret-store.ts). */
+  safeStorage: SafeStorageLike;
 };
 
 type UtilityFork = (

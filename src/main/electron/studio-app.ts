@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createClient } from '../../shared/contract/client';
 import type { AppEvent } from '../../shared/contract/job-types';
 import { inProcessTransport } from '../core/in-process-transport';
+import { collectOptionsFromEnv } from '../core/collect/collect-setup';
 import { StudioCore } from '../core/studio-core';
 import { utilitySpawner } from '../ml/host/client';
 import { appMenuTemplate } from './app-menu';
@@ -24,6 +25,7 @@ import type {
 } from './electron-api';
 import { EVENT_CHANNEL } from './ipc-channels';
 import { attachIpcDoor, type IpcDoor } from './ipc-door';
+import { safeSecretStore } from './safe-secret-store';
 import { openShellState, type ShellStateStore } from './shell-state';
 import { boundsToRestore } from './window-bounds';
 
@@ -196,6 +198,11 @@ export function startStudio(electron: ElectronMain, options: StudioAppOptions): 
   const core = new StudioCore({
     version: app.getVersion(),
     transportName: 'electron',
+    // API keys of the photo collectors: encrypted with the OS keychain, never in the library.
+    collect: {
+      ...collectOptionsFromEnv(options.env),
+      secrets: safeSecretStore(electron.safeStorage, app.getPath('userData'), options.env),
+    },
     // TensorFlow never runs in the main process: the ML host is an Electron utility process.
     ml: {
       spawner: utilitySpawner((path, args, forkOptions) =>

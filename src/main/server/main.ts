@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createClient } from '../../shared/contract/client';
 import { AppError } from '../../shared/contract/errors';
 import { inProcessTransport } from '../core/in-process-transport';
+import { collectOptionsFromEnv } from '../core/collect/collect-setup';
 import { StudioCore } from '../core/studio-core';
 import { appPackage } from './app-package';
 import { serveStudio } from './serve';
@@ -105,7 +106,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const core = new StudioCore({ version: pkg.version, transportName: 'http' });
+  const core = new StudioCore({
+    version: pkg.version,
+    transportName: 'http',
+    collect: collectOptionsFromEnv(process.env),
+  });
   try {
     if (args.library !== null) {
       const info = await createClient(inProcessTransport(core)).call('library.open', {

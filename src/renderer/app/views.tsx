@@ -1,7 +1,9 @@
 import type { ReactNode } from 'react';
 import { CitiesView } from '../features/cities/CitiesView';
+import { CollectView } from '../features/collect/CollectView';
 import { EvaluateView } from '../features/evaluate/EvaluateView';
 import { ExplainView } from '../features/explain/ExplainView';
+import { GeolocateView } from '../features/geolocate/GeolocateView';
 import { GuessView } from '../features/guess/GuessView';
 import { ImportView } from '../features/import/ImportView';
 import { LibraryView } from '../features/library/LibraryView';
@@ -25,11 +27,13 @@ export const VIEWS: readonly ViewSpec[] = [
   { id: 'import', label: 'Import', group: 'Data', render: () => <ImportView /> },
   { id: 'cities', label: 'Cities', group: 'Data', render: () => <CitiesView /> },
   { id: 'splits', label: 'Splits & stats', group: 'Data', render: () => <SplitsView /> },
+  { id: 'collect', label: 'Collect', group: 'Data', render: () => <CollectView /> },
   { id: 'models', label: 'Models', group: 'Model', render: () => <ModelsView /> },
   { id: 'train', label: 'Train', group: 'Model', render: () => <TrainView /> },
   { id: 'evaluate', label: 'Evaluate', group: 'Model', render: () => <EvaluateView /> },
   { id: 'predict', label: 'Predict', group: 'Model', render: () => <PredictView /> },
   { id: 'explain', label: 'Explain', group: 'Model', render: () => <ExplainView /> },
+  { id: 'geolocate', label: 'Geolocate', group: 'Explore', render: () => <GeolocateView /> },
   { id: 'map', label: 'Map', group: 'Explore', render: () => <MapView /> },
   { id: 'guess', label: 'Guess', group: 'Explore', render: () => <GuessView /> },
 ];

@@ -15,7 +15,9 @@ const KIND_NAMES: Record<JobKind, string> = {
   predict: 'prediction',
   explain: 'explanation',
   embed: 'feature map',
+  maximise: 'city images',
   geolocate: 'geolocation',
+  collect: 'collecting',
 };
 
 export function StatusBar(props: { version: string }) {

@@ -1,3 +1,4 @@
+import type { CollectJobResult } from './collect-types';
 import type { AppErrorData } from './errors';
 import type { GeoJobResult } from './geo-types';
 import type { ImportReport } from './library-types';
@@ -11,6 +12,7 @@ import type { MlJobResults } from './ml-types';
 export type JobResults = {
   import: ImportReport;
   geolocate: GeoJobResult;
+  collect: CollectJobResult;
 } & MlJobResults;
 
 export type JobKind = keyof JobResults;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { collectMethods } from './collect-methods';
 import type { MethodSpec } from './define';
 import { geoMethods } from './geo-methods';
 import { libraryMethods } from './library-methods';
@@ -14,6 +15,7 @@ export const methods = {
   ...mlMethods,
   ...studyMethods,
   ...geoMethods,
+  ...collectMethods,
 };
 
 export type Methods = typeof methods;

@@ -5,13 +5,21 @@ import type {
   BackendReport,
   CatalogueEntry,
   EvaluationCellPhoto,
+  MaximiseImage,
   ModelDetail,
   ModelSummary,
   RunSummary,
   StoredEvaluation,
   TrainHyperParams,
 } from './ml-types';
-import { EMBED_METHODS, EXPLAIN_METHODS, IMBALANCE_MODES, OPTIMIZERS } from './ml-types';
+import {
+  EMBED_METHODS,
+  EXPLAIN_METHODS,
+  IMBALANCE_MODES,
+  MAXIMISE_SIZE,
+  MAXIMISE_STEPS,
+  OPTIMIZERS,
+} from './ml-types';
 
 /**
  * Hyper-parameters of one training stage. Defaults follow the paper's recipe: SGD with momentum
@@ -217,6 +225,25 @@ export const mlMethods = {
       })
       .strict(),
   ),
+
+  /**
+   * Class-maximising images (the paper's section 6.3): gradient ascent on the input, from seeded
+   * noise, to raise a city's log-probability; `city` null draws every city of the model. Cached as PNG files
+   * in the model's folder per city, steps, seed and size.
+   */
+  'maximise.start': jobMethod('maximise')(
+    z
+      .object({
+        modelId,
+        city: z.string().trim().min(1).max(100).nullable().default(null),
+        steps: z.number().int().min(1).max(2000).default(MAXIMISE_STEPS),
+        seed: z.number().int().nonnegative().max(0xffffffff).default(1),
+        size: z.number().int().min(64).max(512).default(MAXIMISE_SIZE),
+      })
+      .strict(),
+  ),
+  /** The model's cached class-maximising images (every steps / seed / size), in class order. */
+  'maximise.list': method<MaximiseImage[]>()(z.object({ modelId }).strict()),
 
   'models.list': method<ModelSummary[]>()(empty),
   'models.get': method<ModelDetail>()(z.object({ modelId }).strict()),

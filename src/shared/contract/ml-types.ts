@@ -355,8 +355,41 @@ export type EmbedResult = {
   cached: boolean;
 };
 
+/**
+ * Class-maximising image defaults: 160 px (a step costs about half of 224's on the cpu backend)
+ * and 50 steps, about 1.5-2.5 minutes per city on a 2-core machine without native TensorFlow.
+ */
+export const MAXIMISE_SIZE = 160;
+export const MAXIMISE_STEPS = 50;
+
+/** One city's cached class-maximising image (gradient ascent from seeded noise). */
+export type MaximiseImage = {
+  city: string;
+  classIndex: number;
+  /** The model's probability of the city on the image as saved, and on the noise it started from. */
+  probability: number;
+  startProbability: number;
+  steps: number;
+  seed: number;
+  /** Side of the optimised image in pixels (drawn larger). */
+  size: number;
+  /** The PNG as a data: URL the renderer can draw, and its file in the model's folder. */
+  dataUrl: string;
+  file: string;
+};
+
+export type MaximiseResult = {
+  modelId: string;
+  classes: string[];
+  /** The cities asked for, in class order (fewer when cancelled part way). */
+  images: MaximiseImage[];
+  /** Cities answered from the cache. */
+  cached: number;
+};
+
 /** Job kinds of the ML side, merged into JobResults in job-types.ts. */
 export type MlJobResults = {
+  maximise: MaximiseResult;
   embed: EmbedResult;
   explain: ExplainResult;
   backbone: BackboneJobResult;

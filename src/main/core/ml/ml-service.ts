@@ -5,12 +5,15 @@ import { basename, extname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { FeatureJobResult } from '../../../shared/contract/ml-types';
 import { exportBundle, importBundle } from '../../ml/eval/bundle';
+import { predictLibraryImages, type ChunkPrediction } from '../geolocate/geo-predict';
+import type { JobContext } from '../jobs/job-manager';
 import type { ServiceHandlers } from '../service-handlers';
 import { backboneSummary, listBackboneMetas, removeBackbone, requireBackbone } from './backbones';
 import { labeledImages, sqlOf } from './dataset';
 import { ensureFeatures } from './features-job';
 import { startEmbed } from './embed-jobs';
 import { startExplain } from './explain-jobs';
+import { listMaximised, startMaximise } from './maximise-jobs';
 import { startEvaluate, startPredict } from './infer-jobs';
 import type { MlCore } from './ml-core';
 import { MlHosts, type MlServiceOptions } from './ml-hosts';
@@ -47,6 +50,15 @@ export class MlService {
   ) {
     this.hosts = new MlHosts(options);
     this.handlers = this.createHandlers();
+  }
+
+  /** The model's top cities for library photos, for a geolocation batch's chunk (not stored). */
+  predictImages(
+    modelId: string,
+    imageIds: readonly number[],
+    ctx: JobContext,
+  ): Promise<ChunkPrediction> {
+    return predictLibraryImages(this.hosts, this.core.db(), modelId, imageIds, ctx);
   }
 
   /** Stops the ML host (running jobs were cancelled by the core first). */
@@ -144,6 +156,8 @@ export class MlService {
       'predict.start': (params) => Promise.resolve({ jobId: startPredict(core, hosts, params) }),
       'explain.start': (params) => Promise.resolve({ jobId: startExplain(core, hosts, params) }),
       'embed.start': (params) => Promise.resolve({ jobId: startEmbed(core, hosts, params) }),
+      'maximise.start': (params) => Promise.resolve({ jobId: startMaximise(core, hosts, params) }),
+      'maximise.list': ({ modelId }) => listMaximised(core, modelId),
 
       'models.list': () => Promise.resolve(listModels(this.sql())),
       'models.get': ({ modelId }) => Promise.resolve(getModel(this.sql(), modelId)),

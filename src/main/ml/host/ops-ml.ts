@@ -12,6 +12,7 @@ import { tensorLock } from '../pipeline/host-resources';
 import { extractChunk } from '../pipeline/extract';
 import { embedImages } from '../pipeline/embed-run';
 import { explainImage } from '../pipeline/explain-run';
+import { maximiseImage } from '../pipeline/maximise-run';
 import { evaluateImages, predictImages } from '../pipeline/infer';
 import { releaseModelRunner } from '../pipeline/model-runner';
 import { runTraining } from '../pipeline/train-run';
@@ -260,6 +261,34 @@ export const mlOps: MlOpTable = {
       signal: ctx.signal,
       progress: (done, total) => {
         if (due(done === total)) ctx.progress(done, total, null);
+      },
+    });
+  },
+
+  'maximise.image': async (raw, ctx) => {
+    const p = parse(
+      z
+        .object({
+          ...location,
+          modelDir: path,
+          classIndex: z.number().int().min(0),
+          size: z.number().int().min(32).max(1024),
+          steps: z.number().int().min(1).max(10_000),
+          seed: z.number().int().min(0).max(0xffffffff),
+          progressBase: z.number().int().min(0),
+          progressTotal: z.number().int().min(1),
+        })
+        .strict(),
+      raw,
+      'maximise.image',
+    );
+    const backend = await ensureBackend();
+    const due = progressGate();
+    return maximiseImage(p, {
+      signal: ctx.signal,
+      backend,
+      progress: (done, total, message) => {
+        if (due(done === total)) ctx.progress(done, total, message);
       },
     });
   },

@@ -16,6 +16,7 @@ import type { BackboneMeta } from '../backbone';
 import type { BackendInfo, BackendPreference } from '../backend';
 import type { EmbedRunParams, EmbedRunResult } from '../pipeline/embed-run';
 import type { ExplainRunParams, ExplainRunResult } from '../pipeline/explain-run';
+import type { MaximiseRunParams, MaximiseRunResult } from '../pipeline/maximise-run';
 import type {
   EvaluateRunParams,
   EvaluateRunResult,
@@ -79,6 +80,8 @@ export type MlHostOpMap = {
   'explain.heatmap': { params: ExplainRunParams; result: ExplainRunResult };
   /** A 2-d map (t-SNE / UMAP) of a sample of library photos' penultimate features. */
   'embed.compute': { params: EmbedRunParams; result: EmbedRunResult };
+  /** One city's class-maximising image (gradient ascent on the input) of a trained model. */
+  'maximise.image': { params: MaximiseRunParams; result: MaximiseRunResult };
   /** Drops the loaded backbone and model (their tensors); answers the tensors left. */
   'host.release': { params: Record<string, never>; result: { numTensors: number } };
 };

@@ -23,6 +23,8 @@ import { SharedCache } from './host-resources';
 import type { Rgb } from './images';
 import { cropBatch, resizeSide, writeCrops, type InputSpec } from './views';
 import type { GradCamParts } from '../explain/gradcam';
+import type { MaximiseParts } from '../explain/maximise';
+import { applyForInputGradient } from '../explain/maximise-graph';
 import type { NetworkImage } from '../explain/occlusion';
 
 export class ModelRunner {
@@ -170,6 +172,25 @@ export class ModelRunner {
     return {
       activation: (input) => runInference(camModel, input) as tf.Tensor4D,
       logits: (features) => this.head.logits(features),
+    };
+  }
+
+  /**
+   * Input → class logits, differentiable with respect to the input (class-maximising images):
+   * the backbone's layers with plain convolutions (applyForInputGradient), not the fused
+   * inference path, whose ReLU6 has no gradient.
+   */
+  maximiseParts(): MaximiseParts {
+    const backbone = this.backbone;
+    if (backbone.kind !== 'layers') {
+      throw new AppError('UNSUPPORTED', 'Class-maximising images need a layers backbone.');
+    }
+    return {
+      logits: (input) => {
+        const out = applyForInputGradient(backbone.featureModel, input);
+        const features = out.rank === 4 ? tf.mean<tf.Tensor2D>(out, [1, 2]) : (out as tf.Tensor2D);
+        return this.head.logits(features);
+      },
     };
   }
 

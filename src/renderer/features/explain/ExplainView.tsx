@@ -3,6 +3,7 @@ import { ErrorLine } from '../ml/JobStatus';
 import { navigate } from '../ml/nav';
 import { useModels } from '../ml/use-ml-lists';
 import { readExplainParams, type ExplainTab } from './explain-params';
+import { CityImagesSection } from './CityImagesSection';
 import { FeatureMapSection } from './FeatureMapSection';
 import { HeatmapSection } from './HeatmapSection';
 import '../ml/ml.css';
@@ -11,6 +12,7 @@ import './explain.css';
 const TABS: { id: ExplainTab; label: string }[] = [
   { id: 'heatmap', label: 'Heatmap' },
   { id: 'features', label: 'Feature map' },
+  { id: 'cities', label: 'City images' },
 ];
 
 /** Why the model says a city: heatmaps over one photo, and a map of how it sees many photos. */
@@ -113,6 +115,14 @@ export function ExplainView() {
               hidden={tab !== 'features'}
             >
               <FeatureMapSection model={model} onOpen={openPhoto} />
+            </div>
+            <div
+              role="tabpanel"
+              id="explain-panel-cities"
+              aria-labelledby="explain-tab-cities"
+              hidden={tab !== 'cities'}
+            >
+              <CityImagesSection model={model} />
             </div>
           </>
         )

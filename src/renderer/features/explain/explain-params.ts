@@ -1,8 +1,9 @@
 // The Explain view's link parameters: other views open a photo here with
-// navigate('explain', { image: '42', model: 'abc' }); `tab=features` opens the feature map.
+// navigate('explain', { image: '42', model: 'abc' }); `tab=features` opens the feature map,
+// `tab=cities` the class-maximising city images.
 import { hashParam } from '../ml/nav';
 
-export type ExplainTab = 'heatmap' | 'features';
+export type ExplainTab = 'heatmap' | 'features' | 'cities';
 
 export type ExplainParams = { image: number | null; model: string | null; tab: ExplainTab | null };
 
@@ -18,6 +19,6 @@ export function readExplainParams(): ExplainParams {
   return {
     image: imageIdParam(hashParam('image')),
     model: hashParam('model'),
-    tab: tab === 'features' || tab === 'heatmap' ? tab : null,
+    tab: tab === 'features' || tab === 'heatmap' || tab === 'cities' ? tab : null,
   };
 }

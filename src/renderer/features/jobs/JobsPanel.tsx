@@ -15,7 +15,9 @@ const KIND_LABELS: Record<JobKind, string> = {
   predict: 'Prediction',
   explain: 'Explanation',
   embed: 'Feature map',
+  maximise: 'City images',
   geolocate: 'Geolocation',
+  collect: 'Collect',
 };
 const SHOWN = 6;
 

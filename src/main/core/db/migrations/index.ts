@@ -5,6 +5,8 @@ import { migration003LatestPredictions } from './003-latest-predictions';
 import { migration004Explanations } from './004-explanations';
 import { migration005Studies } from './005-studies';
 import { migration006EvaluationItems } from './006-evaluation-items';
+import { migration007Geolocation } from './007-geolocation';
+import { migration008Collect } from './008-collect';
 
 /**
  * Every schema step, oldest first; version N sits at index N-1. Append new files here (e.g.
@@ -17,4 +19,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004Explanations,
   migration005Studies,
   migration006EvaluationItems,
+  migration007Geolocation,
+  migration008Collect,
 ];

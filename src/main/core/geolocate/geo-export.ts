@@ -1,0 +1,194 @@
+// Writing a batch's locations back: one CSV / GeoJSON file, XMP sidecars beside the photos, JPEG
+// copies with EXIF GPS, or (confirmed, with backups first) the originals themselves. Photos that
+// carry their own GPS and skipped photos are never written; a photo that cannot be written is
+// reported in `skipped` with the reason and the others go on.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { AppError } from '../../../shared/contract/errors';
+import type {
+  GeoExportFormat,
+  GeoExportResult,
+  GeoExportScope,
+} from '../../../shared/contract/geo-types';
+import type { CityProbability } from '../../../shared/contract/ml-types';
+import type { Sql } from '../db/sql';
+import { listCities } from '../repo/cities';
+import { writeGpsCopy, writeGpsIntoOriginal, type GpsStamp } from './exif-gps';
+import { geolocationCsv, geolocationGeoJson, type GeolocatedPhoto } from './exports';
+import { batchRow } from './geo-repo';
+import { writeSidecar } from './xmp-sidecar';
+
+export type ExportParams = {
+  batchId: number;
+  format: GeoExportFormat;
+  scope: GeoExportScope;
+  dest: string | null;
+  backupDir: string | null;
+  confirmOriginals: boolean;
+};
+
+type Skipped = GeoExportResult['skipped'][number];
+
+type Row = {
+  path: string;
+  lat: number | null;
+  predicted_city: string | null;
+  probability: number | null;
+  top_json: string | null;
+  review: string;
+  reviewed_city: string | null;
+};
+
+/**
+ * The photos the scope covers with the city each is written at: the reviewer's city when reviewed,
+ * else the model's. `p` stays the model's probability of that city (0 when a reviewer chose a city
+ * outside the model's top answers): the file says how sure the model was, not the person.
+ */
+export function exportRows(
+  sql: Sql,
+  batchId: number,
+  scope: GeoExportScope,
+): { rows: GeolocatedPhoto[]; skipped: Skipped[]; modelId: string } {
+  const batch = batchRow(sql, batchId);
+  const cities = new Map(listCities(sql).map((c) => [c.name.toLowerCase(), c]));
+  const reviewedOnly = scope === 'reviewed' ? "AND g.review IN ('accepted', 'corrected')" : '';
+  const found = sql.all<Row>(
+    `SELECT i.path, i.lat, g.predicted_city, g.probability, g.top_json, g.review, g.reviewed_city
+     FROM geo_batch_items g JOIN images i ON i.id = g.image_id
+     WHERE g.batch_id = ? AND g.review <> 'skipped'
+       AND (g.predicted_city IS NOT NULL OR g.reviewed_city IS NOT NULL) ${reviewedOnly}
+     ORDER BY i.path`,
+    [batchId],
+  );
+  const rows: GeolocatedPhoto[] = [];
+  const skipped: Skipped[] = [];
+  for (const r of found) {
+    if (r.lat !== null) {
+      skipped.push({ path: r.path, reason: 'the photo has its own GPS position' });
+      continue;
+    }
+    const name = r.reviewed_city ?? r.predicted_city ?? '';
+    const city = cities.get(name.toLowerCase());
+    if (city === undefined) {
+      skipped.push({ path: r.path, reason: `${name} is no longer one of the library's cities` });
+      continue;
+    }
+    rows.push({
+      path: r.path,
+      city: city.name,
+      country: city.country,
+      p: modelProbability(r, city.name),
+      lat: city.lat,
+      lon: city.lon,
+    });
+  }
+  return { rows, skipped, modelId: batch.model_id };
+}
+
+function modelProbability(r: Row, city: string): number {
+  if (r.predicted_city !== null && r.predicted_city.toLowerCase() === city.toLowerCase()) {
+    return r.probability ?? 0;
+  }
+  const top = r.top_json === null ? [] : (JSON.parse(r.top_json) as CityProbability[]);
+  return top.find((t) => t.city.toLowerCase() === city.toLowerCase())?.probability ?? 0;
+}
+
+/** Writes `text` to `path` through a temporary file, so a reader never sees half a file. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw new AppError('IO_ERROR', `Cannot write ${path}: ${(error as Error).message}`, { path });
+  }
+}
+
+const reasonOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoExportResult> {
+  const { rows, skipped, modelId } = exportRows(sql, params.batchId, params.scope);
+  const base: GeoExportResult = {
+    format: params.format,
+    written: 0,
+    skipped,
+    dest: null,
+    text: null,
+    backupDir: null,
+  };
+
+  if (params.format === 'csv' || params.format === 'geojson') {
+    const text =
+      params.format === 'csv' ? geolocationCsv(rows, modelId) : geolocationGeoJson(rows, modelId);
+    const dest = params.dest === null ? null : resolve(params.dest);
+    if (dest !== null) await writeAtomically(dest, text);
+    return { ...base, written: rows.length, dest, text };
+  }
+
+  const stamp = (r: GeolocatedPhoto): GpsStamp => ({
+    lat: r.lat,
+    lon: r.lon,
+    city: r.city,
+    country: r.country,
+    confidence: r.p,
+    modelId,
+  });
+  let written = 0;
+  const present = rows.filter((r) => {
+    if (existsSync(r.path)) return true;
+    skipped.push({ path: r.path, reason: 'the photo is no longer there' });
+    return false;
+  });
+
+  if (params.format === 'xmp') {
+    for (const r of present) {
+      try {
+        const out = writeSidecar(r.path, stamp(r));
+        if (out.written) written++;
+        else skipped.push({ path: r.path, reason: out.reason ?? 'not written' });
+      } catch (error) {
+        skipped.push({ path: r.path, reason: reasonOf(error) });
+      }
+    }
+    return { ...base, written };
+  }
+
+  if (params.format === 'exif-copies') {
+    if (params.dest === null) {
+      throw new AppError('BAD_ARGUMENT', 'exif-copies needs a destination folder (dest).');
+    }
+    const dest = resolve(params.dest);
+    await mkdir(dest, { recursive: true });
+    for (const r of present) {
+      try {
+        await writeGpsCopy(r.path, dest, stamp(r));
+        written++;
+      } catch (error) {
+        skipped.push({ path: r.path, reason: reasonOf(error) });
+      }
+    }
+    return { ...base, written, dest };
+  }
+
+  if (!params.confirmOriginals || params.backupDir === null) {
+    throw new AppError(
+      'BAD_ARGUMENT',
+      'Writing into originals needs confirmOriginals: true and a backup folder.',
+    );
+  }
+  const backupDir = resolve(params.backupDir);
+  await mkdir(backupDir, { recursive: true });
+  for (const r of present) {
+    try {
+      await writeGpsIntoOriginal(r.path, backupDir, stamp(r));
+      written++;
+    } catch (error) {
+      skipped.push({ path: r.path, reason: reasonOf(error) });
+    }
+  }
+  return { ...base, written, backupDir };
+}

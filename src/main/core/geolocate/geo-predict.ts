@@ -1,0 +1,60 @@
+// One chunk of a geolocation batch through the ML host: the model's top cities for some library
+// photos, read from their cached 256x256 images. Nothing is stored here; the batch job writes the
+// chunk's answers into the library and the batch in one transaction.
+import type Database from 'better-sqlite3';
+import type { ImagePrediction } from '../../../shared/contract/ml-types';
+import type { InferItem } from '../../ml/pipeline/types';
+import type { JobContext } from '../jobs/job-manager';
+import { imagesById, sqlOf } from '../ml/dataset';
+import type { MlHosts } from '../ml/ml-hosts';
+import { libraryItem, mlPaths } from '../ml/ml-paths';
+import { modelDirOf, modelRecord } from '../ml/models-repo';
+import { readSettings } from '../repo/settings';
+
+/** The cities kept per photo: enough for the review screen's "or maybe…" choices. */
+export const GEO_TOP_K = 3;
+
+export type ChunkPrediction = {
+  predictions: ImagePrediction[];
+  errors: { path: string; reason: string }[];
+};
+
+export async function predictLibraryImages(
+  hosts: Pick<MlHosts, 'run'>,
+  db: Database.Database,
+  modelId: string,
+  imageIds: readonly number[],
+  ctx: JobContext,
+): Promise<ChunkPrediction> {
+  const sql = sqlOf(db);
+  const paths = mlPaths(db);
+  const model = modelRecord(sql, modelId);
+  const found = imagesById(sql, imageIds);
+  const errors: ChunkPrediction['errors'] = [];
+  const items: InferItem[] = [];
+  for (const id of imageIds) {
+    const image = found.get(id);
+    if (image === undefined)
+      errors.push({ path: `image ${id}`, reason: 'no longer in the library' });
+    else items.push(libraryItem(paths, { ...image, imageId: id }, null));
+  }
+  if (items.length === 0) return { predictions: [], errors };
+  const result = await hosts.run(
+    'model.predict',
+    {
+      dbPath: paths.dbPath,
+      backbonesRoot: paths.backbonesRoot,
+      modelDir: modelDirOf(paths, model),
+      items,
+      tta: 'center',
+      maxImagePixels: readSettings(sql).maxImagePixels,
+      k: GEO_TOP_K,
+    },
+    ctx,
+  );
+  const predictions = result.predictions.flatMap((p) => {
+    const item = items[p.index];
+    return item === undefined ? [] : [{ imageId: item.imageId, path: item.display, top: p.top }];
+  });
+  return { predictions, errors: [...errors, ...result.errors] };
+}
