@@ -508,6 +508,13 @@ void describe('geolocation batches (real model, real photos)', { skip }, () => {
     for (const name of ['b-hotdog.jpg', 'd-hotdog-gps.jpg', ...TUSCANY]) {
       assert.equal(sha(files[name] ?? ''), hashes.get(files[name] ?? ''), name);
     }
+    // Importing the folder again: the edited photos are known (no "changed since imported" error,
+    // no new image, the estimate is not read back as the photo's own GPS).
+    const imagesBefore = (await studio.client.call('library.stats', {})).images;
+    const again = await studio.client.runJob('import.start', { paths: [cat], csv: null });
+    assert.equal(again.errors.length, 0, JSON.stringify(again.errors));
+    assert.equal(again.alreadyPresent, 1);
+    assert.equal((await studio.client.call('library.stats', {})).images, imagesBefore);
   });
 
   it('without ML: create and resume are unavailable, the rest still works; unknown ids', async (t) => {

@@ -1,7 +1,8 @@
 // The Explain view end to end in Chromium over the HTTP bridge: a model trained (through the
 // contract) on the three-"city" library made from the real sanity photos, then in the UI a photo's
-// heatmap by occlusion, Grad-CAM and inclusion, the methods compared and exported, and a t-SNE map
-// whose clicked point opens that photo's heatmap.
+// heatmap by occlusion, Grad-CAM and inclusion, the methods compared and exported, a t-SNE map
+// whose clicked point opens that photo's heatmap, and the City images tab (one city drawn through the
+// contract beforehand, shown as a data: URL the CSP allows; a drawing job started and cancelled).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -17,6 +18,8 @@ if (skip !== null) console.warn(skip);
 const HEAT = '[data-testid="heat-canvas"]';
 // Occlusion runs 169 forward passes on the plain CPU here: allow for a slow, shared machine.
 const JOB_TIMEOUT = 240_000;
+// One city image at the screen's settings (50 ascent steps at 160 px) on the plain CPU.
+const DRAW_TIMEOUT = 300_000;
 
 void describe('Explain in Chromium', { skip: skip ?? false }, () => {
   let browser: Browser;
@@ -161,5 +164,37 @@ void describe('Explain in Chromium', { skip: skip ?? false }, () => {
     await picked.click();
     await page.locator(`${HEAT}[data-image-id="${pickedId}"]`).waitFor({ timeout: JOB_TIMEOUT });
     assert.deepEqual(opened.problems, []);
+  });
+
+  void it('shows a drawn city with its probability; draws the rest until cancelled', async () => {
+    const { client } = studio;
+    const [model] = await client.call('models.list', {});
+    assert.ok(model !== undefined);
+    const drawn = await client.runJob('maximise.start', { modelId: model.id, city: 'Paris' });
+    const paris = drawn.images[0];
+    assert.ok(paris !== undefined && paris.probability > paris.startProbability);
+
+    const { page } = opened;
+    await new Shell(page).go('explain');
+    await page.locator('#explain-tab-cities').click();
+    const tiles = page.getByTestId('city-image');
+    await page.getByTestId('cities-grid').getByRole('img').first().waitFor();
+    assert.deepEqual(await tiles.locator('h3').allTextContents(), ['London', 'Paris', 'Sydney']);
+    const image = tiles.filter({ hasText: 'Paris' }).getByRole('img');
+    const width = await image.evaluate((el) => (el as HTMLImageElement).naturalWidth);
+    assert.equal(width, 160, 'the cached PNG decoded (a data: URL the CSP allows)');
+    const caption = (await tiles.filter({ hasText: 'Paris' }).locator('p').textContent()) ?? '';
+    assert.match(caption, /Paris \d+(\.\d)?%/);
+    assert.equal(await tiles.filter({ hasText: 'Not drawn yet' }).count(), 2);
+
+    const start = page.getByTestId('cities-start');
+    assert.equal(await start.textContent(), 'Draw 2 cities');
+    await start.click();
+    const status = page.getByTestId('cities-status');
+    await status.getByText(/Drawing (London|Sydney)/).waitFor({ timeout: DRAW_TIMEOUT });
+    await status.getByRole('button', { name: 'Cancel' }).click();
+    await waitForAttr(page, '[data-testid="cities-status"]', 'data-phase', 'cancelled');
+    // Paris stays; nothing half drawn appears.
+    assert.equal(await tiles.filter({ hasText: 'Not drawn yet' }).count(), 2);
   });
 });

@@ -74,7 +74,7 @@ void describe('library studio in Chromium over the HTTP bridge', { skip: skip ??
     }
   });
 
-  void it('names every screen in the navigation; Map and Guess say what is coming, Explain what it will show', async () => {
+  void it('names every screen in the navigation; empty Map, Guess and Explain say what they need', async () => {
     const { studio } = await seededStudio();
     const { page, problems, close } = await openPage(browser, studio);
     try {

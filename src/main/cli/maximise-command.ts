@@ -21,7 +21,7 @@ export const MAXIMISE_COMMAND: CommandSpec = {
   name: 'maximise',
   summary: "Images that maximise each city's score (gradient ascent from noise)",
   details:
-    "Prints [{city, p, file}]: p is the model's probability of the city on the image. Gradient\nascent on the input from seeded noise, with jitter and blur so the result is not pure noise\n(paper section 6.3). Images are cached in the model's folder; --out copies them as CITY.png.\nWithout native TensorFlow a step takes about 2 s at the default 160 px.",
+    "Prints [{city, p, file}]: p is the model's probability of the city on the image. Gradient\nascent on the input from seeded noise, with jitter and blur so the result is not pure noise\n(paper section 6.3). Images are cached in the model's folder; --out copies them as CITY.png.\nWithout native TensorFlow a step takes 1-2 s at the default 160 px (two cores).",
   positionals: { min: 0, max: 0 },
   options: {
     model: { type: 'string', value: 'ID', description: 'the model to ask', required: true },

@@ -4,7 +4,7 @@
 // reported in `skipped` with the reason and the others go on.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type {
@@ -188,7 +188,28 @@ export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoEx
       written++;
     } catch (error) {
       skipped.push({ path: r.path, reason: reasonOf(error) });
+      continue;
     }
+    await rememberRewrite(sql, r.path);
   }
   return { ...base, written, backupDir };
+}
+
+/**
+ * The library knows a photo by its imported bytes; after our own lossless EXIF edit, its size and
+ * time are recorded as the file's so a later import of the folder sees it as already present,
+ * instead of "changed since it was imported" (or, worse, reading our estimate back as real GPS).
+ * The content hash stays that of the imported version, which names its cache files.
+ */
+async function rememberRewrite(sql: Sql, path: string): Promise<void> {
+  try {
+    const info = await stat(path);
+    sql.run('UPDATE images SET bytes = ?, mtime_ms = ? WHERE path = ?', [
+      info.size,
+      Math.floor(info.mtimeMs),
+      path,
+    ]);
+  } catch {
+    // The file was written; if it vanished since, the next import simply reports it missing.
+  }
 }

@@ -164,6 +164,8 @@ async function runMaximise(
     await writeAtomic(join(dir, `${name}.json`), JSON.stringify(side));
     const image = await readImage(dir, name);
     if (image !== null) images.push(image);
+    // Every window showing this model's city images lists them again (a CLI run included).
+    core.notifyChanged('models');
   }
   images.sort((a, b) => a.classIndex - b.classIndex);
   return { modelId: model.id, classes, images, cached };

@@ -5,6 +5,7 @@ import {
   type MaximiseImage,
   type ModelSummary,
 } from '../../../shared/contract/ml-types';
+import { useRevisionKey } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
 import { pct } from '../ml/format';
@@ -28,9 +29,11 @@ function isShown(image: MaximiseImage): boolean {
 export function CityImagesSection(props: { model: ModelSummary }) {
   const { client } = useStudio();
   const { model } = props;
+  // A city drawn anywhere (this screen, another window, the CLI) says 'models' changed.
+  const revision = useRevisionKey('models');
   const cached = useLoad(
     () => client.call('maximise.list', { modelId: model.id }),
-    `maximise:${model.id}`,
+    `maximise:${model.id}:${revision}`,
   );
   const job = useJob('maximise.start');
   const phase = job.state.phase;
