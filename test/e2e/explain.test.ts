@@ -186,6 +186,7 @@ void describe('Explain in Chromium', { skip: skip ?? false }, () => {
     const caption = (await tiles.filter({ hasText: 'Paris' }).locator('p').textContent()) ?? '';
     assert.match(caption, /Paris \d+(\.\d)?%/);
     assert.equal(await tiles.filter({ hasText: 'Not drawn yet' }).count(), 2);
+    await screenshot(page, 'city-images.png');
 
     const start = page.getByTestId('cities-start');
     assert.equal(await start.textContent(), 'Draw 2 cities');

@@ -64,7 +64,7 @@ export function CityImagesSection(props: { model: ModelSummary }) {
           What the model thinks each city looks like: an image grown from noise by gradient ascent
           until the model is sure of the city ({SHOWN.steps} steps at {SHOWN.size} px, with jitter
           and blur so it is not pure noise). Expect textures and colours the model keys on, not a
-          photo. Without native TensorFlow each city takes a few minutes.
+          photo. Without native TensorFlow each city takes a minute or two.
         </p>
         {cached.error !== null && <ErrorLine error={cached.error} />}
         <div className="explain-controls">
