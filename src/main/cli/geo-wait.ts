@@ -6,14 +6,19 @@ import type { GeoJobResult } from '../../shared/contract/geo-types';
 import type { JobEvent } from '../../shared/contract/job-types';
 import type { CommandContext } from './command';
 import { progressReporter } from './import-command';
+import { interruptCancels } from './interrupt-cancels';
 
 export async function runGeoJob(
   ctx: CommandContext,
   start: () => Promise<{ jobId: string; batchId: number }>,
 ): Promise<GeoJobResult> {
   const progress = progressReporter(ctx, 'geolocate');
+  const interrupt = interruptCancels(
+    ctx,
+    'Cancelling the geolocation after the photos in flight… (press Ctrl-C again to quit at once)',
+    () => progress.finish(),
+  );
   let jobId: string | null = null;
-  let interrupts = 0;
   const early: JobEvent[] = [];
   let settle: ((event: JobEvent) => void) | null = null;
   // Subscribed before the job starts, so not even a very short job's end is missed.
@@ -22,25 +27,10 @@ export async function runGeoJob(
     if (jobId === null) early.push(event.payload);
     else if (event.payload.jobId === jobId) settle?.(event.payload);
   });
-  const cancel = (id: string): void => {
-    ctx.client.call('jobs.cancel', { jobId: id }).catch((error: unknown) => {
-      ctx.log(`Could not cancel: ${error instanceof Error ? error.message : String(error)}`);
-    });
-  };
-  const uninstall = ctx.io.onInterrupt(() => {
-    interrupts += 1;
-    progress.finish();
-    if (interrupts > 1) {
-      ctx.log('Stopped.');
-      ctx.io.exit(1);
-    }
-    ctx.log('Cancelling the geolocation after the photos in flight… (Ctrl-C again quits at once)');
-    if (jobId !== null) cancel(jobId);
-  });
   try {
     const started = await start();
     jobId = started.jobId;
-    if (interrupts > 0) cancel(jobId);
+    interrupt.jobStarted(jobId);
     const id = jobId;
     return await new Promise<GeoJobResult>((resolve, reject) => {
       settle = (event) => {
@@ -59,7 +49,7 @@ export async function runGeoJob(
     });
   } finally {
     progress.finish();
-    uninstall();
+    interrupt.uninstall();
     unsubscribe();
   }
 }

@@ -3,6 +3,7 @@ import type { JobEvent } from '../../shared/contract/job-types';
 import type { ImportReport } from '../../shared/contract/library-types';
 import type { CommandContext, CommandSpec } from './command';
 import { plural, progressBar, seconds } from './format';
+import { interruptCancels } from './interrupt-cancels';
 
 /** How many skipped files the human summary lists; --json always has them all. */
 const LISTED_ERRORS = 20;
@@ -80,33 +81,17 @@ export const importCommand: CommandSpec = {
     const csv = ctx.options.csv;
     const paths = ctx.positionals.map((p) => resolve(ctx.io.cwd, p));
     const progress = progressReporter(ctx, 'import');
-    let jobId: string | null = null;
-    let interrupts = 0;
-    const uninstall = ctx.io.onInterrupt(() => {
-      interrupts += 1;
-      if (interrupts > 1) {
-        progress.finish();
-        ctx.log('Stopped.');
-        ctx.io.exit(1);
-      }
-      progress.finish();
-      ctx.log('Cancelling the import… (press Ctrl-C again to quit at once)');
-      if (jobId !== null) {
-        ctx.client.call('jobs.cancel', { jobId }).catch((error: unknown) => {
-          ctx.log(`Could not cancel: ${error instanceof Error ? error.message : String(error)}`);
-        });
-      }
-    });
+    const interrupt = interruptCancels(
+      ctx,
+      'Cancelling the import… (press Ctrl-C again to quit at once)',
+      () => progress.finish(),
+    );
     try {
       const report = await ctx.client.runJob(
         'import.start',
         { paths, csv: typeof csv === 'string' ? resolve(ctx.io.cwd, csv) : null },
         (event) => {
-          jobId = event.jobId;
-          // Ctrl-C before the job id was known: cancel as soon as it is.
-          if (interrupts === 1 && event.type === 'queued') {
-            void ctx.client.call('jobs.cancel', { jobId }).catch(() => undefined);
-          }
+          interrupt.jobStarted(event.jobId);
           progress.onEvent(event);
         },
       );
@@ -114,7 +99,7 @@ export const importCommand: CommandSpec = {
       ctx.output(report, () => reportText(report));
     } finally {
       progress.finish();
-      uninstall();
+      interrupt.uninstall();
     }
   },
 };

@@ -3,6 +3,7 @@ import type { JobMethodName, Methods, ParamsIn } from '../../shared/contract/met
 import { UsageError } from './args';
 import type { CommandContext, OptionValue } from './command';
 import { progressReporter } from './import-command';
+import { interruptCancels } from './interrupt-cancels';
 
 /** What `client.runJob(method)` resolves with. */
 export type JobResultOf<K extends JobMethodName> = JobResults[Methods[K]['jobKind'] & JobKind];
@@ -31,30 +32,18 @@ export async function runCancellableJob<K extends JobMethodName>(
   options: JobRunOptions,
 ): Promise<JobResultOf<K>> {
   const progress = progressReporter(ctx, options.label);
+  const interrupt = interruptCancels(
+    ctx,
+    `Cancelling the ${options.what}… (press Ctrl-C again to quit at once)`,
+    () => progress.finish(),
+  );
   let jobId: string | null = null;
-  let interrupts = 0;
-  const cancel = (id: string): void => {
-    ctx.client.call('jobs.cancel', { jobId: id }).catch((error: unknown) => {
-      ctx.log(`Could not cancel: ${error instanceof Error ? error.message : String(error)}`);
-    });
-  };
-  const uninstall = ctx.io.onInterrupt(() => {
-    interrupts += 1;
-    progress.finish();
-    if (interrupts > 1) {
-      ctx.log('Stopped.');
-      ctx.io.exit(1);
-    }
-    ctx.log(`Cancelling the ${options.what}… (press Ctrl-C again to quit at once)`);
-    if (jobId !== null) cancel(jobId);
-  });
   try {
     const result = (await ctx.client.runJob(method, params, (event) => {
       if (jobId === null) {
         jobId = event.jobId;
         options.onStart?.(jobId);
-        // Ctrl-C before the job id was known: cancel as soon as it is.
-        if (interrupts === 1) cancel(jobId);
+        interrupt.jobStarted(jobId);
       }
       if (event.type !== 'progress' || options.progress !== false) progress.onEvent(event);
       options.onEvent?.(event, () => progress.finish());
@@ -62,7 +51,7 @@ export async function runCancellableJob<K extends JobMethodName>(
     return result;
   } finally {
     progress.finish();
-    uninstall();
+    interrupt.uninstall();
   }
 }
 
