@@ -9,6 +9,7 @@ import type {
 import { errorData } from '../../app/errors';
 import { useLibrary } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
+import { baseName } from '../library/format';
 import {
   afterReview,
   afterUndo,
@@ -148,7 +149,7 @@ export function useReviewQueue(
     }
     call(target, 'undo', null, (item) => {
       setQueue((q) => afterUndo(q, item));
-      setLast(`Undone: ${fileName(item.path)} is pending again.`);
+      setLast(`Undone: ${baseName(item.path)} is pending again.`);
     });
   }, [call, queue]);
 
@@ -166,10 +167,8 @@ export function useReviewQueue(
   return { queue, current, state, error, busy, last, review, undo, step, reload, rethreshold };
 }
 
-const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
-
 function describe(item: GeoItem): string {
-  const name = fileName(item.path);
+  const name = baseName(item.path);
   switch (item.review) {
     case 'accepted':
       return `Accepted ${item.reviewedCity ?? item.predicted ?? ''} for ${name}.`;
