@@ -6,6 +6,7 @@ import { readExplainParams, type ExplainTab } from './explain-params';
 import { CityImagesSection } from './CityImagesSection';
 import { FeatureMapSection } from './FeatureMapSection';
 import { HeatmapSection } from './HeatmapSection';
+import { ModelOptions } from '../ml/ModelOptions';
 import '../ml/ml.css';
 import './explain.css';
 
@@ -75,11 +76,7 @@ export function ExplainView() {
                   onChange={(e) => setPicked(e.target.value)}
                   data-testid="explain-model"
                 >
-                  {list.map((m) => (
-                    <option key={m.id} value={m.id}>
-                      {m.name} · {m.classes.length} cities
-                    </option>
-                  ))}
+                  <ModelOptions models={list} />
                 </select>
               </label>
               <div className="explain-tabs" role="tablist" aria-label="Explain">

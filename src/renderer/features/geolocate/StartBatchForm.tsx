@@ -9,6 +9,7 @@ import { ErrorLine } from '../ml/JobStatus';
 import { navigate } from '../ml/nav';
 import { useModels } from '../ml/use-ml-lists';
 import type { AppErrorData } from '../../../shared/contract/errors';
+import { ModelOptions } from '../ml/ModelOptions';
 
 /** Starts a batch: a model, the folders or photos to place, and where "unsure" begins. */
 export function StartBatchForm(props: { onStarted: (created: GeoBatchCreated) => void }) {
@@ -82,11 +83,7 @@ export function StartBatchForm(props: { onStarted: (created: GeoBatchCreated) =>
             disabled={busy}
             onChange={(e) => setPicked(e.target.value)}
           >
-            {list.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name} · {m.classes.length} cities
-              </option>
-            ))}
+            <ModelOptions models={list} />
           </select>
         </div>
         <div className="field geo-wide">

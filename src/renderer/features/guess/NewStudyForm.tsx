@@ -13,6 +13,7 @@ import {
   type FormErrors,
   type StudyForm,
 } from './study-form';
+import { ModelOptions } from '../ml/ModelOptions';
 
 /** The "New study" form: name, model, cities, photos, rounds, reveal mode, limits and consent. */
 export function NewStudyForm(props: {
@@ -83,11 +84,7 @@ export function NewStudyForm(props: {
                 set({ modelId: e.target.value, cities: next?.classes ?? props.libraryCities });
               }}
             >
-              {props.models.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.name} · {m.classes.length} cities
-                </option>
-              ))}
+              <ModelOptions models={props.models} />
               <option value="">No model (people only)</option>
             </select>
           </div>

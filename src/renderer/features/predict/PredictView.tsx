@@ -9,6 +9,7 @@ import { useModels } from '../ml/use-ml-lists';
 import { useJob } from '../ml/use-job';
 import { ImagePicker } from './ImagePicker';
 import { PredictionResults } from './PredictionResults';
+import { ModelOptions } from '../ml/ModelOptions';
 import '../ml/ml.css';
 import './predict.css';
 
@@ -71,11 +72,7 @@ export function PredictView() {
                 disabled={busy}
                 onChange={(e) => setPicked(e.target.value)}
               >
-                {list.map((m) => (
-                  <option key={m.id} value={m.id}>
-                    {m.name} · {m.classes.length} cities
-                  </option>
-                ))}
+                <ModelOptions models={list} />
               </select>
             </div>
             <div className="field">
