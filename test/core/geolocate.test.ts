@@ -20,6 +20,7 @@ import { AppError } from '../../src/shared/contract/errors';
 import type { GeoBatchCreated, GeoItem, GeoJobResult } from '../../src/shared/contract/geo-types';
 import type { ParamsIn } from '../../src/shared/contract/methods';
 import { inProcessTransport } from '../../src/main/core/in-process-transport';
+import { copyFolder } from '../../src/main/core/geolocate/geo-export';
 import { chunkSize, etaText } from '../../src/main/core/geolocate/geo-job';
 import { StudioCore } from '../../src/main/core/studio-core';
 import { SHARED_MISSING, sharedFixtures } from '../helpers/shared-fixtures';
@@ -459,6 +460,19 @@ void describe('geolocation batches (real model, real photos)', { skip }, () => {
       JSON.stringify(positions),
     );
     for (const [file, hash] of hashes) assert.equal(sha(file), hash, file);
+  });
+
+  it('puts EXIF copies where the photos are under the batch folder', () => {
+    const dest = join('/', 'out');
+    const photos = join('/', 'pics');
+    const trip = join(photos, 'trip', 'day 2', 'IMG_0001.jpg');
+    assert.equal(copyFolder(trip, [photos], dest), join(dest, 'trip', 'day 2'));
+    assert.equal(copyFolder(join(photos, 'a.jpg'), [photos], dest), dest);
+    // A photo given as a file, or known under another path, goes to the destination itself.
+    assert.equal(copyFolder(join(photos, 'a.jpg'), [join(photos, 'a.jpg')], dest), dest);
+    assert.equal(copyFolder(join('/', 'elsewhere', 'b.jpg'), [photos], dest), dest);
+    // A sibling folder whose name starts like the source is not inside it.
+    assert.equal(copyFolder(join('/', 'pics2', 'c.jpg'), [photos], dest), dest);
   });
 
   it('resumes: only photos without a prediction are predicted again', async () => {

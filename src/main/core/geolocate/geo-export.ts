@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type {
   GeoExportFormat,
@@ -17,7 +17,7 @@ import type { Sql } from '../db/sql';
 import { listCities } from '../repo/cities';
 import { writeGpsCopy, writeGpsIntoOriginal, type GpsStamp } from './exif-gps';
 import { geolocationCsv, geolocationGeoJson, type GeolocatedPhoto } from './exports';
-import { batchRow } from './geo-repo';
+import { batchRow, batchSources } from './geo-repo';
 import { writeSidecar } from './xmp-sidecar';
 
 export type ExportParams = {
@@ -95,6 +95,20 @@ function modelProbability(r: Row, city: string): number {
   return top.find((t) => t.city.toLowerCase() === city.toLowerCase())?.probability ?? 0;
 }
 
+/**
+ * Where a photo's copy goes: the same place under `dest` as the photo has under the batch folder
+ * that holds it, so a tree of folders (each with its IMG_0001.jpg) stays a tree and every copy is
+ * easy to match with its original. A photo given as a file, or found under another path (the
+ * library had it already), goes to `dest` itself; clashing names get `-1`, `-2` there.
+ */
+export function copyFolder(photo: string, sources: readonly string[], dest: string): string {
+  for (const source of sources) {
+    const rel = relative(resolve(source), resolve(photo));
+    if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return join(dest, dirname(rel));
+  }
+  return dest;
+}
+
 /** Writes `text` to `path` through a temporary file, so a reader never sees half a file. */
 async function writeAtomically(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
@@ -163,9 +177,10 @@ export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoEx
     }
     const dest = resolve(params.dest);
     await mkdir(dest, { recursive: true });
+    const sources = batchSources(batchRow(sql, params.batchId));
     for (const r of present) {
       try {
-        await writeGpsCopy(r.path, dest, stamp(r));
+        await writeGpsCopy(r.path, copyFolder(r.path, sources, dest), stamp(r));
         written++;
       } catch (error) {
         skipped.push({ path: r.path, reason: reasonOf(error) });
