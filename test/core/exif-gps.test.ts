@@ -284,6 +284,14 @@ describe('EXIF GPS: copies of the real camera files (shared fixtures)', () => {
     for (const [s, expected] of [
       [RIO, 'ASCII\0\0\0Estimated city: Rio de Janeiro, Brazil (model m-test, p=0.83)'],
       [sao, 'UNICODE\0Estimated city: São Paulo, Brazil (model m-test, p=0.46)'],
+      [
+        { ...RIO, review: 'accepted' },
+        'ASCII\0\0\0Estimated city: Rio de Janeiro, Brazil (model m-test, p=0.83, confirmed by a reviewer)',
+      ],
+      [
+        { ...RIO, review: 'corrected' },
+        "ASCII\0\0\0Reviewer's city: Rio de Janeiro, Brazil (model m-test, p=0.83)",
+      ],
     ] as const) {
       const file = await writeGpsCopy(src, dest, s);
       const gps = (await fullParse(file)).gps as Record<string, unknown>;

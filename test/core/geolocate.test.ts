@@ -377,14 +377,16 @@ void describe('geolocation batches (real model, real photos)', { skip }, () => {
     // GPS photos and the skipped hot dog are never written: the cat (Paris), the parrot (Sydney).
     assert.equal(csv.written, 2);
     const lines = (csv.text ?? '').trim().split('\n');
-    assert.equal(lines[0], 'path,city,country,probability,lat,lon,model');
+    assert.equal(lines[0], 'path,city,country,probability,lat,lon,model,review');
     assert.equal(
       lines[1],
-      `${files['a-cat.jpg']},Paris,France,${(byName('a-cat.jpg').probability ?? 0).toFixed(4)},48.8566,2.3522,${modelId}`,
+      `${files['a-cat.jpg']},Paris,France,${(byName('a-cat.jpg').probability ?? 0).toFixed(4)},48.8566,2.3522,${modelId},accepted`,
     );
     assert.match(
       lines[2] ?? '',
-      new RegExp(`^${files['c-parrot.jpg']},Sydney,Australia,\\d\\.\\d{4},-33\\.8688,151\\.2093,`),
+      new RegExp(
+        `^${files['c-parrot.jpg']},Sydney,Australia,\\d\\.\\d{4},-33\\.8688,151\\.2093,.+,corrected$`,
+      ),
     );
     assert.equal(readFileSync(join(dir, 'g.csv'), 'utf8'), csv.text);
     assert.deepEqual(
@@ -425,13 +427,21 @@ void describe('geolocation batches (real model, real photos)', { skip }, () => {
     const batchId = created.batch.id;
     const xmp = await studio.client.call('geo.export', { batchId, format: 'xmp' });
     assert.equal(xmp.written, 2);
-    const side = (await sidecar(join(batchDir, 'a-cat.xmp'))) as {
+    type Side = {
       photoshop?: { City?: string; Country?: string };
-      lp?: { Model?: string };
+      lp?: { Model?: string; Review?: string };
+      dc?: { description?: unknown };
     };
+    const side = (await sidecar(join(batchDir, 'a-cat.xmp'))) as Side;
     assert.equal(side.photoshop?.City, 'Paris');
     assert.equal(side.photoshop?.Country, 'France');
     assert.equal(side.lp?.Model, modelId);
+    // The sidecar says who chose the city: accepted from the model, or set by the reviewer.
+    assert.equal(side.lp?.Review, 'accepted');
+    assert.match(JSON.stringify(side.dc?.description), /Paris, confirmed by a reviewer/);
+    const parrot = (await sidecar(join(batchDir, 'c-parrot.xmp'))) as Side;
+    assert.equal(parrot.lp?.Review, 'corrected');
+    assert.match(JSON.stringify(parrot.dc?.description), /City set by a reviewer/);
     assert.ok(!existsSync(join(batchDir, 'b-hotdog.xmp')), 'skipped photo: no sidecar');
     assert.ok(!existsSync(join(batchDir, 'DSCN0010.xmp')), 'GPS photo: no sidecar');
 

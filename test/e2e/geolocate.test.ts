@@ -165,7 +165,7 @@ void describe('Geolocate and Map in Chromium', { skip: skip ?? false }, () => {
     const core = await client.call('geo.export', { batchId, format: 'csv' });
     assert.equal(text, core.text);
     const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-    assert.equal(lines[0], 'path,city,country,probability,lat,lon,model');
+    assert.equal(lines[0], 'path,city,country,probability,lat,lon,model,review');
     const rows = lines.slice(1);
     assert.equal(rows.length, written);
     const withGps = photos.filter((p) => p.gps !== null).map((p) => p.path);

@@ -6,6 +6,7 @@
 import { basename, resolve } from 'node:path';
 import { realpath, rm } from 'node:fs/promises';
 import { AppError } from '../../../shared/contract/errors';
+import type { ExportReview } from './exports';
 import type { GpsFacts } from './gps-ifd';
 import {
   exifInsertionPoint,
@@ -33,6 +34,8 @@ export type GpsStamp = {
   country: string;
   confidence: number;
   modelId: string;
+  /** A reviewer's part in the city (default: none, the model's estimate alone). */
+  review?: ExportReview;
 };
 
 /**
@@ -61,7 +64,10 @@ function validStamp(stamp: GpsStamp): void {
 /** The note in GPSAreaInformation that says this position is a model's guess of a city. */
 export function estimateNote(stamp: GpsStamp): string {
   const place = [stamp.city, stamp.country].filter((s) => s.trim() !== '').join(', ');
-  return `Estimated city: ${place} (model ${stamp.modelId}, p=${stamp.confidence.toFixed(2)})`;
+  const model = `model ${stamp.modelId}, p=${stamp.confidence.toFixed(2)}`;
+  if (stamp.review === 'corrected') return `Reviewer's city: ${place} (${model})`;
+  const confirmed = stamp.review === 'accepted' ? ', confirmed by a reviewer' : '';
+  return `Estimated city: ${place} (${model}${confirmed})`;
 }
 
 /**

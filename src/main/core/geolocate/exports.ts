@@ -1,6 +1,9 @@
 // Geolocation results as files other tools read: CSV (one row per photo) and GeoJSON (a point per
 // photo at its estimated city's centre). Pure formatting; the caller writes the text.
 
+/** Who chose a photo's city: the model alone, or a reviewer who accepted or corrected it. */
+export type ExportReview = 'none' | 'accepted' | 'corrected';
+
 export type GeolocatedPhoto = {
   path: string;
   city: string;
@@ -10,6 +13,7 @@ export type GeolocatedPhoto = {
   /** The city's centre (the estimate is a city, not a spot). */
   lat: number;
   lon: number;
+  review: ExportReview;
 };
 
 const csvCell = (value: string | number): string => {
@@ -18,9 +22,11 @@ const csvCell = (value: string | number): string => {
 };
 
 export function geolocationCsv(rows: readonly GeolocatedPhoto[], modelId: string): string {
-  const header = 'path,city,country,probability,lat,lon,model';
+  const header = 'path,city,country,probability,lat,lon,model,review';
   const lines = rows.map((r) =>
-    [r.path, r.city, r.country, r.p.toFixed(4), r.lat, r.lon, modelId].map(csvCell).join(','),
+    [r.path, r.city, r.country, r.p.toFixed(4), r.lat, r.lon, modelId, r.review]
+      .map(csvCell)
+      .join(','),
   );
   return `${[header, ...lines].join('\n')}\n`;
 }
@@ -39,7 +45,9 @@ export function geolocationGeoJson(rows: readonly GeolocatedPhoto[], modelId: st
           country: r.country,
           probability: r.p,
           model: modelId,
+          // The position is a city centre either way; a reviewer may have chosen the city.
           estimated: true,
+          review: r.review,
         },
       })),
     },

@@ -82,6 +82,7 @@ export function exportRows(
       p: modelProbability(r, city.name),
       lat: city.lat,
       lon: city.lon,
+      review: r.review === 'accepted' || r.review === 'corrected' ? r.review : 'none',
     });
   }
   return { rows, skipped, modelId: batch.model_id };
@@ -150,6 +151,7 @@ export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoEx
     country: r.country,
     confidence: r.p,
     modelId,
+    review: r.review,
   });
   let written = 0;
   const present = rows.filter((r) => {

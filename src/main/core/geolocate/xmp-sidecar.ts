@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
+import type { ExportReview } from './exports';
 
 export type SidecarFacts = {
   city: string;
@@ -15,6 +16,8 @@ export type SidecarFacts = {
   /** The model's probability of the city, 0..1. */
   confidence: number;
   modelId: string;
+  /** A reviewer's part in the city (default: none, the model's estimate alone). */
+  review?: ExportReview;
 };
 
 /** The marker that tells our own sidecars (safe to replace) from anybody else's. */
@@ -38,7 +41,13 @@ const escapeXml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function sidecarXml(facts: SidecarFacts, now = new Date()): string {
-  const note = `Location estimated by ${SIDECAR_CREATOR} (model ${facts.modelId}): ${facts.city}, probability ${(100 * facts.confidence).toFixed(1)}%. The position is the city centre, not where the photo was taken.`;
+  const review = facts.review ?? 'none';
+  const model = `model ${facts.modelId}, probability ${(100 * facts.confidence).toFixed(1)}%`;
+  const who =
+    review === 'corrected'
+      ? `City set by a reviewer in ${SIDECAR_CREATOR}: ${facts.city} (the ${model}).`
+      : `Location estimated by ${SIDECAR_CREATOR} (${model}): ${facts.city}${review === 'accepted' ? ', confirmed by a reviewer' : ''}.`;
+  const note = `${who} The position is the city centre, not where the photo was taken.`;
   return `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -58,6 +67,7 @@ export function sidecarXml(facts: SidecarFacts, now = new Date()): string {
     lp:EstimatedCity="${escapeXml(facts.city)}"
     lp:Confidence="${facts.confidence.toFixed(4)}"
     lp:Model="${escapeXml(facts.modelId)}"
+    lp:Review="${review}"
     lp:Estimated="True">
    <dc:description>
     <rdf:Alt>
