@@ -7,14 +7,7 @@
 // which measured 7-18% less time per MobileNetV2 image on the wasm backend (docs/benchmarks.md).
 // Only inference uses this path: training keeps the layers (and their gradients) as they are.
 import * as tf from '@tensorflow/tfjs';
-
-/** What the runner reads of a layer's place in the graph (tfjs-layers' Node, not exported). */
-type GraphNode = {
-  inboundLayers: tf.layers.Layer[];
-  nodeIndices: number[];
-  tensorIndices: number[];
-};
-type GraphLayer = tf.layers.Layer & { inboundNodes: GraphNode[] };
+import { convLayerSpec, inboundLayers, layerChain } from './layer-chain';
 
 type FusableActivation = 'linear' | 'relu' | 'relu6';
 
@@ -34,21 +27,6 @@ type Step =
 
 type Plan = { steps: Step[]; output: string; foldedRelus: number };
 
-type ConvConfig = {
-  strides?: number | number[];
-  padding?: string;
-  dataFormat?: string;
-  dilationRate?: number | number[];
-  activation?: string;
-  useBias?: boolean;
-};
-
-const pair = (v: number | number[] | undefined, fallback: number): [number, number] => {
-  if (v === undefined) return [fallback, fallback];
-  if (typeof v === 'number') return [v, v];
-  return [v[0] ?? fallback, v[1] ?? v[0] ?? fallback];
-};
-
 /** The fused activation a ReLU layer amounts to, or null when it has no fused equivalent. */
 function reluActivation(layer: tf.layers.Layer): FusableActivation | null {
   if (layer.getClassName() !== 'ReLU') return null;
@@ -58,23 +36,19 @@ function reluActivation(layer: tf.layers.Layer): FusableActivation | null {
 }
 
 function convStep(layer: tf.layers.Layer, input: string): Step | null {
-  const className = layer.getClassName();
-  if (className !== 'Conv2D' && className !== 'DepthwiseConv2D') return null;
-  const config = layer.getConfig() as ConvConfig;
-  const activation = config.activation ?? 'linear';
+  const spec = convLayerSpec(layer);
+  if (spec === null) return null;
+  const { activation } = spec;
   if (activation !== 'linear' && activation !== 'relu' && activation !== 'relu6') return null;
-  if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') return null;
-  if (config.padding !== 'same' && config.padding !== 'valid') return null;
-  const weights = layer.getWeights();
-  if (weights.length !== (config.useBias === false ? 1 : 2)) return null;
+  if (layer.getWeights().length !== (spec.useBias ? 2 : 1)) return null;
   return {
-    kind: className === 'Conv2D' ? 'conv' : 'depthwise',
+    kind: spec.kind,
     name: layer.name,
     input,
     layer,
-    strides: pair(config.strides, 1),
-    padding: config.padding,
-    dilations: pair(config.dilationRate, 1),
+    strides: spec.strides,
+    padding: spec.padding,
+    dilations: spec.dilations,
     activation,
   };
 }
@@ -85,16 +59,11 @@ function convStep(layer: tf.layers.Layer, input: string): Step | null {
  * layer used twice, multi-output layers): the caller then uses predict().
  */
 function compile(model: tf.LayersModel): Plan | null {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) return null;
-  const layers = model.layers as GraphLayer[];
+  const layers = layerChain(model);
+  if (layers === null) return null;
   const consumers = new Map<string, number>();
   for (const layer of layers) {
-    if (layer.inboundNodes.length !== 1) return null;
-    const node = layer.inboundNodes[0] as GraphNode;
-    if (!node.nodeIndices.every((i) => i === 0) || !node.tensorIndices.every((i) => i === 0)) {
-      return null;
-    }
-    for (const from of node.inboundLayers) {
+    for (const from of inboundLayers(layer)) {
       consumers.set(from.name, (consumers.get(from.name) ?? 0) + 1);
     }
   }
@@ -107,9 +76,7 @@ function compile(model: tf.LayersModel): Plan | null {
   const byName = new Map<string, Step>();
   let foldedRelus = 0;
   for (const layer of layers) {
-    const inputs = (layer.inboundNodes[0] as GraphNode).inboundLayers.map(
-      (from) => alias.get(from.name) ?? from.name,
-    );
+    const inputs = inboundLayers(layer).map((from) => alias.get(from.name) ?? from.name);
     if (inputs.length === 0) {
       if (layer.getClassName() !== 'InputLayer') return null;
       steps.push({ kind: 'input', name: layer.name });
