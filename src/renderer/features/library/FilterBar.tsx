@@ -5,8 +5,6 @@ import {
   SPLITS,
   type CityWithCount,
   type Correctness,
-  type LabelSource,
-  type Split,
 } from '../../../shared/contract/library-types';
 import type { ImageFilters } from './filters';
 import { SOURCE_LABELS } from './format';
@@ -22,6 +20,37 @@ const CORRECTNESS_LABELS: Record<Correctness, string> = {
   wrong: 'Predicted wrong',
 };
 
+/** One filter chosen from a list, or none ("any"): the empty option stands for null. */
+function ChoiceFilter<T extends string>(props: {
+  label: string;
+  testId: string;
+  any: string;
+  value: T | null;
+  choices: readonly { value: T; label: string }[];
+  onChange: (value: T | null) => void;
+}) {
+  const { choices } = props;
+  return (
+    <label>
+      <span>{props.label}</span>
+      <select
+        data-testid={props.testId}
+        value={props.value ?? ''}
+        onChange={(e) =>
+          props.onChange(choices.find((c) => c.value === e.target.value)?.value ?? null)
+        }
+      >
+        <option value="">{props.any}</option>
+        {choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function FilterBar(props: {
   filters: ImageFilters;
   cities: readonly CityWithCount[];
@@ -36,6 +65,7 @@ export function FilterBar(props: {
     const timer = setTimeout(() => onChange({ ...filters, search }), SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
   }, [search, filters, onChange]);
+  const cityChoices = props.cities.map((c) => ({ value: c.name, label: c.name }));
 
   return (
     <form
@@ -47,43 +77,22 @@ export function FilterBar(props: {
         onChange({ ...filters, search });
       }}
     >
-      <label>
-        <span>City</span>
-        <select
-          data-testid="filter-city"
-          value={filters.city ?? ''}
-          onChange={(e) =>
-            onChange({ ...filters, city: e.target.value === '' ? null : e.target.value })
-          }
-        >
-          <option value="">All cities</option>
-          {props.cities.map((c) => (
-            <option key={c.id} value={c.name}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span>Split</span>
-        <select
-          data-testid="filter-split"
-          value={filters.split ?? ''}
-          onChange={(e) =>
-            onChange({
-              ...filters,
-              split: e.target.value === '' ? null : (e.target.value as Split),
-            })
-          }
-        >
-          <option value="">Any split</option>
-          {SPLITS.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ChoiceFilter
+        label="City"
+        testId="filter-city"
+        any="All cities"
+        value={filters.city}
+        choices={cityChoices}
+        onChange={(city) => onChange({ ...filters, city })}
+      />
+      <ChoiceFilter
+        label="Split"
+        testId="filter-split"
+        any="Any split"
+        value={filters.split}
+        choices={SPLITS.map((s) => ({ value: s, label: s }))}
+        onChange={(split) => onChange({ ...filters, split })}
+      />
       <label>
         <span>Label</span>
         <select
@@ -96,63 +105,30 @@ export function FilterBar(props: {
           <option value="no">Unlabeled</option>
         </select>
       </label>
-      <label>
-        <span>Label source</span>
-        <select
-          data-testid="filter-source"
-          value={filters.labelSource ?? ''}
-          onChange={(e) =>
-            onChange({
-              ...filters,
-              labelSource: e.target.value === '' ? null : (e.target.value as LabelSource),
-            })
-          }
-        >
-          <option value="">Any source</option>
-          {LABEL_SOURCES.map((s) => (
-            <option key={s} value={s}>
-              {SOURCE_LABELS[s]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span>Predicted</span>
-        <select
-          data-testid="filter-predicted"
-          value={filters.predicted ?? ''}
-          onChange={(e) =>
-            onChange({ ...filters, predicted: e.target.value === '' ? null : e.target.value })
-          }
-        >
-          <option value="">Any prediction</option>
-          {props.cities.map((c) => (
-            <option key={c.id} value={c.name}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span>Prediction vs label</span>
-        <select
-          data-testid="filter-correctness"
-          value={filters.correctness ?? ''}
-          onChange={(e) =>
-            onChange({
-              ...filters,
-              correctness: e.target.value === '' ? null : (e.target.value as Correctness),
-            })
-          }
-        >
-          <option value="">Right or wrong</option>
-          {CORRECTNESS.map((c) => (
-            <option key={c} value={c}>
-              {CORRECTNESS_LABELS[c]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ChoiceFilter
+        label="Label source"
+        testId="filter-source"
+        any="Any source"
+        value={filters.labelSource}
+        choices={LABEL_SOURCES.map((s) => ({ value: s, label: SOURCE_LABELS[s] }))}
+        onChange={(labelSource) => onChange({ ...filters, labelSource })}
+      />
+      <ChoiceFilter
+        label="Predicted"
+        testId="filter-predicted"
+        any="Any prediction"
+        value={filters.predicted}
+        choices={cityChoices}
+        onChange={(predicted) => onChange({ ...filters, predicted })}
+      />
+      <ChoiceFilter
+        label="Prediction vs label"
+        testId="filter-correctness"
+        any="Right or wrong"
+        value={filters.correctness}
+        choices={CORRECTNESS.map((c) => ({ value: c, label: CORRECTNESS_LABELS[c] }))}
+        onChange={(correctness) => onChange({ ...filters, correctness })}
+      />
       <fieldset className="filter-confidence">
         <legend>Confidence %</legend>
         <input
