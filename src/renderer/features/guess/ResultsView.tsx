@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import type { MlLayout, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import type { StudySummary } from '../../../shared/contract/study-types';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
@@ -9,6 +10,29 @@ import { ConfusionPair } from './ConfusionPair';
 import { ExportLinks } from './ExportLinks';
 import { cityChart, participantChart, responseChart, roundChart } from './results-charts';
 import { accuracyWithCI, kappaWords, learningWords, mcnemarWords } from './results-words';
+
+/** One chart in a card with its title (and a line saying how to read it). */
+function ChartCard(props: {
+  id: string;
+  title: string;
+  note?: string;
+  chart: { data: MlTrace[]; layout: MlLayout };
+  label: string;
+  testId: string;
+}) {
+  return (
+    <section className="card" aria-labelledby={`${props.id}-title`}>
+      <h2 id={`${props.id}-title`}>{props.title}</h2>
+      {props.note !== undefined && <p className="muted small">{props.note}</p>}
+      <PlotlyChart
+        data={props.chart.data}
+        layout={props.chart.layout}
+        label={props.label}
+        testId={props.testId}
+      />
+    </section>
+  );
+}
 
 /** A study's results: people vs the model, in figures, words and charts, and its export. */
 export function ResultsView(props: { study: StudySummary; onBack: () => void }) {
@@ -105,52 +129,43 @@ export function ResultsView(props: { study: StudySummary; onBack: () => void }) 
             <ExportLinks name={study.name} data={value.exported} />
           </section>
           <div className="ml-two-col">
-            <section className="card" aria-labelledby="guess-part-title">
-              <h2 id="guess-part-title">Per participant</h2>
-              <PlotlyChart
-                data={charts.participants.data}
-                layout={charts.participants.layout}
-                label="Accuracy of each participant with its 95% interval"
-                testId="chart-participants"
-              />
-            </section>
-            <section className="card" aria-labelledby="guess-city-title">
-              <h2 id="guess-city-title">Per city</h2>
-              <PlotlyChart
-                data={charts.cities.data}
-                layout={charts.cities.layout}
-                label="Accuracy per city, people beside the model"
-                testId="chart-cities"
-              />
-            </section>
+            <ChartCard
+              id="guess-part"
+              title="Per participant"
+              chart={charts.participants}
+              label="Accuracy of each participant with its 95% interval"
+              testId="chart-participants"
+            />
+            <ChartCard
+              id="guess-city"
+              title="Per city"
+              chart={charts.cities}
+              label="Accuracy per city, people beside the model"
+              testId="chart-cities"
+            />
           </div>
           <ConfusionPair confusion={value.results.confusion} />
           <div className="ml-two-col">
-            <section className="card" aria-labelledby="guess-round-title">
-              <h2 id="guess-round-title">Accuracy by round: do people learn?</h2>
-              <p className="muted small">{learningWords(value.results.byRound)}</p>
-              <PlotlyChart
-                data={charts.rounds.data}
-                layout={charts.rounds.layout}
-                label="Accuracy of each round number over all participants"
-                testId="chart-rounds"
-              />
-            </section>
-            <section className="card" aria-labelledby="guess-time-title">
-              <h2 id="guess-time-title">Response times</h2>
-              <p className="muted small">
-                From the photo appearing to the commit.
-                {value.results.responseMs.p10 !== null && value.results.responseMs.p90 !== null
+            <ChartCard
+              id="guess-round"
+              title="Accuracy by round: do people learn?"
+              note={learningWords(value.results.byRound)}
+              chart={charts.rounds}
+              label="Accuracy of each round number over all participants"
+              testId="chart-rounds"
+            />
+            <ChartCard
+              id="guess-time"
+              title="Response times"
+              note={`From the photo appearing to the commit.${
+                value.results.responseMs.p10 !== null && value.results.responseMs.p90 !== null
                   ? ` 80% of guesses took ${duration(value.results.responseMs.p10)} to ${duration(value.results.responseMs.p90)}.`
-                  : ''}
-              </p>
-              <PlotlyChart
-                data={charts.times.data}
-                layout={charts.times.layout}
-                label="Histogram of response times"
-                testId="chart-times"
-              />
-            </section>
+                  : ''
+              }`}
+              chart={charts.times}
+              label="Histogram of response times"
+              testId="chart-times"
+            />
           </div>
         </>
       )}
