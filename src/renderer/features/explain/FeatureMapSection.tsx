@@ -14,6 +14,7 @@ import { useJob } from '../ml/use-job';
 import { EmbedScatter, type DragMode } from './EmbedScatter';
 import { accuracyOf, COLOUR_MODES, scatterTraces, type ColourMode } from './scatter-data';
 import { SelectedPhotos } from './SelectedPhotos';
+import { MethodRadios } from './MethodRadios';
 
 const METHOD_NAMES: Record<EmbedMethod, string> = { tsne: 't-SNE', umap: 'UMAP' };
 type Hover = { point: EmbedPoint; x: number; y: number };
@@ -132,21 +133,14 @@ export function FeatureMapSection(props: {
             </h2>
           </div>
           <div className="explain-controls">
-            <fieldset className="ml-fieldset-plain explain-methods">
-              <legend>Colour by</legend>
-              {(Object.keys(COLOUR_MODES) as ColourMode[]).map((m) => (
-                <label key={m} className="explain-method">
-                  <input
-                    type="radio"
-                    name="embed-colour"
-                    value={m}
-                    checked={mode === m}
-                    onChange={() => setMode(m)}
-                  />
-                  {COLOUR_MODES[m]}
-                </label>
-              ))}
-            </fieldset>
+            <MethodRadios
+              legend="Colour by"
+              name="embed-colour"
+              options={Object.keys(COLOUR_MODES) as ColourMode[]}
+              labels={COLOUR_MODES}
+              value={mode}
+              onChange={setMode}
+            />
             <label>
               <span>Drag to</span>
               <select

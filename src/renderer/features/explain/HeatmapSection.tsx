@@ -17,6 +17,7 @@ import { PhotoPicker } from './PhotoPicker';
 import { exportFileName, targetCity, topCities, type TargetChoice } from './targets';
 import { TopCities } from './TopCities';
 import { answerTo, useExplain, type ExplainRequest } from './use-explain';
+import { MethodRadios } from './MethodRadios';
 
 const FIGURE_SIZE = 384;
 
@@ -121,21 +122,14 @@ export function HeatmapSection(props: {
               ))}
             </select>
           </label>
-          <fieldset className="ml-fieldset-plain explain-methods">
-            <legend>Method</legend>
-            {EXPLAIN_METHODS.map((m) => (
-              <label key={m} className="explain-method">
-                <input
-                  type="radio"
-                  name="explain-method"
-                  value={m}
-                  checked={method === m}
-                  onChange={() => setMethod(m)}
-                />
-                {METHOD_LABELS[m]}
-              </label>
-            ))}
-          </fieldset>
+          <MethodRadios
+            legend="Method"
+            name="explain-method"
+            options={EXPLAIN_METHODS}
+            labels={METHOD_LABELS}
+            value={method}
+            onChange={setMethod}
+          />
           <label>
             <span>Overlay opacity {Math.round(opacity * 100)}%</span>
             <input
