@@ -50,7 +50,7 @@ export function exportRows(
   sql: Sql,
   batchId: number,
   scope: GeoExportScope,
-): { rows: GeolocatedPhoto[]; skipped: Skipped[]; modelId: string } {
+): { rows: GeolocatedPhoto[]; skipped: Skipped[]; modelId: string; sources: string[] } {
   const batch = batchRow(sql, batchId);
   const cities = new Map(listCities(sql).map((c) => [c.name.toLowerCase(), c]));
   const reviewedOnly = scope === 'reviewed' ? "AND g.review IN ('accepted', 'corrected')" : '';
@@ -85,7 +85,7 @@ export function exportRows(
       review: r.review === 'accepted' || r.review === 'corrected' ? r.review : 'none',
     });
   }
-  return { rows, skipped, modelId: batch.model_id };
+  return { rows, skipped, modelId: batch.model_id, sources: batchSources(batch) };
 }
 
 function modelProbability(r: Row, city: string): number {
@@ -126,7 +126,7 @@ const reasonOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
 export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoExportResult> {
-  const { rows, skipped, modelId } = exportRows(sql, params.batchId, params.scope);
+  const { rows, skipped, modelId, sources } = exportRows(sql, params.batchId, params.scope);
   const base: GeoExportResult = {
     format: params.format,
     written: 0,
@@ -179,7 +179,6 @@ export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoEx
     }
     const dest = resolve(params.dest);
     await mkdir(dest, { recursive: true });
-    const sources = batchSources(batchRow(sql, params.batchId));
     for (const r of present) {
       try {
         await writeGpsCopy(r.path, copyFolder(r.path, sources, dest), stamp(r));
