@@ -14,17 +14,22 @@ export type GeolocatedPhoto = {
   lat: number;
   lon: number;
   review: ExportReview;
+  /**
+   * The model answered "unknown" and no reviewer chose a city: written only when the user asked
+   * for forced choices, and marked as one.
+   */
+  forcedChoice: boolean;
 };
 
-const csvCell = (value: string | number): string => {
+const csvCell = (value: string | number | boolean): string => {
   const s = String(value);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
 export function geolocationCsv(rows: readonly GeolocatedPhoto[], modelId: string): string {
-  const header = 'path,city,country,probability,lat,lon,model,review';
+  const header = 'path,city,country,probability,lat,lon,model,review,forced_choice';
   const lines = rows.map((r) =>
-    [r.path, r.city, r.country, r.p.toFixed(4), r.lat, r.lon, modelId, r.review]
+    [r.path, r.city, r.country, r.p.toFixed(4), r.lat, r.lon, modelId, r.review, r.forcedChoice]
       .map(csvCell)
       .join(','),
   );
@@ -48,6 +53,7 @@ export function geolocationGeoJson(rows: readonly GeolocatedPhoto[], modelId: st
           // The position is a city centre either way; a reviewer may have chosen the city.
           estimated: true,
           review: r.review,
+          forcedChoice: r.forcedChoice,
         },
       })),
     },
