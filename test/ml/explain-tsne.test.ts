@@ -149,6 +149,18 @@ describe('t-SNE nearest neighbours', () => {
     const k = 15;
     const a = nearestNeighbours(x, n, d, k, 3);
     assert.deepEqual(a, nearestNeighbours(x, n, d, k, 3), 'the same seed gives the same graph');
+    // Every list: k distinct other rows, nearest first, at their true distances.
+    for (let i = 0; i < n; i++) {
+      const row = Array.from(a.index.subarray(i * k, (i + 1) * k));
+      assert.equal(new Set(row).size, k);
+      assert.ok(!row.includes(i));
+      row.forEach((j, r) => {
+        let s = 0;
+        for (let c = 0; c < d; c++) s += ((x[i * d + c] as number) - (x[j * d + c] as number)) ** 2;
+        assert.ok(Math.abs(s - (a.dist2[i * k + r] as number)) < 1e-6 * Math.max(1, s));
+        if (r > 0) assert.ok((a.dist2[i * k + r] as number) >= (a.dist2[i * k + r - 1] as number));
+      });
+    }
     // Recall on a sample of rows (the brute-force truth for all would be slow).
     let found = 0;
     let total = 0;

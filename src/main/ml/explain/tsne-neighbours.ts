@@ -209,6 +209,8 @@ export function nearestNeighbours(
         measure(i, tree.members[m] as number);
       }
     }
+    // Lopsided splits can leave fewer than k candidates: the next rows fill the list.
+    for (let j = (i + 1) % n; heap.size < k; j = (j + 1) % n) measure(i, j);
     heap.writeSorted(index, dist2, i * k);
   }
   // One refinement: a neighbour's nearest few neighbours are likely near too.
