@@ -224,7 +224,7 @@ export async function runExplainBench(): Promise<BenchSection> {
         `Occlusion: box 32, stride 16 → 13x13 = 169 masked copies + the whole image, scored 16 per forward pass through the fused runner (best of 2). Plain cost: the same ${passes} forward passes one by one through predict().`,
         'Grad-CAM: forward to the last convolutional activation + backward through the pool and classifier (median of 10), beside one plain forward pass.',
         maximise.note,
-        `t-SNE: exact O(n²) implementation, ${TSNE_ROWS} x ${d} synthetic features in 10 clusters, 1000 iterations, in plain TypeScript (one thread). The features themselves come from the feature cache (see the extraction section for their cost).`,
+        `t-SNE: Barnes-Hut, ${TSNE_ROWS} x ${d} synthetic features in 10 clusters, 1000 iterations, in plain TypeScript (one thread); larger samples in the tsne section. The features themselves come from the feature cache (see the extraction section for their cost).`,
       ],
       tables: [
         {

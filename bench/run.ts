@@ -18,6 +18,7 @@ const SECTIONS: SectionEntry[] = [
   { name: 'ml-train', load: async () => (await import('./ml.bench.js')).runTrainBench },
   { name: 'ml-cities', load: async () => (await import('./ml-cities.bench.js')).runCitiesBench },
   { name: 'explain', load: async () => (await import('./explain.bench.js')).runExplainBench },
+  { name: 'tsne', load: async () => (await import('./tsne.bench.js')).runTsneBench },
   { name: 'geolocate', load: async () => (await import('./geolocate.bench.js')).runGeolocateBench },
   { name: 'openset', load: async () => (await import('./openset.bench.js')).runOpenSetBench },
 ];

@@ -3,28 +3,18 @@
 // Usage: node scripts/build-renderer.mjs [--out-dir build/renderer] [--no-minify]
 import { build } from 'esbuild';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * A strict policy: scripts and styles only from the app's own files, images also from the Electron
- * asset protocol, data: and blob: (Plotly's legend swatches), network only back to the origin (the
- * HTTP bridge's API and event stream). No 'unsafe-eval', no 'unsafe-inline'.
+ * The <meta> Content-Security-Policy: the directives the HTTP bridge and Electron also send as a
+ * header, read from their one source (src/main/server/ui-policy.json; see content-security.ts).
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' lp-asset: data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "object-src 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = JSON.parse(
+  await readFile(join(root, 'src/main/server/ui-policy.json'), 'utf8'),
+).join('; ');
 
 /** Builds the renderer into `outDir` (relative to the repository root unless absolute). */
 export async function buildRenderer({ outDir = 'build/renderer', minify = true } = {}) {
@@ -51,8 +41,7 @@ export async function buildRenderer({ outDir = 'build/renderer', minify = true }
   const template = await readFile(join(root, 'src/renderer/index.html'), 'utf8');
   await writeFile(join(out, 'index.html'), template.replace('%CSP%', CONTENT_SECURITY_POLICY));
   await copyFile(join(root, 'node_modules/plotly.js/dist/plotly.css'), join(out, 'plotly.css'));
-  const icon = join(root, 'assets/icon.svg');
-  if (existsSync(icon)) await copyFile(icon, join(out, 'icon.svg'));
+  await copyFile(join(root, 'assets/icon.svg'), join(out, 'icon.svg'));
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
   return { outDir: out, bytes, ms: Date.now() - started };
 }

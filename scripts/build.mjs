@@ -3,16 +3,13 @@
 //   renderer/ (index.html + assets, by scripts/build-renderer.mjs)
 // Usage: node scripts/build.mjs [--out-dir build] [--no-renderer] [--minify] [--only cli,server]
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { buildRenderer } from './build-renderer.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/**
- * THE LIST OF MAIN-PROCESS ENTRIES. `out` is the file name in build/ (`.cjs` added). An entry marked
- * optional is built when its source exists and skipped with a note otherwise.
- */
+/** THE LIST OF MAIN-PROCESS ENTRIES. `out` is the file name in build/ (`.cjs` added). */
 export const ENTRIES = [
   { in: 'src/main/electron/main.ts', out: 'electron-main' },
   { in: 'src/main/preload/preload.ts', out: 'preload' },
@@ -42,13 +39,7 @@ export const EXTERNALS = [
 /** Bundles the main-process entries; returns the files written. */
 export async function buildMain({ outDir = 'build', minify = false, only = null } = {}) {
   const out = resolve(root, outDir);
-  const chosen = ENTRIES.filter((e) => only === null || only.includes(e.out));
-  const missing = chosen.filter((e) => !existsSync(resolve(root, e.in)));
-  for (const entry of missing) {
-    if (!entry.optional) throw new Error(`build: entry ${entry.in} does not exist.`);
-    console.error(`build: skipping ${entry.out}.cjs (${entry.in} does not exist yet)`);
-  }
-  const entries = chosen.filter((e) => !missing.includes(e));
+  const entries = ENTRIES.filter((e) => only === null || only.includes(e.out));
   if (entries.length === 0) return [];
   await build({
     absWorkingDir: root,
@@ -68,16 +59,8 @@ export async function buildMain({ outDir = 'build', minify = false, only = null 
   return entries.map((e) => resolve(out, `${e.out}.cjs`));
 }
 
-/** Builds the UI with scripts/build-renderer.mjs (owned by the renderer); says so if it is missing. */
+/** Builds the UI with scripts/build-renderer.mjs (owned by the renderer). */
 export async function buildUi({ outDir = 'build', minify = true } = {}) {
-  const script = resolve(root, 'scripts/build-renderer.mjs');
-  if (!existsSync(script)) {
-    console.error(
-      'build: scripts/build-renderer.mjs is missing, so the UI (build/renderer) was not built.',
-    );
-    return null;
-  }
-  const { buildRenderer } = await import(pathToFileURL(script).href);
   return buildRenderer({ outDir: resolve(root, outDir, 'renderer'), minify });
 }
 

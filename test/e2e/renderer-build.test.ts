@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { CONTENT_SECURITY_POLICY } from '../../src/main/server/content-security';
 
 const REPO = resolve(__dirname, '../..');
 
@@ -25,6 +26,8 @@ void describe('renderer build', () => {
       const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
       assert.match(csp, /script-src 'self'(;|$)/);
       assert.doesNotMatch(csp, /unsafe-eval|unsafe-inline/);
+      // The <meta> policy is the header's, less what only a header can say.
+      assert.equal(`${csp}; frame-ancestors 'none'`, CONTENT_SECURITY_POLICY);
       assert.doesNotMatch(
         html,
         /<script>(?!<\/script>)|<script(?![^>]*\ssrc=)/,

@@ -3,6 +3,8 @@ import { fork, type Serializable } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { after, before, describe, it } from 'node:test';
 import { AppError } from '../../src/shared/contract/errors';
 import type { EpochMetrics } from '../../src/shared/contract/job-types';
@@ -10,6 +12,7 @@ import {
   MlHostClient,
   MlHostPool,
   defaultHostEntry,
+  forkSpawner,
   utilitySpawner,
   parentChannel,
   startHost,
@@ -20,6 +23,7 @@ import {
 } from '../../src/main/ml/host';
 import { syntheticFeatures } from '../../src/main/ml/train/synthetic';
 import { progressGate } from '../../src/main/ml/host/ops-common';
+import { diagHostEntry, diagHostSpawner } from '../helpers/diag-host';
 
 const isCode =
   (code: string) =>
@@ -34,7 +38,7 @@ let dir = '';
 before(async () => {
   // The host picks its backend itself; cpu keeps it light (no wasm start-up) for these tests.
   process.env.LITTLEPLANET_BACKEND = 'cpu';
-  client = new MlHostClient();
+  client = new MlHostClient({ spawn: diagHostSpawner() });
   dir = await mkdtemp(join(tmpdir(), 'lp-host-'));
 });
 after(async () => {
@@ -223,10 +227,43 @@ void describe('MlHostClient (forked process)', () => {
   });
 });
 
+void describe('the shipped host', () => {
+  void it('does not serve the test-only diag.* ops, nor bundle them', async () => {
+    const shipped = new MlHostClient({ spawn: forkSpawner(defaultHostEntry()) });
+    try {
+      await assert.rejects(shipped.run('diag.count', { n: 1, delayMs: 0 }), isCode('NOT_FOUND'));
+      assert.equal((await shipped.run('host.ping', {})).backend, null, 'it still serves');
+    } finally {
+      await shipped.dispose();
+    }
+    // The bundle build/ml-host.cjs is made from the same entry as scripts/build.mjs makes it.
+    const root = join(__dirname, '../..');
+    const buildScript = (await import(pathToFileURL(join(root, 'scripts/build.mjs')).href)) as {
+      ENTRIES: { in: string; out: string }[];
+      EXTERNALS: string[];
+    };
+    const entry = buildScript.ENTRIES.find((e) => e.out === 'ml-host');
+    assert.ok(entry !== undefined);
+    const bundle = await build({
+      absWorkingDir: root,
+      entryPoints: [entry.in],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      external: buildScript.EXTERNALS,
+      write: false,
+      logLevel: 'silent',
+    });
+    const code = bundle.outputFiles.map((f) => f.text).join('\n');
+    assert.match(code, /'?"?host\.ping/, 'the bundle holds the host ops');
+    assert.doesNotMatch(code, /diag\.(count|fail)/);
+  });
+});
+
 void describe('utilitySpawner', () => {
   void it('drives a host through a UtilityProcess-shaped object', async () => {
     // Electron is absent in tests: a fork()ed child dressed as a UtilityProcess stands in.
-    const { entry, execArgv } = defaultHostEntry();
+    const { entry, execArgv } = diagHostEntry();
     const utility = new MlHostClient({
       spawn: utilitySpawner((modulePath, args) => {
         const child = fork(modulePath, args, {
@@ -264,7 +301,7 @@ void describe('utilitySpawner', () => {
 
 void describe('MlHostPool', () => {
   void it('spreads chunks over processes and returns results in chunk order', async () => {
-    const pool = new MlHostPool(2);
+    const pool = new MlHostPool(2, { spawn: diagHostSpawner() });
     try {
       const seen = new Map<number, number>();
       const results = await pool.runChunks(
@@ -300,11 +337,11 @@ void describe('MlHostPool', () => {
   });
 
   void it('uses a borrowed warm client as a member and leaves it running on dispose', async () => {
-    const main = new MlHostClient();
+    const main = new MlHostClient({ spawn: diagHostSpawner() });
     try {
       await main.run('host.ping', {});
       const mainPid = main.pid;
-      const pool = new MlHostPool(2, {}, [main]);
+      const pool = new MlHostPool(2, { spawn: diagHostSpawner() }, [main]);
       const results = await pool.runChunks(
         'diag.count',
         [1, 2, 3, 4].map((n) => ({ n, delayMs: 20 })),

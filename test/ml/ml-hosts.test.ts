@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MlHosts, likelySingleThreaded } from '../../src/main/core/ml/ml-hosts';
 import type { JobContext } from '../../src/main/core/jobs/job-manager';
-import { forkSpawner, type HostSpawner } from '../../src/main/ml/host';
+import type { HostSpawner } from '../../src/main/ml/host';
+import { diagHostSpawner } from '../helpers/diag-host';
 
 function jobContext(): JobContext & { logs: string[] } {
   const logs: string[] = [];
@@ -18,9 +19,9 @@ function jobContext(): JobContext & { logs: string[] } {
   };
 }
 
-/** forkSpawner, counting the processes it starts and keeping their pids. */
+/** The tests' host (with the diag.* ops), counting the processes it starts and keeping their pids. */
 function countingSpawner(): { spawner: HostSpawner; pids: number[] } {
-  const inner = forkSpawner();
+  const inner = diagHostSpawner();
   const pids: number[] = [];
   return {
     pids,

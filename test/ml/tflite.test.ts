@@ -6,7 +6,9 @@ import { before, describe, it } from 'node:test';
 import { AppError } from '../../src/shared/contract/errors';
 import { selectBackend } from '../../src/main/ml/backend';
 import { layerOutput } from '../../src/main/ml/backbone';
+import { ByteBuffer } from 'flatbuffers';
 import { dequantize, parseTflite, tfliteToLayersModel } from '../../src/main/ml/tflite';
+import { CheckedByteBuffer } from '../../src/main/ml/tflite/flatbuffer';
 
 // ---- a minimal FlatBuffers writer: parents first, children appended after (positive offsets) ----
 type Field =
@@ -446,5 +448,22 @@ void describe('TFLite conversion (synthetic model)', () => {
       () => tfliteToLayersModel(shortWeights),
       isCode('MODEL_INVALID', /needs 4 bytes, its buffer has 2/),
     );
+  });
+});
+
+void describe('CheckedByteBuffer', () => {
+  void it('fails reads, vectors and strings that reach past the file, where the plain runtime reads zeros', () => {
+    const bytes = Uint8Array.from([0xe8, 0x03, 0, 0, 1, 2, 3, 4]);
+    const plain = new ByteBuffer(bytes);
+    assert.equal(plain.readInt32(6), 0x0403 | 0, 'the plain ByteBuffer reads past the end');
+    const checked = new CheckedByteBuffer(bytes);
+    assert.equal(checked.readInt32(4), 0x04030201);
+    assert.throws(() => checked.readInt32(6), isCode('MODEL_INVALID', /int32 at byte 6 \(\+4\)/));
+    assert.throws(() => checked.readUint8(-1), isCode('MODEL_INVALID', /outside the 8-byte file/));
+    // An offset at byte 0 to a vector (or string) at byte 4 that says it has 1000 elements.
+    const vec = Uint8Array.from([4, 0, 0, 0, 0xe8, 0x03, 0, 0]);
+    const v = new CheckedByteBuffer(vec);
+    assert.throws(() => v.__vector_len(0), isCode('MODEL_INVALID', /vector at byte 8 \(\+1000\)/));
+    assert.throws(() => v.__string(0), isCode('MODEL_INVALID', /string at byte 8 \(\+1000\)/));
   });
 });

@@ -1,6 +1,6 @@
 import { AppError, toErrorData } from '../../../shared/contract/errors';
 import type { ParentChannel } from './channel';
-import { isClientMessage, type HostEvent, type HostOpName, type HostOpResult } from './protocol';
+import { isClientMessage, type HostEvent, type HostOpResult, type ServedOpName } from './protocol';
 
 /** What a running op can do besides returning: stream events and notice cancellation. */
 export type OpContext = {
@@ -14,8 +14,8 @@ export type OpContext = {
 /** Handlers get the raw params (validate them: they crossed a process boundary). */
 export type OpHandler<R = unknown> = (params: unknown, ctx: OpContext) => Promise<R>;
 
-/** One handler per op of HostOpMap: the compiler flags a missing or mistyped one. */
-export type OpTable = { [K in HostOpName]: OpHandler<HostOpResult<K>> };
+/** One handler per op the shipped host serves: the compiler flags a missing or mistyped one. */
+export type OpTable = { [K in ServedOpName]: OpHandler<HostOpResult<K>> };
 
 /**
  * Serves requests from the app: looks the op up in `ops`, runs it with its own AbortController

@@ -16,6 +16,7 @@ export { startHost, type OpContext, type OpHandler, type OpTable } from './host'
 export { MlHostPool, type ChunkRunOptions } from './pool';
 export type {
   ClientToHost,
+  DiagOpMap,
   ExampleSetData,
   HostEvent,
   HostOpMap,

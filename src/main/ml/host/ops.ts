@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { AppError, isErrorCode } from '../../../shared/contract/errors';
+import { AppError } from '../../../shared/contract/errors';
 import { hyperParamsSchema, resolveHyperParams } from '../../../shared/contract/ml-methods';
 import { evaluate } from '../../../shared/domain/metrics';
 import { BACKEND_PREFERENCES } from '../backend';
@@ -9,13 +9,15 @@ import { topK } from '../eval/predict';
 import { headProbabilities } from '../train/head';
 import { trainHead } from '../train/stage1';
 import type { ExampleSet } from '../train/types';
-import type { OpContext, OpTable } from './host';
+import type { OpTable } from './host';
 import { chosenBackend, ensureBackend, parse, progressGate } from './ops-common';
 import { mlOps } from './ops-ml';
 
 /**
  * The op table of the ML host. To add an op: declare it in HostOpMap (protocol.ts) and add its
  * handler here (the library pipeline's ops live in ops-ml.ts); the OpTable type makes them agree.
+ * The test-only diag.* ops are not here: only the tests' host (test/helpers/diag-host-main.ts)
+ * serves them, so they do not ship.
  */
 
 const startedAt = Date.now();
@@ -67,19 +69,6 @@ const headStateSchema = z.object({
   ),
 });
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-
-function cancelled(ctx: OpContext): void {
-  if (ctx.signal.aborted) throw new AppError('CANCELLED', 'Cancelled.');
-}
-
 export const hostOps: OpTable = {
   ...mlOps,
   'host.ping': async () => {
@@ -100,30 +89,6 @@ export const hostOps: OpTable = {
       'host.backend',
     );
     return ensureBackend(p.preference);
-  },
-
-  'diag.count': async (raw, ctx) => {
-    const p = parse(
-      z
-        .object({
-          n: z.number().int().min(0).max(1_000_000),
-          delayMs: z.number().min(0).max(60_000),
-        })
-        .strict(),
-      raw,
-      'diag.count',
-    );
-    for (let i = 1; i <= p.n; i++) {
-      if (p.delayMs > 0) await sleep(p.delayMs, ctx.signal);
-      cancelled(ctx);
-      ctx.progress(i, p.n, `count ${i}`);
-    }
-    return { counted: p.n };
-  },
-
-  'diag.fail': (raw) => {
-    const p = parse(z.object({ code: z.string(), message: z.string() }).strict(), raw, 'diag.fail');
-    return Promise.reject(new AppError(isErrorCode(p.code) ? p.code : 'INTERNAL', p.message));
   },
 
   'train.head': async (raw, ctx) => {

@@ -86,15 +86,22 @@ export type MlHostOpMap = {
   'host.release': { params: Record<string, never>; result: { numTensors: number } };
 };
 
-/** Every op of the host: name -> params and result. Add an entry here and a handler in ops.ts. */
-export type HostOpMap = MlHostOpMap & {
-  'host.ping': { params: Record<string, never>; result: HostPing };
-  /** Chooses (once) and reports the tfjs backend; later calls return the same choice. */
-  'host.backend': { params: { preference?: BackendPreference }; result: BackendInfo };
-  /** Emits `n` progress events `delayMs` apart, then returns; for health checks and tests. */
+/**
+ * Ops that only the tests' host serves (test/helpers/diag-host-main.ts), to exercise the channel,
+ * progress, cancel, crashes and pools without TensorFlow; the shipped host answers NOT_FOUND.
+ */
+export type DiagOpMap = {
+  /** Emits `n` progress events `delayMs` apart, then returns. */
   'diag.count': { params: { n: number; delayMs: number }; result: { counted: number } };
   /** Throws the given error; shows how errors cross the channel. */
   'diag.fail': { params: { code: ErrorCode; message: string }; result: never };
+};
+
+/** The ops the shipped host serves. Add an entry here and a handler in ops.ts. */
+export type ServedOpMap = MlHostOpMap & {
+  'host.ping': { params: Record<string, never>; result: HostPing };
+  /** Chooses (once) and reports the tfjs backend; later calls return the same choice. */
+  'host.backend': { params: { preference?: BackendPreference }; result: BackendInfo };
   /** Stage 1 on cached features; epoch/progress/log events stream; cancel keeps the best epoch. */
   'train.head': {
     params: {
@@ -127,7 +134,10 @@ export type HostPing = {
   rssBytes: number;
 };
 
+/** Every op a client may ask for: name -> params and result. */
+export type HostOpMap = ServedOpMap & DiagOpMap;
 export type HostOpName = keyof HostOpMap;
+export type ServedOpName = keyof ServedOpMap;
 export type HostOpParams<K extends HostOpName> = HostOpMap[K]['params'];
 export type HostOpResult<K extends HostOpName> = HostOpMap[K]['result'];
 

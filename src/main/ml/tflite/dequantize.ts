@@ -135,8 +135,3 @@ export function dequantize(
   }
   return out;
 }
-
-/** Per-output-channel scales of a quantised weight tensor (length 1 when per-tensor). */
-export function weightScales(tensor: TfliteTensor): number[] {
-  return tensor.quantization?.scale ?? [];
-}

@@ -1,8 +1,25 @@
 // The part of the TFLite schema (tensorflow/lite/schema/schema.fbs, file identifier 'TFL3') that a
-// CNN backbone needs, read into plain objects. Field ids follow the schema's declaration order; a
-// union takes two ids (its `_type` byte, then the table).
-import { AppError } from '../../../shared/contract/errors';
-import { FlatBuffer, type Table } from './flatbuffer';
+// CNN backbone needs, read into plain objects through the code flatc generated from
+// fbs/tflite-subset.fbs (`npm run generate:tflite-schema`), on a range-checked ByteBuffer.
+import {
+  AddOptions,
+  BuiltinOptions,
+  ConcatenationOptions,
+  Conv2DOptions,
+  DepthwiseConv2DOptions,
+  FullyConnectedOptions,
+  Model,
+  MulOptions,
+  Pool2DOptions,
+  ReducerOptions,
+  ReshapeOptions,
+  SoftmaxOptions,
+  SubOptions,
+  type Operator,
+  type OperatorCode,
+  type QuantizationParameters,
+} from './fbs/generated/tflite-subset_generated';
+import { CheckedByteBuffer, invalidTflite as invalid } from './flatbuffer';
 
 export const TENSOR_TYPES = [
   'float32',
@@ -117,10 +134,6 @@ export type TfliteModel = {
   buffers: Uint8Array[];
 };
 
-function invalid(message: string): AppError {
-  return new AppError('MODEL_INVALID', `Not a valid TFLite file: ${message}`);
-}
-
 function activation(code: number): FusedActivation {
   const a = ACTIVATIONS[code];
   if (a === undefined) throw invalid(`unknown fused activation code ${code}`);
@@ -133,82 +146,135 @@ function padding(code: number): Padding {
   throw invalid(`unknown padding code ${code}`);
 }
 
-function readQuantization(t: Table | null): Quantization | null {
-  if (t === null) return null;
-  const scale = t.f32Vector(2);
+/** The n elements of a vector field, read one by one (each read range-checked). */
+function vector<T>(length: number, at: (i: number) => T | null, fallback: T): T[] {
+  return Array.from({ length }, (_, i) => at(i) ?? fallback);
+}
+
+function readQuantization(q: QuantizationParameters | null): Quantization | null {
+  if (q === null) return null;
+  const scale = vector(q.scaleLength(), (i) => q.scale(i), 0);
   if (scale.length === 0) return null;
   return {
-    min: t.f32Vector(0),
-    max: t.f32Vector(1),
+    min: vector(q.minLength(), (i) => q.min(i), 0),
+    max: vector(q.maxLength(), (i) => q.max(i), 0),
     scale,
-    zeroPoint: t.i64Vector(3),
-    quantizedDimension: t.i32(6),
+    zeroPoint: vector(q.zeroPointLength(), (i) => q.zeroPoint(i), 0n).map(Number),
+    quantizedDimension: q.quantizedDimension(),
   };
 }
 
+/** The operator's options table, as the class its union type byte names (null when absent). */
+function optionsAs<T>(o: Operator, table: T): T | null {
+  return o.builtinOptions(table) as T | null;
+}
+
 /** Union BuiltinOptions: the type byte says which options table the value is. */
-function readOptions(type: number, t: Table | null): OperatorOptions {
-  if (t === null) return { kind: 'none' };
-  switch (type) {
-    case 1: // Conv2DOptions
+function readOptions(o: Operator): OperatorOptions {
+  switch (o.builtinOptionsType()) {
+    case BuiltinOptions.Conv2DOptions: {
+      const t = optionsAs(o, new Conv2DOptions());
+      if (t === null) break;
       return {
         kind: 'conv',
-        padding: padding(t.i8(0)),
-        strideW: t.i32(1),
-        strideH: t.i32(2),
-        activation: activation(t.i8(3)),
-        dilationW: t.i32(4, 1),
-        dilationH: t.i32(5, 1),
+        padding: padding(t.padding()),
+        strideW: t.strideW(),
+        strideH: t.strideH(),
+        activation: activation(t.fusedActivationFunction()),
+        dilationW: t.dilationWFactor(),
+        dilationH: t.dilationHFactor(),
         depthMultiplier: 1,
       };
-    case 2: // DepthwiseConv2DOptions
+    }
+    case BuiltinOptions.DepthwiseConv2DOptions: {
+      const t = optionsAs(o, new DepthwiseConv2DOptions());
+      if (t === null) break;
       return {
         kind: 'conv',
-        padding: padding(t.i8(0)),
-        strideW: t.i32(1),
-        strideH: t.i32(2),
-        depthMultiplier: t.i32(3),
-        activation: activation(t.i8(4)),
-        dilationW: t.i32(5, 1),
-        dilationH: t.i32(6, 1),
+        padding: padding(t.padding()),
+        strideW: t.strideW(),
+        strideH: t.strideH(),
+        depthMultiplier: t.depthMultiplier(),
+        activation: activation(t.fusedActivationFunction()),
+        dilationW: t.dilationWFactor(),
+        dilationH: t.dilationHFactor(),
       };
-    case 5: // Pool2DOptions
+    }
+    case BuiltinOptions.Pool2DOptions: {
+      const t = optionsAs(o, new Pool2DOptions());
+      if (t === null) break;
       return {
         kind: 'pool',
-        padding: padding(t.i8(0)),
-        strideW: t.i32(1),
-        strideH: t.i32(2),
-        filterW: t.i32(3),
-        filterH: t.i32(4),
-        activation: activation(t.i8(5)),
+        padding: padding(t.padding()),
+        strideW: t.strideW(),
+        strideH: t.strideH(),
+        filterW: t.filterWidth(),
+        filterH: t.filterHeight(),
+        activation: activation(t.fusedActivationFunction()),
       };
-    case 8: // FullyConnectedOptions
-      return { kind: 'fullyConnected', activation: activation(t.i8(0)), keepNumDims: t.bool(2) };
-    case 9: // SoftmaxOptions
-      return { kind: 'softmax', beta: t.f32(0) };
-    case 10: // ConcatenationOptions
-      return { kind: 'concatenation', axis: t.i32(0), activation: activation(t.i8(1)) };
-    case 11: // AddOptions
-    case 21: // MulOptions
-    case 28: // SubOptions
-      return { kind: 'activation', activation: activation(t.i8(0)) };
-    case 17: // ReshapeOptions
-      return { kind: 'reshape', newShape: t.i32Vector(0) };
-    case 27: // ReducerOptions (MEAN)
-      return { kind: 'reducer', keepDims: t.bool(0) };
+    }
+    case BuiltinOptions.FullyConnectedOptions: {
+      const t = optionsAs(o, new FullyConnectedOptions());
+      if (t === null) break;
+      return {
+        kind: 'fullyConnected',
+        activation: activation(t.fusedActivationFunction()),
+        keepNumDims: t.keepNumDims(),
+      };
+    }
+    case BuiltinOptions.SoftmaxOptions: {
+      const t = optionsAs(o, new SoftmaxOptions());
+      if (t === null) break;
+      return { kind: 'softmax', beta: t.beta() };
+    }
+    case BuiltinOptions.ConcatenationOptions: {
+      const t = optionsAs(o, new ConcatenationOptions());
+      if (t === null) break;
+      return {
+        kind: 'concatenation',
+        axis: t.axis(),
+        activation: activation(t.fusedActivationFunction()),
+      };
+    }
+    case BuiltinOptions.AddOptions:
+    case BuiltinOptions.MulOptions:
+    case BuiltinOptions.SubOptions: {
+      // The three tables are alike: one fused activation.
+      const t = optionsAs<AddOptions | MulOptions | SubOptions>(o, new AddOptions());
+      if (t === null) break;
+      return { kind: 'activation', activation: activation(t.fusedActivationFunction()) };
+    }
+    case BuiltinOptions.ReshapeOptions: {
+      const t = optionsAs(o, new ReshapeOptions());
+      if (t === null) break;
+      return { kind: 'reshape', newShape: vector(t.newShapeLength(), (i) => t.newShape(i), 0) };
+    }
+    case BuiltinOptions.ReducerOptions: {
+      const t = optionsAs(o, new ReducerOptions());
+      if (t === null) break;
+      return { kind: 'reducer', keepDims: t.keepDims() };
+    }
     default:
       // Options this converter never reads (PadOptions is empty, QUANTIZE has none that matter).
-      return { kind: 'none' };
+      break;
   }
+  return { kind: 'none' };
 }
 
 /** Operator code: max(deprecated_builtin_code, builtin_code), the rule the TFLite runtime uses. */
-function readOpName(code: Table): string {
-  const deprecated = code.i8(0);
-  const builtin = code.i32(3);
-  const n = Math.max(deprecated, builtin);
-  if (n === 32) return `CUSTOM:${code.string(1) ?? '?'}`;
+function readOpName(code: OperatorCode): string {
+  const n = Math.max(code.deprecatedBuiltinCode(), code.builtinCode());
+  if (n === 32) return `CUSTOM:${code.customCode() ?? '?'}`;
   return BUILTIN_OPS[n] ?? `BUILTIN_${n}`;
+}
+
+/** The elements of a vector of tables; a missing one (never in a valid file) is invalid. */
+function tables<T>(length: number, at: (i: number) => T | null, what: string): T[] {
+  return Array.from({ length }, (_, i) => {
+    const t = at(i);
+    if (t === null) throw invalid(`${what} ${i} is missing`);
+    return t;
+  });
 }
 
 /**
@@ -217,46 +283,49 @@ function readOpName(code: Table): string {
  */
 export function parseTflite(bytes: Uint8Array): TfliteModel {
   if (bytes.byteLength < 8) throw invalid(`${bytes.byteLength} bytes is too short`);
-  const fb = new FlatBuffer(bytes);
-  const id = fb.identifier();
-  if (id !== 'TFL3') {
+  const bb = new CheckedByteBuffer(bytes);
+  if (!Model.bufferHasIdentifier(bb)) {
+    const id = String.fromCharCode(...bytes.subarray(4, 8));
     throw invalid(`the file identifier is '${id.replace(/[^\x20-\x7e]/g, '?')}', expected 'TFL3'`);
   }
-  const model = fb.root();
-  const codes = model.tableVector(1).map(readOpName);
-  const subgraphs = model.tableVector(2);
-  const sg = subgraphs[0];
-  if (sg === undefined) throw invalid('the model has no subgraph');
+  const model = Model.getRootAsModel(bb);
+  const codes = tables(model.operatorCodesLength(), (i) => model.operatorCodes(i), 'op code').map(
+    readOpName,
+  );
+  const sg = model.subgraphsLength() > 0 ? model.subgraphs(0) : null;
+  if (sg === null) throw invalid('the model has no subgraph');
 
-  const buffers = model.tableVector(4).map((b, i) => {
-    const data = b.bytesVector(0);
+  const buffers = tables(model.buffersLength(), (i) => model.buffers(i), 'buffer').map((b, i) => {
+    const data = b.dataArray(); // a view into `bytes`, its length range-checked
     if (data !== null && data.byteLength > 0) return data;
-    // Models over 2 GB keep buffer data after the flatbuffer: offset/size fields (ids 1, 2).
-    const offset = b.u64(1);
-    const size = b.u64(2);
+    // Models over 2 GB keep buffer data after the flatbuffer: offset/size fields.
+    const offset = Number(b.offset());
+    const size = Number(b.size());
     if (offset > 1) {
-      fb.check(offset, size, `buffer ${i} data`);
+      bb.check(offset, size, `buffer ${i} data`);
       return bytes.subarray(offset, offset + size);
     }
     return new Uint8Array(0);
   });
 
-  const tensors: TfliteTensor[] = sg.tableVector(0).map((t, index) => {
-    const buffer = t.u32(2);
-    if (buffer >= buffers.length) {
-      throw invalid(`tensor ${index} references buffer ${buffer} of ${buffers.length}`);
-    }
-    const shape = t.i32Vector(0);
-    if (shape.some((d) => d < 0)) throw invalid(`tensor ${index} has a negative dimension`);
-    return {
-      index,
-      name: t.string(3) ?? `tensor_${index}`,
-      shape,
-      type: TENSOR_TYPES[t.i8(1)] ?? 'unknown',
-      buffer,
-      quantization: readQuantization(t.table(4)),
-    };
-  });
+  const tensors: TfliteTensor[] = tables(sg.tensorsLength(), (i) => sg.tensors(i), 'tensor').map(
+    (t, index) => {
+      const buffer = t.buffer();
+      if (buffer >= buffers.length) {
+        throw invalid(`tensor ${index} references buffer ${buffer} of ${buffers.length}`);
+      }
+      const shape = vector(t.shapeLength(), (i) => t.shape(i), 0);
+      if (shape.some((d) => d < 0)) throw invalid(`tensor ${index} has a negative dimension`);
+      return {
+        index,
+        name: t.name() ?? `tensor_${index}`,
+        shape,
+        type: TENSOR_TYPES[t.type()] ?? 'unknown',
+        buffer,
+        quantization: readQuantization(t.quantization()),
+      };
+    },
+  );
 
   const checkTensor = (i: number, where: string): number => {
     if (!Number.isInteger(i) || i < -1 || i >= tensors.length) {
@@ -265,27 +334,36 @@ export function parseTflite(bytes: Uint8Array): TfliteModel {
     return i;
   };
 
-  const operators: TfliteOperator[] = sg.tableVector(3).map((o, index) => {
-    const codeIndex = o.u32(0);
+  const operators: TfliteOperator[] = tables(
+    sg.operatorsLength(),
+    (i) => sg.operators(i),
+    'operator',
+  ).map((o, index) => {
+    const codeIndex = o.opcodeIndex();
     const op = codes[codeIndex];
     if (op === undefined) {
       throw invalid(`operator ${index} uses op code ${codeIndex} of ${codes.length}`);
     }
+    const where = `operator ${index} (${op})`;
     return {
       index,
       op,
-      inputs: o.i32Vector(1).map((i) => checkTensor(i, `operator ${index} (${op})`)),
-      outputs: o.i32Vector(2).map((i) => checkTensor(i, `operator ${index} (${op})`)),
-      options: readOptions(o.u8(3), o.table(4)),
+      inputs: vector(o.inputsLength(), (i) => o.inputs(i), 0).map((i) => checkTensor(i, where)),
+      outputs: vector(o.outputsLength(), (i) => o.outputs(i), 0).map((i) => checkTensor(i, where)),
+      options: readOptions(o),
     };
   });
 
   return {
-    version: model.u32(0),
-    description: model.string(3),
+    version: model.version(),
+    description: model.description(),
     tensors,
-    inputs: sg.i32Vector(1).map((i) => checkTensor(i, 'subgraph input')),
-    outputs: sg.i32Vector(2).map((i) => checkTensor(i, 'subgraph output')),
+    inputs: vector(sg.inputsLength(), (i) => sg.inputs(i), 0).map((i) =>
+      checkTensor(i, 'subgraph input'),
+    ),
+    outputs: vector(sg.outputsLength(), (i) => sg.outputs(i), 0).map((i) =>
+      checkTensor(i, 'subgraph output'),
+    ),
     operators,
     buffers,
   };

@@ -18,11 +18,6 @@ export function interval(p: Pick<Proportion, 'lo' | 'hi'>, digits = 1): string {
   return `${(p.lo * 100).toFixed(digits)}–${(p.hi * 100).toFixed(digits)}%`;
 }
 
-/** "75.3% (71.2–79.0%)" with successes/trials as a tooltip elsewhere. */
-export function pctWithInterval(p: Proportion): string {
-  return p.value === null ? '—' : `${pct(p.value)} (${interval(p)})`;
-}
-
 export function fixed(value: number | null | undefined, digits = 3): string {
   return value === null || value === undefined || !Number.isFinite(value)
     ? '—'
