@@ -34,6 +34,7 @@ export const EXTERNALS = [
   'sharp',
   'electron',
   '@tensorflow/*',
+  'webgpu',
   'heic-decode',
   'libheif-js',
   'tsx',

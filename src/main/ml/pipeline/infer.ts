@@ -62,7 +62,7 @@ async function cachedProbabilities(
     ),
   );
   const missingSet = new Set(missing);
-  const probs = runner.fromFeatures(x);
+  const probs = await runner.fromFeatures(x);
   const k = runner.classes.length;
   library.forEach((e, row) => {
     if (!missingSet.has(e.item.imageId!)) out[e.index] = probs.slice(row * k, (row + 1) * k);
@@ -108,7 +108,7 @@ async function runWith(
     pending.delete(i);
     fetch(i + PREFETCH);
     if (rgb instanceof Error) errors.push({ index: e.index, reason: reasonOf(rgb) });
-    else probabilities[e.index] = runner.fromImage(rgb, p.tta);
+    else probabilities[e.index] = await runner.fromImage(rgb, p.tta);
     done++;
     cb.progress(done, total);
     await new Promise<void>((resolve) => setImmediate(resolve));

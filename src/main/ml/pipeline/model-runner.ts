@@ -14,6 +14,7 @@ import {
   splitAtLayer,
   type LoadedBackbone,
 } from '../backbone';
+import { takeFloats } from '../backend/read';
 import { checkBackboneMatch, loadModelBundle } from '../eval';
 import { modelProbabilities } from '../eval/predict';
 import { HeadModel, headProbabilities } from '../train/head';
@@ -90,7 +91,7 @@ export class ModelRunner {
   }
 
   /** Probabilities [n, K] for cached features [n, D] (stage-1 models only). */
-  fromFeatures(features: Float32Array): Float32Array {
+  fromFeatures(features: Float32Array): Promise<Float32Array> {
     if (!this.usesCachedFeatures) {
       throw new AppError('INTERNAL', 'A fine-tuned model cannot use cached features.');
     }
@@ -98,21 +99,27 @@ export class ModelRunner {
   }
 
   /** Class probabilities [K] of one 256 image, averaged over the test-time views. */
-  fromImage(rgb: Rgb, tta: 'center' | 'multiCrop'): Float32Array {
+  async fromImage(rgb: Rgb, tta: 'center' | 'multiCrop'): Promise<Float32Array> {
     const spec = this.spec;
     const side = resizeSide(spec.inputSize);
-    return tf.tidy(() => {
-      // The whole resized, normalised image; ttaProbabilities cuts the views out of it.
-      const full = cropBatch(rgb, [{ top: 0, left: 0, size: side, mirror: false }], spec);
-      const image = tf.squeeze<tf.Tensor3D>(full, [0]);
-      return ttaProbabilities(image, tta, spec.inputSize, (batch) =>
+    // The whole resized, normalised image; ttaProbabilities cuts the views out of it.
+    const image = tf.tidy(() =>
+      tf.squeeze<tf.Tensor3D>(
+        cropBatch(rgb, [{ top: 0, left: 0, size: side, mirror: false }], spec),
+        [0],
+      ),
+    );
+    try {
+      return await ttaProbabilities(image, tta, spec.inputSize, (batch) =>
         modelProbabilities(this.head, null, extractFeatures(this.backbone, batch)),
       );
-    });
+    } finally {
+      image.dispose();
+    }
   }
 
   /** The centre crop of one 256 image as normalised network input (what prediction sees). */
-  centreInput(rgb: Rgb): NetworkImage {
+  async centreInput(rgb: Rgb): Promise<NetworkImage> {
     const spec = this.spec;
     const size = spec.inputSize;
     const side = resizeSide(size);
@@ -122,24 +129,19 @@ export class ModelRunner {
       writeCrops(rgb, [box], spec, data, 0);
       return { data, size };
     }
-    return tf.tidy(() => {
-      const batch = cropBatch(rgb, [box], spec);
-      return { data: batch.dataSync() as Float32Array, size };
-    });
+    return { data: await takeFloats(tf.tidy(() => cropBatch(rgb, [box], spec))), size };
   }
 
   /**
    * Penultimate features [D] of one 256 image's centre crop through this model's backbone (with
    * its fine-tuned weights, if any).
    */
-  featuresOfImage(rgb: Rgb): Float32Array {
-    const input = this.centreInput(rgb);
-    return tf.tidy(
-      () =>
-        extractFeatures(
-          this.backbone,
-          tf.tensor4d(input.data, [1, input.size, input.size, 3]),
-        ).dataSync() as Float32Array,
+  async featuresOfImage(rgb: Rgb): Promise<Float32Array> {
+    const input = await this.centreInput(rgb);
+    return takeFloats(
+      tf.tidy(() =>
+        extractFeatures(this.backbone, tf.tensor4d(input.data, [1, input.size, input.size, 3])),
+      ),
     );
   }
 

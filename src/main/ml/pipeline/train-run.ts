@@ -12,7 +12,7 @@ import type {
   TrainSummary,
 } from '../../../shared/contract/ml-types';
 import { evaluate } from '../../../shared/domain/metrics';
-import { withBackend, type BackendInfo } from '../backend';
+import { takeFloats, withBackend, type BackendInfo } from '../backend';
 import { loadBackbone, splitAtLayer, type BackboneMeta } from '../backbone';
 import { saveModelBundle } from '../eval';
 import { classCounts } from '../train/examples';
@@ -109,13 +109,13 @@ function report(
 }
 
 /** Class probabilities [n, K] of `n` cached block inputs through `upper` and the head. */
-function blockProbabilities(
+async function blockProbabilities(
   upper: tf.LayersModel,
   head: HeadState,
   reader: RowReader,
   n: number,
   cutShape: number[],
-): Float32Array {
+): Promise<Float32Array> {
   const rowFloats = cutShape.reduce((a, b) => a * b, 1);
   const k = head.config.numClasses;
   const probs = new Float32Array(n * k);
@@ -126,12 +126,13 @@ function blockProbabilities(
       Int32Array.from({ length: count }, (_, i) => start + i),
       rows,
     );
-    const features = tf.tidy(() => {
-      let f = upper.predict(tf.tensor(rows, [count, ...cutShape])) as tf.Tensor;
-      if (f.rank === 4) f = tf.mean(f, [1, 2]);
-      return f.dataSync() as Float32Array;
-    });
-    probs.set(headProbabilities(head, features), start * k);
+    const features = await takeFloats(
+      tf.tidy(() => {
+        const f = upper.predict(tf.tensor(rows, [count, ...cutShape])) as tf.Tensor;
+        return f.rank === 4 ? tf.mean(f, [1, 2]) : f;
+      }),
+    );
+    probs.set(await headProbabilities(head, features), start * k);
   }
   return probs;
 }
@@ -247,14 +248,18 @@ async function runStage2(
     const validation =
       val === null || valBlocks === null
         ? null
-        : await tensorLock.shared(() =>
-            Promise.resolve(
-              report(
-                p.classes,
-                blockProbabilities(upper, result.head, valBlocks.reader, p.val.length, cutShape),
-                val.labels,
-                prior,
+        : await tensorLock.shared(async () =>
+            report(
+              p.classes,
+              await blockProbabilities(
+                upper,
+                result.head,
+                valBlocks.reader,
+                p.val.length,
+                cutShape,
               ),
+              val.labels,
+              prior,
             ),
           );
     return { ...result, splitLayer, validation };
@@ -301,10 +306,8 @@ export async function runTraining(p: TrainRunParams, cb: RunCallbacks): Promise<
   let validation: EvaluationReport | null =
     valSet === null
       ? null
-      : await tensorLock.shared(() =>
-          Promise.resolve(
-            report(p.classes, headProbabilities(head, valSet.x), valSet.labels, prior),
-          ),
+      : await tensorLock.shared(async () =>
+          report(p.classes, await headProbabilities(head, valSet.x), valSet.labels, prior),
         );
 
   if (stage1.summary.epochsRun === 0) {
