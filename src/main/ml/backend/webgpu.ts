@@ -84,7 +84,14 @@ function notInstalled(error: unknown): boolean {
   );
 }
 
-let registeredFor: AdapterSummary | null = null;
+/**
+ * One GPU instance per Dawn module for the life of the process: Dawn aborts the process
+ * (std::system_error) when an instance whose device is still in use is garbage-collected.
+ */
+const instances = new Map<DawnModule, GpuLike>();
+
+/** The adapter tfjs' 'webgpu' backend was registered on, and the Dawn module it came from. */
+let registered: { dawn: DawnModule; adapter: AdapterSummary } | null = null;
 
 /**
  * Loads Dawn, asks it for the high-performance adapter, judges it, and registers tfjs' 'webgpu'
@@ -95,11 +102,6 @@ export async function prepareWebGpu(
   loader: PackageLoader,
   allowSoftware: boolean,
 ): Promise<WebGpuStart> {
-  if (registeredFor !== null && tf.findBackendFactory('webgpu') !== null) {
-    return registeredFor.software && !allowSoftware
-      ? { ok: false, reason: softwareRefusal(registeredFor) }
-      : { ok: true, adapter: registeredFor };
-  }
   let dawn: DawnModule;
   try {
     dawn = loader(dawnModulePath()) as DawnModule;
@@ -111,13 +113,21 @@ export async function prepareWebGpu(
         : `${DAWN_PACKAGE} (WebGPU) failed to load (${errorText(error)})`,
     };
   }
+  // Registered once per process: re-registering would drop a backend that may hold tensors.
+  if (registered?.dawn === dawn && tf.findBackendFactory('webgpu') !== null) {
+    const adapter = registered.adapter;
+    return adapter.software && !allowSoftware
+      ? { ok: false, reason: softwareRefusal(adapter) }
+      : { ok: true, adapter };
+  }
   // tfjs-backend-webgpu reads GPUBufferUsage, GPUMapMode... as globals, as in a browser.
   const scope = globalThis as Record<string, unknown>;
   for (const [name, value] of Object.entries(dawn.globals)) scope[name] ??= value;
 
   let adapter: AdapterLike | null;
   try {
-    const gpu = dawn.create([]);
+    const gpu = instances.get(dawn) ?? dawn.create([]);
+    instances.set(dawn, gpu);
     exposeGpu(gpu);
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {
@@ -180,7 +190,7 @@ export async function prepareWebGpu(
     },
     0,
   );
-  registeredFor = summary;
+  registered = { dawn, adapter: summary };
   return { ok: true, adapter: summary };
 }
 
@@ -193,7 +203,7 @@ function exposeGpu(gpu: GpuLike): void {
       configurable: true,
       writable: true,
     });
-  } else if (!('gpu' in scope.navigator)) {
+  } else {
     Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
   }
 }
