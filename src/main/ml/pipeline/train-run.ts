@@ -43,15 +43,31 @@ export type RunCallbacks = {
 };
 
 /**
- * Default stage-2 cut: the backbone's last block cut point (MobileNetV2: 'Conv_1', the final
+ * Extra inverted-residual blocks stage 2 fine-tunes on a GPU backend, above the final 1x1
+ * convolution. Three makes the cut MobileNetV2's 'expanded_conv_14_expand': the whole last 7x7
+ * stage (blocks 14-16 and Conv_1), the counterpart of the paper's "last inception module". Its
+ * forward pass is 74 M multiply-adds per example against Conv_1's 20 M (1.5 M trainable weights
+ * against 0.41 M); deeper cuts reach the 14x14 stage and grow by about 23 M per block. Chosen from
+ * those counts: no GPU was lent to time it yet (docs/benchmarks.md, bench/webgpu-device.ts).
+ */
+export const GPU_EXTRA_BLOCKS = 3;
+
+/**
+ * Default stage-2 cut for the backend that runs it: deeper on a GPU (see GPU_EXTRA_BLOCKS), else
+ * the backbone's last block cut point (MobileNetV2: 'Conv_1', the final
  * 1x1 convolution 320 -> 1280). Its block inputs are 7x7x320 and a training step costs about
  * 20 M multiply-adds per example forward, which the plain-JS cpu backend (the only one with conv
  * gradients next to wasm) runs at tens of examples per second. Cutting one block earlier
  * ('expanded_conv_16_expand') fine-tunes the whole last inverted-residual block at about twice
  * that cost; pass it as `splitLayer` to follow the paper more literally.
  */
-export function defaultSplitLayer(meta: BackboneMeta): string {
-  const last = meta.blockLayers.at(-1);
+export function defaultSplitLayer(
+  meta: BackboneMeta,
+  backend: Pick<BackendInfo, 'gpu' | 'convGradients'> | null = null,
+): string {
+  const onGpu = backend !== null && backend.gpu && backend.convGradients;
+  const blocks = meta.blockLayers;
+  const last = onGpu ? blocks[Math.max(0, blocks.length - 1 - GPU_EXTRA_BLOCKS)] : blocks.at(-1);
   if (last === undefined) {
     throw new AppError(
       'UNSUPPORTED',
@@ -154,7 +170,7 @@ async function runStage2(
   cb: RunCallbacks,
 ): Promise<Stage2Outcome> {
   const hyper = p.stage2!;
-  const splitLayer = p.splitLayer ?? defaultSplitLayer(meta);
+  const splitLayer = p.splitLayer ?? defaultSplitLayer(meta, cb.backend);
   // A private copy: fine-tuning writes into the backbone's layers.
   const backbone = await loadBackbone(p.backbonesRoot, meta.name);
   try {
