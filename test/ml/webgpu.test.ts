@@ -107,7 +107,10 @@ void describe('adapter judgement', () => {
     };
     const info = await selectBackend({ loader: absent, env: {} });
     assert.equal(info.attempts[0]?.candidate, 'webgpu');
-    assert.match(info.attempts[0]?.reason ?? '', /^webgpu \(WebGPU\) is not installed for /);
+    assert.match(
+      info.attempts[0]?.reason ?? '',
+      /^WebGPU \(the webgpu package\) is not installed for /,
+    );
     assert.notEqual(info.name, 'webgpu');
   });
 });

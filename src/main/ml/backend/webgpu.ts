@@ -109,8 +109,8 @@ export async function prepareWebGpu(
     return {
       ok: false,
       reason: notInstalled(error)
-        ? `${DAWN_PACKAGE} (WebGPU) is not installed for ${process.platform}-${process.arch}`
-        : `${DAWN_PACKAGE} (WebGPU) failed to load (${errorText(error)})`,
+        ? `WebGPU (the ${DAWN_PACKAGE} package) is not installed for ${process.platform}-${process.arch}`
+        : `WebGPU (the ${DAWN_PACKAGE} package) failed to load (${errorText(error)})`,
     };
   }
   // Registered once per process: re-registering would drop a backend that may hold tensors.
