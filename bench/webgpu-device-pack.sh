@@ -32,4 +32,5 @@ node -e '
 ' "$photos" "$out/photos.u8"
 opts='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64'
 (cd "$out/debs" && apt-get $opts download libvulkan1 libglvnd0 libglx0 libegl1 libgl1 libopengl0 >/dev/null)
+cp bench/webgpu-device-run.sh "$out/run.sh"
 du -sh "$out"
