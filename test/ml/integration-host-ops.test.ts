@@ -410,4 +410,38 @@ void describe('ML host pipeline ops (in process)', () => {
     assert.equal(released.numTensors, baseline);
     assert.equal(tf.memory().numTensors, baseline);
   });
+
+  void it('explain.heatmap (occlusion, inclusion) and embed.compute answer and leak nothing', async () => {
+    const items: InferItem[] = images.slice(0, 4).map((i) => ({
+      imageId: i.imageId,
+      contentHash: i.contentHash,
+      kind: 'norm',
+      file: i.normPath,
+      display: `/photos/${i.imageId}.jpg`,
+      label: i.label,
+    }));
+    const common = {
+      ...location(),
+      modelDir,
+      item: items[0]!,
+      classIndex: null,
+      maxImagePixels: 1e8,
+    };
+    for (const method of ['occlusion', 'inclusion'] as const) {
+      const map = await hostOps['explain.heatmap'](
+        { ...common, method, box: 8, stride: 4 },
+        context(),
+      );
+      assert.equal(map.method, method);
+      assert.ok(map.rows > 0 && map.cols > 0, `${method}: ${map.rows}x${map.cols}`);
+      assert.ok(Math.abs(map.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+    }
+    const embedded = await hostOps['embed.compute'](
+      { ...location(), modelDir, items, method: 'tsne', seed: 1 },
+      context(),
+    );
+    assert.equal(embedded.points.length, 4);
+    const released = await hostOps['host.release']({}, context());
+    assert.equal(released.numTensors, baseline);
+  });
 });
