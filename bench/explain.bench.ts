@@ -137,14 +137,17 @@ export async function runExplainBench(): Promise<BenchSection> {
     // Warm-up (kernels compiled, weights uploaded).
     probs(tf.tensor4d(image.data, [1, 224, 224, 3])).dispose();
 
-    const timed = (fn: () => void, rounds: number): number[] =>
-      Array.from({ length: rounds }, () => {
+    const timed = async (fn: () => unknown, rounds: number): Promise<number[]> => {
+      const times: number[] = [];
+      for (let r = 0; r < rounds; r++) {
         const t0 = performance.now();
-        fn();
-        return performance.now() - t0;
-      });
-    const occlusionMs = timed(() => {
-      slidingMap(image, probs, {
+        await fn();
+        times.push(performance.now() - t0);
+      }
+      return times;
+    };
+    const occlusionMs = await timed(async () => {
+      await slidingMap(image, probs, {
         method: 'occlusion',
         classIndex: macaw,
         box: 32,
@@ -155,7 +158,7 @@ export async function runExplainBench(): Promise<BenchSection> {
     }, 2);
     const passes = 1 + 13 * 13;
     // The plain cost: the same number of single-image forward passes through predict().
-    const plainMs = timed(() => {
+    const plainMs = await timed(() => {
       for (let i = 0; i < passes; i++) {
         tf.tidy(() => {
           (
@@ -183,9 +186,9 @@ export async function runExplainBench(): Promise<BenchSection> {
       logits: (f: import('@tensorflow/tfjs').Tensor2D) =>
         tf.add<import('@tensorflow/tfjs').Tensor2D>(tf.matMul(f, dense), bias!),
     };
-    gradCam(image, parts, macaw);
-    const camMs = timed(() => gradCam(image, parts, macaw), 10);
-    const oneForwardMs = timed(() => {
+    await gradCam(image, parts, macaw);
+    const camMs = await timed(() => gradCam(image, parts, macaw), 10);
+    const oneForwardMs = await timed(() => {
       tf.tidy(() => {
         (
           backbone.model.predict(

@@ -31,6 +31,7 @@ export const EXTERNALS = [
   'sharp',
   'electron',
   '@tensorflow/*',
+  'webgpu',
   'heic-decode',
   'libheif-js',
   'tsx',

@@ -61,7 +61,7 @@ describe('electron-builder.yml', () => {
     assert.deepEqual(targetNames(config.mac?.target), ['dmg']);
   });
 
-  test('native modules are unpacked from asar: better-sqlite3, sharp, @tensorflow', () => {
+  test('native modules are unpacked from asar: better-sqlite3, sharp, @tensorflow, webgpu (Dawn)', () => {
     const patterns = loadConfig().asarUnpack;
     const list = Array.isArray(patterns) ? patterns : patterns == null ? [] : [patterns];
     const unpacked = (file: string): boolean =>
@@ -72,10 +72,17 @@ describe('electron-builder.yml', () => {
       'node_modules/@img/sharp-linux-x64/lib/sharp-linux-x64.node',
       'node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node',
       'node_modules/@tensorflow/tfjs-node-gpu/deps/lib/libtensorflow.so.2',
+      // dawn.node is loaded by path (src/main/ml/backend/webgpu.ts dawnModulePath); on Windows the
+      // DirectX shader compilers beside it must be real files too.
+      'node_modules/webgpu/dist/linux-x64/dawn.node',
+      'node_modules/webgpu/dist/darwin-universal/dawn.node',
+      'node_modules/webgpu/dist/win32-x64/dawn.node',
+      'node_modules/webgpu/dist/win32-x64/dxcompiler.dll',
     ]) {
       assert.ok(unpacked(file), `${file} stays outside the asar archive`);
     }
     assert.equal(unpacked('node_modules/react/index.js'), false, 'plain JavaScript stays packed');
+    assert.equal(unpacked('node_modules/webgpu/index.js'), false, 'only the binaries are unpacked');
   });
 
   test('electronVersion is the locked version of the optional electron dependency', () => {

@@ -126,11 +126,11 @@ void describe('test-time augmentation', () => {
       return tf.concat([tf.sub(1, p1), p1], 1) as tf.Tensor2D;
     });
 
-  void it('centre crop uses one view; multi-crop averages all ten', () => {
+  void it('centre crop uses one view; multi-crop averages all ten', async () => {
     const n = tf.memory().numTensors;
-    const centre = ttaProbabilities(image, 'center', 224, predict);
+    const centre = await ttaProbabilities(image, 'center', 224, predict);
     assert.ok(Math.abs(centre[1]! - 16016 / 100000) < 1e-6);
-    const multi = ttaProbabilities(image, 'multiCrop', 224, predict);
+    const multi = await ttaProbabilities(image, 'multiCrop', 224, predict);
     const firsts = multiCropBoxes(256, 256, 224).map(
       (b) => b.top * 1000 + (b.mirror ? b.left + 223 : b.left),
     );

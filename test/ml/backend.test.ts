@@ -12,8 +12,11 @@ import {
   withBackend,
   type PackageLoader,
 } from '../../src/main/ml/backend';
+import { dawnModulePath } from '../../src/main/ml/backend/webgpu';
 
-const NATIVE = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+// Dawn (WebGPU) counts as absent here: test/ml/webgpu.test.ts covers it where it can run.
+const NATIVE = [dawnModulePath(), '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+const NOT_INSTALLED = `WebGPU (the webgpu package) is not installed for ${process.platform}-${process.arch}`;
 
 /** What Node's require throws for a package that is not installed. */
 function notFound(pkg: string): Error {
@@ -47,11 +50,12 @@ void describe('selectBackend', () => {
     assert.equal(info.convGradients, false);
     assert.match(
       info.reason,
-      /^@tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed; using WebAssembly \((SIMD, )?single thread, no conv gradients\)$/,
+      /^WebGPU \(the webgpu package\) is not installed for [\w-]+; @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed; using WebAssembly \((SIMD, )?single thread, no conv gradients\)$/,
     );
     assert.deepEqual(
       info.attempts.map((a) => [a.candidate, a.ok]),
       [
+        ['webgpu', false],
         ['tensorflow-gpu', false],
         ['tensorflow', false],
         ['wasm', true],
@@ -71,11 +75,12 @@ void describe('selectBackend', () => {
     });
     const info = await selectBackend({ loader: load, env: {} });
     assert.equal(info.name, 'wasm');
+    assert.equal(info.attempts[0]?.reason, NOT_INSTALLED);
     assert.equal(
-      info.attempts[0]?.reason,
+      info.attempts[1]?.reason,
       '@tensorflow/tfjs-node-gpu failed to load (libcudart.so.11.0: cannot open shared object file: No such file or directory)',
     );
-    assert.match(info.reason, /^@tensorflow\/tfjs-node-gpu failed to load \(libcudart/);
+    assert.match(info.reason, /; @tensorflow\/tfjs-node-gpu failed to load \(libcudart/);
   });
 
   void it('reports a native package that loads but registers no backend', async () => {
@@ -85,7 +90,7 @@ void describe('selectBackend', () => {
     });
     assert.equal(info.name, 'wasm');
     assert.equal(
-      info.attempts[1]?.reason,
+      info.attempts[2]?.reason,
       "@tensorflow/tfjs-node loaded but registered no 'tensorflow' backend",
     );
   });

@@ -13,7 +13,7 @@ before(async () => {
 });
 
 describe('Grad-CAM', () => {
-  it('equals ReLU(sum_k mean-gradient_k * A_k) on a linear head', () => {
+  it('equals ReLU(sum_k mean-gradient_k * A_k) on a linear head', async () => {
     // Activation = the input itself (4x4x2); logits = features · W, so the gradient of class c
     // with respect to A_k(i, j) is W[k][c] / 16 everywhere, and the map is ReLU(sum_k W[k][c]/16 · A_k).
     const W = [
@@ -23,7 +23,7 @@ describe('Grad-CAM', () => {
     const data = Float32Array.from({ length: 4 * 4 * 3 }, (_, i) => ((i * 7) % 5) - 1);
     const weights = tf.tensor2d(W);
     const before = tf.memory().numTensors;
-    const map = gradCam(
+    const map = await gradCam(
       { data, size: 4 },
       {
         activation: (x) => tf.slice(x, [0, 0, 0, 0], [1, 4, 4, 2]),
@@ -42,7 +42,7 @@ describe('Grad-CAM', () => {
       }
     }
     assert.ok(map.baseline > 0 && map.baseline < 1);
-    assert.throws(() =>
+    await assert.rejects(() =>
       gradCam(
         { data, size: 4 },
         {
@@ -83,7 +83,7 @@ describe(
         inputs: backbone.featureModel.inputs,
         outputs: pool.input,
       });
-      const map = gradCam(
+      const map = await gradCam(
         image,
         {
           activation: (x) => camModel.predict(x) as tf.Tensor4D,

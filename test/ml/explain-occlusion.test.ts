@@ -32,10 +32,10 @@ describe('sliding windows', () => {
     assert.throws(() => windowStarts(32, 8, 0), AppError);
   });
 
-  it('occlusion: only the windows over the region that carries the class lower its score; row 0 is the top', () => {
+  it('occlusion: only the windows over the region that carries the class lower its score; row 0 is the top', async () => {
     const image = { data: new Float32Array(32 * 32 * 3).fill(1), size: 32 };
     const before = tf.memory().numTensors;
-    const map = slidingMap(image, cornerDetector, {
+    const map = await slidingMap(image, cornerDetector, {
       method: 'occlusion',
       classIndex: 0,
       box: 8,
@@ -50,9 +50,9 @@ describe('sliding windows', () => {
     assert.ok(elsewhere.every((v) => v === 0));
   });
 
-  it('inclusion: only the window over that region earns the score', () => {
+  it('inclusion: only the window over that region earns the score', async () => {
     const image = { data: new Float32Array(32 * 32 * 3).fill(1), size: 32 };
-    const map = slidingMap(image, cornerDetector, {
+    const map = await slidingMap(image, cornerDetector, {
       method: 'inclusion',
       classIndex: 0,
       box: 8,
@@ -68,16 +68,16 @@ describe('sliding windows', () => {
     );
   });
 
-  it('refuses a class the model does not have, and stops when cancelled', () => {
+  it('refuses a class the model does not have, and stops when cancelled', async () => {
     const image = { data: new Float32Array(32 * 32 * 3), size: 32 };
     const options = { method: 'occlusion', box: 8, stride: 8, fill: 0 } as const;
-    assert.throws(
+    await assert.rejects(
       () => slidingMap(image, cornerDetector, { ...options, classIndex: 5 }),
       (e: unknown) => e instanceof AppError && e.code === 'BAD_ARGUMENT',
     );
     const before = tf.memory().numTensors;
     let calls = 0;
-    assert.throws(
+    await assert.rejects(
       () =>
         slidingMap(image, cornerDetector, {
           ...options,
@@ -111,14 +111,14 @@ describe(
       const { scale, offset } = backbone.meta.normalisation;
       const probs = (batch: tf.Tensor4D): tf.Tensor2D => classifierProbabilities(backbone, batch);
       const options = { classIndex: macaw, box: 112, stride: 112, fill: 128 * scale + offset };
-      const occ = slidingMap(image, probs, { ...options, method: 'occlusion' });
+      const occ = await slidingMap(image, probs, { ...options, method: 'occlusion' });
       assert.ok(occ.baseline > 0.2, `the network sees a macaw (${occ.baseline})`);
       const [top, ...rest] = occ.values.flat();
       assert.ok(
         rest.every((v) => (top as number) > v + 0.1),
         JSON.stringify(occ.values),
       );
-      const inc = slidingMap(image, probs, { ...options, method: 'inclusion' });
+      const inc = await slidingMap(image, probs, { ...options, method: 'inclusion' });
       const [shown, ...others] = inc.values.flat();
       assert.ok(
         others.every((v) => (shown as number) > v + 0.1),

@@ -20,6 +20,11 @@ import { installFastCpuGradKernels } from '../../src/main/ml/pipeline/cpu-grad-k
 import { SharedCache, TensorLock } from '../../src/main/ml/pipeline/host-resources';
 import type { DatasetItem, InferItem } from '../../src/main/ml/pipeline/types';
 
+/** wasm here; test/ml/webgpu-host-ops.test.ts runs this whole file again on webgpu. */
+const BACKEND = process.env.LP_HOST_OPS_BACKEND ?? 'wasm';
+/** Where stage 2 trains: the cpu backend stands in for wasm, which has no conv gradients. */
+const GRAD_BACKEND = BACKEND === 'wasm' ? 'cpu' : BACKEND;
+
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 
 type Ctx = OpContext & { events: HostEvent[]; controller: AbortController };
@@ -69,7 +74,7 @@ async function normImage(cacheDir: string, seed: number, label: number): Promise
 }
 
 before(async () => {
-  process.env.LITTLEPLANET_BACKEND = 'wasm';
+  process.env.LITTLEPLANET_BACKEND = BACKEND;
   work = await mkdtemp(join(tmpdir(), 'lp-host-ops-'));
   library = Library.open(join(work, 'lib'), { create: true });
   const insert = library.db.prepare(
@@ -333,18 +338,19 @@ void describe('ML host pipeline ops (in process)', () => {
       ctx,
     );
     assert.equal(tf.memory().numTensors, before);
-    assert.equal(tf.getBackend(), 'wasm', 'back on wasm after the cpu steps');
+    assert.equal(tf.getBackend(), BACKEND, 'back on the host backend after the gradient steps');
     assert.deepEqual(
       result.summaries.map((s) => [s.stage, s.epochsRun, s.backend]),
       [
-        [1, 5, 'wasm'],
-        [2, 2, 'cpu'],
+        [1, 5, BACKEND],
+        [2, 2, GRAD_BACKEND],
       ],
     );
     assert.equal(result.history.length, 7);
     assert.equal(ctx.events.filter((e) => e.kind === 'epoch').length, 7);
-    assert.ok(
+    assert.equal(
       ctx.events.some((e) => e.kind === 'log' && /no convolution gradients/.test(e.message)),
+      BACKEND === 'wasm',
     );
     assert.equal(result.meta.hasUpper, true);
     assert.equal(result.meta.backbone.splitLayer, 'block_2_conv');
@@ -403,5 +409,39 @@ void describe('ML host pipeline ops (in process)', () => {
     const released = await hostOps['host.release']({}, context());
     assert.equal(released.numTensors, baseline);
     assert.equal(tf.memory().numTensors, baseline);
+  });
+
+  void it('explain.heatmap (occlusion, inclusion) and embed.compute answer and leak nothing', async () => {
+    const items: InferItem[] = images.slice(0, 4).map((i) => ({
+      imageId: i.imageId,
+      contentHash: i.contentHash,
+      kind: 'norm',
+      file: i.normPath,
+      display: `/photos/${i.imageId}.jpg`,
+      label: i.label,
+    }));
+    const common = {
+      ...location(),
+      modelDir,
+      item: items[0]!,
+      classIndex: null,
+      maxImagePixels: 1e8,
+    };
+    for (const method of ['occlusion', 'inclusion'] as const) {
+      const map = await hostOps['explain.heatmap'](
+        { ...common, method, box: 8, stride: 4 },
+        context(),
+      );
+      assert.equal(map.method, method);
+      assert.ok(map.rows > 0 && map.cols > 0, `${method}: ${map.rows}x${map.cols}`);
+      assert.ok(Math.abs(map.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+    }
+    const embedded = await hostOps['embed.compute'](
+      { ...location(), modelDir, items, method: 'tsne', seed: 1 },
+      context(),
+    );
+    assert.equal(embedded.points.length, 4);
+    const released = await hostOps['host.release']({}, context());
+    assert.equal(released.numTensors, baseline);
   });
 });

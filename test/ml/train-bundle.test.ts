@@ -90,19 +90,19 @@ void describe('prediction', () => {
       hyper: resolveHyperParams({ epochs: 5, batchSize: 16, learningRate: 0.05 }),
     });
     const n = tf.memory().numTensors;
-    const top = predictTopK(head, val.x, classes, 3);
+    const top = await predictTopK(head, val.x, classes, 3);
     assert.equal(tf.memory().numTensors, n);
     assert.equal(top.length, 60);
     for (const row of top) {
       assert.ok(Math.abs(row.reduce((s, c) => s + c.probability, 0) - 1) < 1e-5);
       assert.ok(row[0]!.probability >= row[1]!.probability);
     }
-    const report = evaluateHead(head, val, classes, [50, 50, 50]);
+    const report = await evaluateHead(head, val, classes, [50, 50, 50]);
     assert.equal(tf.memory().numTensors, n);
     assert.equal(report.n, 60);
     assert.ok(report.accuracy.value! > 0.9);
     assert.equal(report.chance.majority.source, 'prior');
-    assert.throws(() => predictTopK(head, val.x, ['a', 'b'], 1), isCode('BAD_ARGUMENT'));
+    await assert.rejects(() => predictTopK(head, val.x, ['a', 'b'], 1), isCode('BAD_ARGUMENT'));
   });
 });
 

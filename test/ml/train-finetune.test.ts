@@ -107,7 +107,7 @@ void describe('fineTune (stage 2)', () => {
       numClasses: K,
       hyper: hyper1,
     });
-    const initial = readUpperWeights(upper);
+    const initial = await readUpperWeights(upper);
     const numTensors = tf.memory().numTensors;
     const result = await fineTune({
       upper,
@@ -124,7 +124,7 @@ void describe('fineTune (stage 2)', () => {
     assert.equal(result.summary.stage, 2);
     assert.equal(result.history[0]!.stage, 2);
     assert.ok(!equal(initial, result.upper), 'upper weights changed');
-    assert.ok(equal(readUpperWeights(upper), result.upper), 'upper holds the best weights');
+    assert.ok(equal(await readUpperWeights(upper), result.upper), 'upper holds the best weights');
     const acc1 = stage1.summary.bestAccuracy!;
     const acc2 = result.summary.bestAccuracy!;
     console.log(`[finetune] stage 1 val accuracy ${acc1.toFixed(3)}, stage 2 ${acc2.toFixed(3)}`);
@@ -158,7 +158,7 @@ void describe('fineTune (stage 2)', () => {
     });
 
     const b = await setup();
-    const fresh = readUpperWeights(b.upper);
+    const fresh = await readUpperWeights(b.upper);
     const controller = new AbortController();
     await fineTune({
       ...b,

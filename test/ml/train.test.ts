@@ -76,7 +76,7 @@ void describe('trainHead (stage 1)', () => {
     assert.equal(result.summary.backend, 'cpu');
 
     // The returned head predicts: probabilities sum to 1 and agree with the labels.
-    const probs = headProbabilities(result.head, val.x);
+    const probs = await headProbabilities(result.head, val.x);
     assert.equal(tf.memory().numTensors, before);
     let correct = 0;
     for (let i = 0; i < val.labels.length; i++) {

@@ -45,9 +45,10 @@ const train: CommandSpec = {
   summary: 'Train a city classifier on the train split (validation on val)',
   details: [
     'Stage 1 trains the head on cached backbone features (computed first when missing); --stage2',
-    'then fine-tunes the last block with the head at a ten times smaller rate. Epoch lines go to',
-    'stderr; the result (with --json: {model, valAccuracy, ...}) to stdout. Ctrl-C cancels and',
-    'keeps the checkpoints: continue with --resume JOB_ID (the id is printed at the start).',
+    'then fine-tunes the last block (the last three on a GPU backend) with the head at a ten times',
+    'smaller rate. Epoch lines go to stderr; the result (with --json: {model, valAccuracy, ...}) to',
+    'stdout. Ctrl-C cancels and keeps the checkpoints: continue with --resume JOB_ID (the id is',
+    'printed at the start).',
   ].join('\n'),
   positionals: { min: 0, max: 0 },
   options: {

@@ -2,7 +2,8 @@ import type { JobEvent } from '../../shared/contract/job-types';
 import type { BackendReport } from '../../shared/contract/ml-types';
 
 /**
- * The backend in one word for the status bar: GPU (native TensorFlow with CUDA), native
+ * The backend in one word for the status bar: GPU (WebGPU on a real adapter, or native TensorFlow
+ * with CUDA), webgpu (forced onto a software adapter), native
  * (TensorFlow's C library on the CPU), wasm or cpu (plain JavaScript).
  */
 export function backendLabel(b: Pick<BackendReport, 'name' | 'gpu'>): string {

@@ -116,7 +116,7 @@ export const mlMethods = {
       .object({
         name: z.string().trim().min(1).max(100),
         backbone: z.string().min(1).default('mobilenet_v2_1.0_224'),
-        /** Layer where stage 2 splits the backbone (null: the backbone's default last block). */
+        /** Layer where stage 2 splits the backbone (null: its last block; the last three on a GPU). */
         splitLayer: z.string().min(1).nullable().default(null),
         views: z.number().int().min(1).max(16).default(4),
         stage1: hyperParamsSchema.partial().default({}),

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
 import { hashString32 } from '../../../shared/domain/random';
+import { takeFloats } from '../backend/read';
 import { Prng } from '../train/prng';
 
 /**
@@ -144,15 +145,15 @@ export function mirror(image: tf.Tensor3D): tf.Tensor3D {
  * probabilities [V, K] (rows summing to 1); averages of distributions stay distributions.
  * Leaves no tensors behind (predict's result is disposed here).
  */
-export function ttaProbabilities(
+export async function ttaProbabilities(
   image: tf.Tensor3D,
   mode: 'center' | 'multiCrop',
   size: number,
   predict: (batch: tf.Tensor4D) => tf.Tensor2D,
-): Float32Array {
+): Promise<Float32Array> {
   const [h, w] = image.shape;
   const boxes = mode === 'center' ? [centerBox(h, w, size)] : multiCropBoxes(h, w, size);
-  return tf.tidy(() => {
+  const mean = tf.tidy(() => {
     const probs = predict(applyCrops(image, boxes));
     if (probs.rank !== 2 || probs.shape[0] !== boxes.length) {
       throw new AppError(
@@ -160,8 +161,9 @@ export function ttaProbabilities(
         `predict gave [${probs.shape.join(', ')}] for ${boxes.length} views.`,
       );
     }
-    return Float32Array.from(tf.mean(probs, 0).dataSync());
+    return tf.mean(probs, 0);
   });
+  return takeFloats(mean);
 }
 
 /**

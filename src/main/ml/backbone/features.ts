@@ -98,8 +98,9 @@ export function classifierProbabilities(backbone: LoadedBackbone, batch: tf.Tens
     const out = tf.reshape<tf.Rank.R2>(raw, [batch.shape[0], -1]);
     const nonNegative = tf.all(tf.greaterEqual(out, 0));
     const sumsToOne = tf.all(tf.less(tf.abs(tf.sub(tf.sum(out, 1), 1)), 1e-3));
-    const isDistribution = tf.logicalAnd(nonNegative, sumsToOne).dataSync()[0] === 1;
-    return isDistribution ? out : tf.softmax(out);
+    // Chosen on the device: a synchronous read is impossible on webgpu in Node.
+    const isDistribution = tf.logicalAnd(nonNegative, sumsToOne);
+    return tf.where(isDistribution, out, tf.softmax(out));
   });
 }
 

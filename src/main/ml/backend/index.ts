@@ -13,3 +13,4 @@ export {
 } from './select';
 export { withBackend } from './with-backend';
 export { resolveWasmDir, unpackedPath, WASM_BINARIES, WASM_PACKAGE } from './wasm-paths';
+export { copyFloats, takeFloats, takeScalar } from './read';

@@ -1,17 +1,31 @@
 // Chooses the fastest TensorFlow.js backend this machine can run, and says why in words a user
-// understands. Order: native TensorFlow with CUDA → native TensorFlow on the CPU → WebAssembly →
-// plain JavaScript. The native packages are optionalDependencies that are often absent or broken
+// understands. Order: WebGPU on a real GPU (any vendor: Metal, Vulkan, D3D12) → native TensorFlow
+// with CUDA → native TensorFlow on the CPU → WebAssembly → plain JavaScript. The native packages are optionalDependencies that are often absent or broken
 // (no prebuilt binary for this platform, missing CUDA libraries), so each one is loaded at run
 // time through an injectable loader and every failure is recorded rather than thrown.
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { AppError } from '../../../shared/contract/errors';
 import { asPrefix, resolveWasmDir, WASM_PACKAGE } from './wasm-paths';
+import {
+  adapterName,
+  DAWN_PACKAGE,
+  prepareWebGpu,
+  WEBGPU_TFJS_PACKAGE,
+  type AdapterSummary,
+} from './webgpu';
 
-export const BACKEND_PREFERENCES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_PREFERENCES = [
+  'auto',
+  'webgpu',
+  'tensorflow-gpu',
+  'tensorflow',
+  'wasm',
+  'cpu',
+] as const;
 export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
 /** tfjs backend names as registered in the engine (the GPU package also registers 'tensorflow'). */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type CandidateId = Exclude<BackendPreference, 'auto'>;
 
 export type BackendAttempt = { candidate: string; ok: boolean; reason: string };
@@ -46,6 +60,12 @@ export type SelectBackendOptions = {
 type Candidate = { id: CandidateId; package: string; backend: BackendName; gpu: boolean };
 
 const CANDIDATES: readonly Candidate[] = [
+  {
+    id: 'webgpu',
+    package: `${DAWN_PACKAGE} + ${WEBGPU_TFJS_PACKAGE}`,
+    backend: 'webgpu',
+    gpu: true,
+  },
   { id: 'tensorflow-gpu', package: '@tensorflow/tfjs-node-gpu', backend: 'tensorflow', gpu: true },
   { id: 'tensorflow', package: '@tensorflow/tfjs-node', backend: 'tensorflow', gpu: false },
   { id: 'wasm', package: WASM_PACKAGE, backend: 'wasm', gpu: false },
@@ -77,8 +97,12 @@ export function parsePreference(value: string, source: string): BackendPreferenc
   );
 }
 
-function describe(c: Candidate, simd: boolean): string {
+function describe(c: Candidate, simd: boolean, adapter: AdapterSummary | null): string {
   switch (c.id) {
+    case 'webgpu':
+      return adapter?.software === true
+        ? `using WebGPU on the software adapter ${adapterName(adapter)} because it was asked for (slow: no GPU)`
+        : `using WebGPU on ${adapter === null ? 'the GPU' : adapterName(adapter)}`;
     case 'tensorflow-gpu':
       return `using native TensorFlow with CUDA (${c.package})`;
     case 'tensorflow':
@@ -104,40 +128,50 @@ function isNotInstalled(error: unknown, pkg: string): boolean {
 
 let wasmPathsSet = false;
 
-/** Loads the package behind `c` and makes its backend current. Returns a failure reason or null. */
+/** Loads the package behind `c` and makes its backend current: the adapter it runs on, or why not. */
 async function tryCandidate(
   c: Candidate,
   loader: PackageLoader,
   wasmDir: string | null | undefined,
-): Promise<string | null> {
-  if (c.backend !== 'cpu') {
+  allowSoftwareGpu: boolean,
+): Promise<{ failure: string } | { adapter: AdapterSummary | null }> {
+  let adapter: AdapterSummary | null = null;
+  if (c.backend === 'webgpu') {
+    const started = await prepareWebGpu(loader, allowSoftwareGpu);
+    if (!started.ok) return { failure: started.reason };
+    adapter = started.adapter;
+  } else if (c.backend !== 'cpu') {
     let mod: unknown;
     try {
       mod = loader(c.package);
     } catch (error) {
-      return isNotInstalled(error, c.package)
-        ? `${c.package} is not installed`
-        : `${c.package} failed to load (${errorText(error)})`;
+      return {
+        failure: isNotInstalled(error, c.package)
+          ? `${c.package} is not installed`
+          : `${c.package} failed to load (${errorText(error)})`,
+      };
     }
     if (c.backend === 'wasm' && !wasmPathsSet && tf.engine().registry.wasm === undefined) {
       const setWasmPaths = (mod as { setWasmPaths?: unknown } | null)?.setWasmPaths;
       if (typeof setWasmPaths !== 'function') {
-        return `${c.package} loaded but has no setWasmPaths()`;
+        return { failure: `${c.package} loaded but has no setWasmPaths()` };
       }
       const where = resolveWasmDir(wasmDir);
       if (!where.found) {
-        return `the WebAssembly binaries were not found${where.dir ? ` in ${where.dir}` : ''}`;
+        return {
+          failure: `the WebAssembly binaries were not found${where.dir ? ` in ${where.dir}` : ''}`,
+        };
       }
       try {
         (setWasmPaths as (prefix: string) => void)(asPrefix(where.dir));
         wasmPathsSet = true;
       } catch (error) {
-        return `WebAssembly could not be configured (${errorText(error)})`;
+        return { failure: `WebAssembly could not be configured (${errorText(error)})` };
       }
     }
   }
   if (tf.findBackendFactory(c.backend) === null) {
-    return `${c.package} loaded but registered no '${c.backend}' backend`;
+    return { failure: `${c.package} loaded but registered no '${c.backend}' backend` };
   }
   // setBackend logs and resolves false when the backend's initialisation fails.
   const warn = console.warn;
@@ -154,9 +188,9 @@ async function tryCandidate(
   } finally {
     console.warn = warn;
   }
-  if (!ok) return `${c.package} failed to start${initError ? ` (${initError})` : ''}`;
+  if (!ok) return { failure: `${c.package} failed to start${initError ? ` (${initError})` : ''}` };
   await tf.ready();
-  return null;
+  return { adapter };
 }
 
 /**
@@ -181,8 +215,10 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const failures: string[] = [];
 
   for (const c of order) {
-    const failure = await tryCandidate(c, loader, options.wasmDir);
-    if (failure !== null) {
+    // A software WebGPU adapter only when WebGPU itself was asked for (never under 'auto').
+    const tried = await tryCandidate(c, loader, options.wasmDir, preference === 'webgpu');
+    if ('failure' in tried) {
+      const failure = tried.failure;
       attempts.push({ candidate: c.id, ok: false, reason: failure });
       const first = preference !== 'auto' && failures.length === 0;
       failures.push(first ? `${source} asked for '${preference}', but ${failure}` : failure);
@@ -193,13 +229,13 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     }
     const simd =
       c.backend === 'wasm' && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-    const used = describe(c, simd);
+    const used = describe(c, simd, tried.adapter);
     attempts.push({ candidate: c.id, ok: true, reason: used });
     const reason = [...failures, used].join('; ');
     return {
       name: c.backend,
       package: c.package,
-      gpu: c.gpu,
+      gpu: c.gpu && tried.adapter?.software !== true,
       reason: reason.charAt(0).toUpperCase() + reason.slice(1),
       attempts,
       convGradients: hasConvGradients(c.backend),

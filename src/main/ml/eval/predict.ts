@@ -31,19 +31,19 @@ export function topK(
 }
 
 /** Top-k cities for cached features [n, D] (row-major) through a trained head. */
-export function predictTopK(
+export async function predictTopK(
   head: HeadState,
   features: Float32Array,
   classes: readonly string[],
   k: number,
-): CityProbability[][] {
+): Promise<CityProbability[][]> {
   if (classes.length !== head.config.numClasses) {
     throw new AppError(
       'BAD_ARGUMENT',
       `${classes.length} class names for a ${head.config.numClasses}-class head.`,
     );
   }
-  return topK(headProbabilities(head, features), classes, k);
+  return topK(await headProbabilities(head, features), classes, k);
 }
 
 /**
@@ -68,13 +68,13 @@ export function modelProbabilities(
  * (accuracy with its interval, confusion, per-city metrics, calibration, chance baselines).
  * `priorCounts` (training class counts) picks the majority-class baseline.
  */
-export function evaluateHead(
+export async function evaluateHead(
   head: HeadState,
   set: ExampleSet & { x: Float32Array },
   classes: readonly string[],
   priorCounts?: readonly number[],
-): EvaluationReport {
-  const probabilities = headProbabilities(head, set.x);
+): Promise<EvaluationReport> {
+  const probabilities = await headProbabilities(head, set.x);
   return evaluate({
     classes,
     labels: set.labels,

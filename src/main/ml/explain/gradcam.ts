@@ -5,6 +5,7 @@
 // one forward pass to the activation and a cheap backward pass, fast enough to feel live.
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
+import { takeFloats } from '../backend/read';
 import type { NetworkImage } from './occlusion';
 
 export type GradCamParts = {
@@ -24,12 +25,16 @@ export type GradCamMap = {
   baseline: number;
 };
 
-export function gradCam(image: NetworkImage, parts: GradCamParts, classIndex: number): GradCamMap {
+export async function gradCam(
+  image: NetworkImage,
+  parts: GradCamParts,
+  classIndex: number,
+): Promise<GradCamMap> {
   const { size, data } = image;
   if (data.length !== size * size * 3) {
     throw new AppError('BAD_ARGUMENT', `Expected ${size}x${size}x3 values, got ${data.length}.`);
   }
-  const { cam, probability, rows, cols } = tf.tidy(() => {
+  const { map, probabilities, rows, cols } = tf.tidy(() => {
     const a = parts.activation(tf.tensor4d(data, [1, size, size, 3]));
     const [, h = 0, w = 0] = a.shape;
     const logitsOf = (act: tf.Tensor4D): tf.Tensor2D => parts.logits(tf.mean(act, [1, 2]));
@@ -46,13 +51,11 @@ export function gradCam(image: NetworkImage, parts: GradCamParts, classIndex: nu
     const grads = tf.grad(score)(a);
     const weights = tf.mean(grads, [1, 2], true); // [1, 1, 1, c]
     const map = tf.relu(tf.sum(tf.mul(a, weights), 3)); // [1, h, w]
-    return {
-      cam: map.dataSync() as Float32Array,
-      probability: tf.softmax(logits).dataSync()[classIndex] ?? 0,
-      rows: h,
-      cols: w,
-    };
+    return { map, probabilities: tf.softmax(logits), rows: h, cols: w };
   });
+  const probabilityRead = takeFloats(probabilities);
+  const cam = await takeFloats(map);
+  const probability = (await probabilityRead)[classIndex] ?? 0;
   const values = Array.from({ length: rows }, (_, r) =>
     Array.from(cam.subarray(r * cols, (r + 1) * cols)),
   );

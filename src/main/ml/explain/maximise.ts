@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
 import { mulberry32 } from '../../../shared/domain/random';
+import { takeFloats } from '../backend/read';
 
 export type MaximiseParts = {
   /** Network input [1, s, s, 3] (any s the backbone accepts) → class logits [1, K]. */
@@ -125,8 +126,8 @@ export async function maximiseClass(
   const range = hi - lo;
   const random = mulberry32(o.seed);
 
-  const probabilitiesOf = (x: tf.Tensor4D): number[] =>
-    tf.tidy(() => Array.from(tf.softmax(parts.logits(x)).dataSync()));
+  const probabilitiesOf = async (x: tf.Tensor4D): Promise<number[]> =>
+    Array.from(await takeFloats(tf.tidy(() => tf.softmax(parts.logits(x)))));
 
   // Seeded noise, +-10 grey levels around mid grey: a start with no content of its own.
   const noise = Float32Array.from(
@@ -136,7 +137,7 @@ export async function maximiseClass(
   let x = tf.tensor4d(noise, [1, size, size, 3]);
   const blur = blurEvery > 0 && blurSigma > 0 ? gaussianFilter(blurSigma) : null;
   try {
-    const start = probabilitiesOf(x);
+    const start = await probabilitiesOf(x);
     const classes = start.length;
     if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= classes) {
       throw new AppError(
@@ -170,7 +171,7 @@ export async function maximiseClass(
         throw new AppError('CANCELLED', 'The class-maximising image was cancelled.');
       }
     }
-    const values = x.dataSync();
+    const values = await x.data();
     const rgb = new Uint8Array(values.length);
     for (let i = 0; i < values.length; i++) {
       rgb[i] = Math.min(255, Math.max(0, Math.round(((values[i] as number) - offset) / scale)));
@@ -181,7 +182,7 @@ export async function maximiseClass(
       [1, size, size, 3],
     );
     try {
-      return { size, rgb, start, probabilities: probabilitiesOf(saved) };
+      return { size, rgb, start, probabilities: await probabilitiesOf(saved) };
     } finally {
       saved.dispose();
     }

@@ -5,6 +5,7 @@
 // backbone's own classifier alike; masked copies are built in plain code and scored in batches.
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
+import { takeFloats } from '../backend/read';
 
 export type SlidingMethod = 'occlusion' | 'inclusion';
 
@@ -87,11 +88,11 @@ function writeMasked(
  * Slides the square over the image and scores every masked copy with `probabilities` (a batch
  * [n, size, size, 3] → [n, classes]; it must not keep its input). Tensors are freed as it goes.
  */
-export function slidingMap(
+export async function slidingMap(
   image: NetworkImage,
   probabilities: (batch: tf.Tensor4D) => tf.Tensor2D,
   options: SlidingOptions,
-): SlidingMap {
+): Promise<SlidingMap> {
   const { size, data } = image;
   if (data.length !== size * size * 3) {
     throw new AppError('BAD_ARGUMENT', `Expected ${size}x${size}x3 values, got ${data.length}.`);
@@ -99,8 +100,8 @@ export function slidingMap(
   const { method, classIndex, box, stride, fill } = options;
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 16));
   const starts = windowStarts(size, box, stride);
-  const score = (batch: Float32Array, n: number): Float32Array =>
-    tf.tidy(() => {
+  const score = (batch: Float32Array, n: number): Promise<Float32Array> => {
+    const column = tf.tidy(() => {
       const probs = probabilities(tf.tensor4d(batch, [n, size, size, 3]));
       if (classIndex < 0 || classIndex >= (probs.shape[1] ?? 0) || !Number.isInteger(classIndex)) {
         throw new AppError(
@@ -108,9 +109,11 @@ export function slidingMap(
           `Class ${classIndex} is not one of the model's ${probs.shape[1]} classes.`,
         );
       }
-      return tf.slice(probs, [0, classIndex], [n, 1]).dataSync() as Float32Array;
+      return tf.slice(probs, [0, classIndex], [n, 1]);
     });
-  const baseline = score(data, 1)[0] as number;
+    return takeFloats(column);
+  };
+  const baseline = (await score(data, 1))[0] as number;
 
   const windows = starts.flatMap((top) => starts.map((left) => ({ top, left })));
   const results = new Float32Array(windows.length);
@@ -119,7 +122,7 @@ export function slidingMap(
     const part = windows.slice(first, first + batchSize);
     const batch = new Float32Array(part.length * pixels);
     part.forEach((w, i) => writeMasked(image, method, w.top, w.left, box, fill, batch, i * pixels));
-    results.set(score(batch, part.length), first);
+    results.set(await score(batch, part.length), first);
     if (options.onProgress?.(first + part.length, windows.length) === true) {
       throw new AppError('CANCELLED', 'The heatmap was cancelled.');
     }

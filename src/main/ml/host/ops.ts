@@ -152,7 +152,7 @@ export const hostOps: OpTable = {
         `${p.classes.length} class names for a ${p.head.config.numClasses}-class head.`,
       );
     }
-    return topK(headProbabilities(p.head, p.features), p.classes, p.k);
+    return topK(await headProbabilities(p.head, p.features), p.classes, p.k);
   },
 
   'evaluate.head': async (raw) => {
@@ -170,7 +170,7 @@ export const hostOps: OpTable = {
     );
     await ensureBackend();
     const set = await loadExampleSet(p.set);
-    const probabilities = headProbabilities(p.head, set.x);
+    const probabilities = await headProbabilities(p.head, set.x);
     return evaluate({
       classes: p.classes,
       labels: set.labels,

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { CropBox } from '../augment';
 import { runInference } from '../backbone';
+import { takeFloats } from '../backend/read';
 import type { RowReader } from '../train/types';
 import { readNormImage, reasonOf, type Rgb } from './images';
 import type { BackboneRef } from './types';
@@ -102,10 +103,9 @@ export async function ensureBlockInputs(
       );
       decoded.push({ rgb, boxes: t.views.map((v) => all[v] as CropBox), ...t });
     }
-    const values = tf.tidy(() => {
-      const out = runInference(lower, cropBatches(decoded, o.spec));
-      return out.dataSync() as Float32Array;
-    });
+    const values = await takeFloats(
+      tf.tidy(() => runInference(lower, cropBatches(decoded, o.spec))),
+    );
     let r = 0;
     for (const d of decoded) {
       for (const view of d.views) {

@@ -66,7 +66,7 @@ export function embedImages(p: EmbedRunParams, cb: EmbedCallbacks): Promise<Embe
         if (cb.signal.aborted) throw new AppError('CANCELLED', 'The feature map was cancelled.');
         const item = p.items[i] as InferItem;
         try {
-          features.set(runner.featuresOfImage(await readNormImage(item.file)), i * dim);
+          features.set(await runner.featuresOfImage(await readNormImage(item.file)), i * dim);
         } catch (error) {
           readable[i] = false;
           errors.push({ path: item.display, reason: reasonOf(error) });
@@ -77,7 +77,7 @@ export function embedImages(p: EmbedRunParams, cb: EmbedCallbacks): Promise<Embe
       const rows = [...readable.keys()].filter((i) => readable[i] === true);
       const x = new Float32Array(rows.length * dim);
       rows.forEach((i, r) => x.set(features.subarray(i * dim, (i + 1) * dim), r * dim));
-      const probs = headProbabilities(runner.headState, x);
+      const probs = await headProbabilities(runner.headState, x);
       const k = runner.classes.length;
       const y =
         rows.length >= 3

@@ -6,6 +6,7 @@ import { AppError } from '../../../shared/contract/errors';
 import { argmaxRow } from '../../../shared/domain/metrics';
 import { gradCam } from '../explain/gradcam';
 import { slidingMap, type SlidingMethod } from '../explain/occlusion';
+import { takeFloats } from '../backend/read';
 import { tensorLock } from './host-resources';
 import { readImageFile, readNormImage } from './images';
 import { withModelRunner } from './model-runner';
@@ -52,11 +53,13 @@ export function explainImage(p: ExplainRunParams, cb: ExplainCallbacks): Promise
         p.item.kind === 'norm'
           ? await readNormImage(p.item.file)
           : await readImageFile(p.item.file, p.maxImagePixels);
-      const input = runner.centreInput(rgb);
+      const input = await runner.centreInput(rgb);
       // The centre crop just cut is exactly what prediction sees: score it, no second crop.
-      const probabilities = tf.tidy(() =>
-        Array.from(
-          runner.probabilities(tf.tensor4d(input.data, [1, input.size, input.size, 3])).dataSync(),
+      const probabilities = Array.from(
+        await takeFloats(
+          tf.tidy(() =>
+            runner.probabilities(tf.tensor4d(input.data, [1, input.size, input.size, 3])),
+          ),
         ),
       );
       const classes = runner.classes;
@@ -74,7 +77,7 @@ export function explainImage(p: ExplainRunParams, cb: ExplainCallbacks): Promise
         inputSize: input.size,
       };
       if (p.method === 'gradcam') {
-        const map = gradCam(input, runner.gradCamParts(), classIndex);
+        const map = await gradCam(input, runner.gradCamParts(), classIndex);
         cb.progress(1, 1);
         return {
           ...common,
@@ -87,7 +90,7 @@ export function explainImage(p: ExplainRunParams, cb: ExplainCallbacks): Promise
         };
       }
       const { scale, offset } = runner.spec.normalisation;
-      const map = slidingMap(input, (batch) => runner.probabilities(batch), {
+      const map = await slidingMap(input, (batch) => runner.probabilities(batch), {
         method: p.method,
         classIndex,
         box: p.box,

@@ -3,6 +3,7 @@
 // the next group (sharp, on libuv threads) overlaps the current group's forward pass.
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
+import { takeFloats } from '../backend/read';
 import { extractFeatures, type LoadedBackbone } from '../backbone';
 import type { CropBox } from '../augment';
 import { withSharedBackbone } from './backbone-cache';
@@ -71,10 +72,9 @@ async function extractWith(
         ok.push({ ...d, boxes: d.item.views.map((v) => all[v] as CropBox) });
       }
       if (ok.length > 0) {
-        const values = tf.tidy(() => {
-          const batch = cropBatches(ok, meta);
-          return extractFeatures(backbone, batch).dataSync() as Float32Array;
-        });
+        const values = await takeFloats(
+          tf.tidy(() => extractFeatures(backbone, cropBatches(ok, meta))),
+        );
         const dim = meta.featureDim;
         const rows: FeatureRow[] = [];
         let r = 0;

@@ -14,6 +14,7 @@ import {
   splitAtLayer,
   type LoadedBackbone,
 } from '../backbone';
+import { takeFloats } from '../backend/read';
 import { checkBackboneMatch, loadModelBundle } from '../eval';
 import { modelProbabilities } from '../eval/predict';
 import { HeadModel } from '../train/head';
@@ -178,7 +179,7 @@ export class ModelRunner {
   }
 
   /** The centre crop of one 256 image as normalised network input (what prediction sees). */
-  centreInput(rgb: Rgb): NetworkImage {
+  async centreInput(rgb: Rgb): Promise<NetworkImage> {
     const spec = this.spec;
     const size = spec.inputSize;
     const side = resizeSide(size);
@@ -188,24 +189,19 @@ export class ModelRunner {
       writeCrops(rgb, [box], spec, data, 0);
       return { data, size };
     }
-    return tf.tidy(() => {
-      const batch = cropBatch(rgb, [box], spec);
-      return { data: batch.dataSync() as Float32Array, size };
-    });
+    return { data: await takeFloats(tf.tidy(() => cropBatch(rgb, [box], spec))), size };
   }
 
   /**
    * Penultimate features [D] of one 256 image's centre crop through this model's backbone (with
    * its fine-tuned weights, if any).
    */
-  featuresOfImage(rgb: Rgb): Float32Array {
-    const input = this.centreInput(rgb);
-    return tf.tidy(
-      () =>
-        extractFeatures(
-          this.backbone,
-          tf.tensor4d(input.data, [1, input.size, input.size, 3]),
-        ).dataSync() as Float32Array,
+  async featuresOfImage(rgb: Rgb): Promise<Float32Array> {
+    const input = await this.centreInput(rgb);
+    return takeFloats(
+      tf.tidy(() =>
+        extractFeatures(this.backbone, tf.tensor4d(input.data, [1, input.size, input.size, 3])),
+      ),
     );
   }
 

@@ -12,7 +12,7 @@ import type {
   TrainSummary,
 } from '../../../shared/contract/ml-types';
 import { evaluate } from '../../../shared/domain/metrics';
-import { withBackend, type BackendInfo } from '../backend';
+import { takeFloats, withBackend, type BackendInfo } from '../backend';
 import { loadBackbone, splitAtLayer, type BackboneMeta } from '../backbone';
 import { saveModelBundle } from '../eval';
 import { classCounts } from '../train/examples';
@@ -44,15 +44,31 @@ export type RunCallbacks = {
 };
 
 /**
- * Default stage-2 cut: the backbone's last block cut point (MobileNetV2: 'Conv_1', the final
+ * Extra inverted-residual blocks stage 2 fine-tunes on a GPU backend, above the final 1x1
+ * convolution. Three makes the cut MobileNetV2's 'expanded_conv_14_expand': the whole last 7x7
+ * stage (blocks 14-16 and Conv_1), the counterpart of the paper's "last inception module". Its
+ * forward pass is 74 M multiply-adds per example against Conv_1's 20 M (1.5 M trainable weights
+ * against 0.41 M); deeper cuts reach the 14x14 stage and grow by about 23 M per block. Chosen from
+ * those counts: no GPU was lent to time it yet (docs/benchmarks.md, bench/webgpu-device.ts).
+ */
+export const GPU_EXTRA_BLOCKS = 3;
+
+/**
+ * Default stage-2 cut for the backend that runs it: deeper on a GPU (see GPU_EXTRA_BLOCKS), else
+ * the backbone's last block cut point (MobileNetV2: 'Conv_1', the final
  * 1x1 convolution 320 -> 1280). Its block inputs are 7x7x320 and a training step costs about
  * 20 M multiply-adds per example forward, which the plain-JS cpu backend (the only one with conv
  * gradients next to wasm) runs at tens of examples per second. Cutting one block earlier
  * ('expanded_conv_16_expand') fine-tunes the whole last inverted-residual block at about twice
  * that cost; pass it as `splitLayer` to follow the paper more literally.
  */
-export function defaultSplitLayer(meta: BackboneMeta): string {
-  const last = meta.blockLayers.at(-1);
+export function defaultSplitLayer(
+  meta: BackboneMeta,
+  backend: Pick<BackendInfo, 'gpu' | 'convGradients'> | null = null,
+): string {
+  const onGpu = backend !== null && backend.gpu && backend.convGradients;
+  const blocks = meta.blockLayers;
+  const last = onGpu ? blocks[Math.max(0, blocks.length - 1 - GPU_EXTRA_BLOCKS)] : blocks.at(-1);
   if (last === undefined) {
     throw new AppError(
       'UNSUPPORTED',
@@ -110,13 +126,13 @@ function report(
 }
 
 /** Class probabilities [n, K] of `n` cached block inputs through `upper` and the head. */
-function blockProbabilities(
+async function blockProbabilities(
   upper: tf.LayersModel,
   head: HeadState,
   reader: RowReader,
   n: number,
   cutShape: number[],
-): Float32Array {
+): Promise<Float32Array> {
   const rowFloats = cutShape.reduce((a, b) => a * b, 1);
   const k = head.config.numClasses;
   const probs = new Float32Array(n * k);
@@ -127,12 +143,13 @@ function blockProbabilities(
       Int32Array.from({ length: count }, (_, i) => start + i),
       rows,
     );
-    const features = tf.tidy(() => {
-      let f = upper.predict(tf.tensor(rows, [count, ...cutShape])) as tf.Tensor;
-      if (f.rank === 4) f = tf.mean(f, [1, 2]);
-      return f.dataSync() as Float32Array;
-    });
-    probs.set(headProbabilities(head, features), start * k);
+    const features = await takeFloats(
+      tf.tidy(() => {
+        const f = upper.predict(tf.tensor(rows, [count, ...cutShape])) as tf.Tensor;
+        return f.rank === 4 ? tf.mean(f, [1, 2]) : f;
+      }),
+    );
+    probs.set(await headProbabilities(head, features), start * k);
   }
   return probs;
 }
@@ -234,7 +251,7 @@ async function runStage2(
   cb: RunCallbacks,
 ): Promise<Stage2Outcome> {
   const hyper = p.stage2!;
-  const splitLayer = p.splitLayer ?? defaultSplitLayer(meta);
+  const splitLayer = p.splitLayer ?? defaultSplitLayer(meta, cb.backend);
   // A private copy: fine-tuning writes into the backbone's layers.
   const backbone = await loadBackbone(p.backbonesRoot, meta.name);
   try {
@@ -328,14 +345,18 @@ async function runStage2(
     const validation =
       val === null || valBlocks === null
         ? null
-        : await tensorLock.shared(() =>
-            Promise.resolve(
-              report(
-                p.classes,
-                blockProbabilities(upper, result.head, valBlocks.reader, p.val.length, cutShape),
-                val.labels,
-                prior,
+        : await tensorLock.shared(async () =>
+            report(
+              p.classes,
+              await blockProbabilities(
+                upper,
+                result.head,
+                valBlocks.reader,
+                p.val.length,
+                cutShape,
               ),
+              val.labels,
+              prior,
             ),
           );
     // The open-set statistics describe the fine-tuned features, so they are computed through it.
@@ -409,10 +430,8 @@ export async function runTraining(p: TrainRunParams, cb: RunCallbacks): Promise<
   let validation: EvaluationReport | null =
     valSet === null
       ? null
-      : await tensorLock.shared(() =>
-          Promise.resolve(
-            report(p.classes, headProbabilities(head, valSet.x), valSet.labels, prior),
-          ),
+      : await tensorLock.shared(async () =>
+          report(p.classes, await headProbabilities(head, valSet.x), valSet.labels, prior),
         );
 
   if (stage1.summary.epochsRun === 0) {

@@ -3,7 +3,7 @@
 // first, then cut into s x s crops (for s = 224 nothing is resized).
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
-import { applyCrops, viewBoxes, type CropBox } from '../augment';
+import { applyCrops, centerBox, multiCropBoxes, viewBoxes, type CropBox } from '../augment';
 import type { Rgb } from './images';
 
 /** The backbone facts that decide its input. */
@@ -26,6 +26,14 @@ export function trainingBoxes(
 ): CropBox[] {
   const side = resizeSide(spec.inputSize);
   return viewBoxes(side, side, spec.inputSize, count, seed, contentHash);
+}
+
+/** Test-time views: the centre crop, or the 10 multi-crop views (corners + centre, mirrored). */
+export function ttaBoxes(spec: InputSpec, tta: 'center' | 'multiCrop'): CropBox[] {
+  const side = resizeSide(spec.inputSize);
+  return tta === 'center'
+    ? [centerBox(side, side, spec.inputSize)]
+    : multiCropBoxes(side, side, spec.inputSize);
 }
 
 /**

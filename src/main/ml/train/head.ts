@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
+import { copyFloats, takeFloats } from '../backend/read';
 import { checkHeadConfig, checkHeadWeights } from './head-spec';
 import type { HeadConfig, HeadState, NamedArray } from './types';
 
@@ -50,12 +51,14 @@ export class HeadModel {
     });
   }
 
-  read(): NamedArray[] {
-    return this.state.weights.map((w, i) => ({
-      name: w.name,
-      shape: [...w.shape],
-      values: Float32Array.from((this.variables[i] as tf.Variable).dataSync()),
-    }));
+  async read(): Promise<NamedArray[]> {
+    return Promise.all(
+      this.state.weights.map(async (w, i) => ({
+        name: w.name,
+        shape: [...w.shape],
+        values: await copyFloats(this.variables[i] as tf.Variable),
+      })),
+    );
   }
 
   assign(weights: readonly NamedArray[]): void {
@@ -76,11 +79,11 @@ export class HeadModel {
  * Class probabilities [n, K] (rows sum to 1) for features [n, D] (row-major Float32Array),
  * computed in batches of `batchSize` rows. Leaves no tensors behind.
  */
-export function headProbabilities(
+export async function headProbabilities(
   state: HeadState,
   features: Float32Array,
   batchSize = 1024,
-): Float32Array {
+): Promise<Float32Array> {
   const { inputDim: d, numClasses: k } = state.config;
   if (features.length % d !== 0) {
     throw new AppError(
@@ -96,9 +99,9 @@ export function headProbabilities(
       const rows = Math.min(batchSize, n - start);
       const probs = tf.tidy(() => {
         const x = tf.tensor2d(features.subarray(start * d, (start + rows) * d), [rows, d]);
-        return tf.softmax(head.logits(x)).dataSync();
+        return tf.softmax(head.logits(x));
       });
-      out.set(probs, start * k);
+      out.set(await takeFloats(probs), start * k);
     }
   } finally {
     head.dispose();

@@ -12,6 +12,7 @@ import {
   gatherRows,
   labelsHash,
 } from './examples';
+import { takeFloats } from '../backend/read';
 import { TrainOptimizer } from './optimizer';
 import { Prng, deriveSeed, dropoutMask } from './prng';
 import type { ExampleSet, NamedArray } from './types';
@@ -25,7 +26,7 @@ export type TrainableModel = {
   readonly dropoutWidth: number;
   /** A batch [B, ...rowShape] -> logits [B, K]; the mask [B, dropoutWidth] only in training. */
   logits(x: tf.Tensor, dropoutMask: tf.Tensor2D | null): tf.Tensor2D;
-  read(): NamedArray[];
+  read(): Promise<NamedArray[]>;
   assign(weights: readonly NamedArray[]): void;
 };
 
@@ -67,12 +68,12 @@ export type LoopResult = {
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Mean cross-entropy and accuracy of the model on a set, in batches, without dropout. */
-function evaluateSet(
+async function evaluateSet(
   model: TrainableModel,
   set: ExampleSet,
   numClasses: number,
   batchSize: number,
-): { loss: number; accuracy: number } {
+): Promise<{ loss: number; accuracy: number }> {
   const n = set.labels.length;
   let lossSum = 0;
   let correct = 0;
@@ -80,14 +81,15 @@ function evaluateSet(
     const idx = new Int32Array(Math.min(batchSize, n - start)).map((_, i) => start + i);
     const rows = gatherRows(set, idx);
     const labels = gatherLabels(set, idx);
-    const [l, c] = tf.tidy(() => {
+    const sums = tf.tidy(() => {
       const x = tf.tensor(rows, [idx.length, ...set.rowShape]);
       const y = tf.tensor1d(labels, 'int32');
       const logits = model.logits(x, null);
       const ce = tf.neg(tf.sum(tf.mul(tf.oneHot(y, numClasses), tf.logSoftmax(logits)), 1));
       const hit = tf.equal(tf.argMax(logits, 1), y).cast('float32');
-      return [ce.sum(), hit.sum()].map((t) => t.dataSync()[0] as number);
+      return tf.stack([ce.sum(), hit.sum()]);
     });
+    const [l, c] = await takeFloats(sums);
     lossSum += l as number;
     correct += c as number;
   }
@@ -237,7 +239,7 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
           );
         }
         const evalBatch = input.evalBatchSize ?? 1024;
-        const v = val === null ? null : evaluateSet(model, val, numClasses, evalBatch);
+        const v = val === null ? null : await evaluateSet(model, val, numClasses, evalBatch);
         const metrics: EpochMetrics = {
           stage,
           epoch,
@@ -259,7 +261,7 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
           next.bestEpoch = epoch;
           next.stallLr = 0;
           next.stallStop = 0;
-          best = model.read();
+          best = await model.read();
         } else {
           next.stallLr += 1;
           next.stallStop += 1;
@@ -285,8 +287,8 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
           await saveCheckpoint(input.checkpointDir, {
             fingerprint,
             state,
-            optimizer: optimizer.readState(),
-            weights: model.read(),
+            optimizer: await optimizer.readState(),
+            weights: await model.read(),
             best,
           });
         }
@@ -297,7 +299,7 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
       }
     }
     if (best !== null) model.assign(best);
-    const weights = best ?? model.read();
+    const weights = best ?? (await model.read());
     return {
       weights,
       history: state.history,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
 import type { OptimizerName } from '../../../shared/contract/ml-types';
 import type { NamedArray } from './types';
+import { copyFloats } from '../backend/read';
 
 /**
  * SGD with momentum and Adam over a fixed list of variables, written out here rather than taken from
@@ -80,18 +81,14 @@ export class TrainOptimizer {
     return value;
   }
 
-  /** Copies the state out (synchronously: call between batches). */
-  readState(): OptimizerState {
+  /** Copies the state out (call between batches). */
+  async readState(): Promise<OptimizerState> {
     const slots: NamedArray[] = [];
-    this.slots.forEach((list, i) =>
-      list.forEach((slot, j) =>
-        slots.push({
-          name: `${i}/${j}`,
-          shape: [...slot.shape],
-          values: Float32Array.from(slot.dataSync()),
-        }),
-      ),
-    );
+    for (const [i, list] of this.slots.entries()) {
+      for (const [j, slot] of list.entries()) {
+        slots.push({ name: `${i}/${j}`, shape: [...slot.shape], values: await copyFloats(slot) });
+      }
+    }
     return { kind: this.settings.kind, iterations: this.iterations, slots };
   }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
 import type { EpochMetrics } from '../../../shared/contract/job-types';
 import type { TrainHyperParams, TrainSummary } from '../../../shared/contract/ml-types';
+import { copyFloats } from '../backend/read';
 import { HeadModel } from './head';
 import { runTrainingLoop, type LoopCallbacks, type TrainableModel } from './loop';
 import type { ExampleSet, GradBackendRunner, HeadState, NamedArray } from './types';
@@ -18,12 +19,14 @@ function variableOf(weight: tf.LayerVariable): tf.Variable {
 }
 
 /** Trainable weights of `upper` as named arrays ('upper/<index>/<name>'), in model order. */
-export function readUpperWeights(upper: tf.LayersModel): NamedArray[] {
-  return upper.trainableWeights.map((w, i) => ({
-    name: `${UPPER_PREFIX}${i}/${w.originalName}`,
-    shape: [...w.shape] as number[],
-    values: Float32Array.from(w.read().dataSync()),
-  }));
+export async function readUpperWeights(upper: tf.LayersModel): Promise<NamedArray[]> {
+  return Promise.all(
+    upper.trainableWeights.map(async (w, i) => ({
+      name: `${UPPER_PREFIX}${i}/${w.originalName}`,
+      shape: [...w.shape] as number[],
+      values: await copyFloats(w.read()),
+    })),
+  );
 }
 
 /** Writes weights from readUpperWeights back, checking count, names and shapes (MODEL_INVALID). */
@@ -111,7 +114,7 @@ export async function fineTune(input: FineTuneInput): Promise<FineTuneResult> {
             }
             return head.logits(f as tf.Tensor2D, mask);
           }),
-        read: () => [...readUpperWeights(upper), ...head.read()],
+        read: async () => [...(await readUpperWeights(upper)), ...(await head.read())],
         assign: (weights) => {
           assignUpperWeights(upper, weights.slice(0, upperCount));
           head.assign(weights.slice(upperCount));

@@ -184,7 +184,8 @@ export function TrainForm(props: {
               data-testid="train-stage2"
               onChange={(e) => set('stage2', e.target.checked)}
             />
-            Stage 2 · fine-tune the backbone&apos;s last block with the head
+            Stage 2 · fine-tune the backbone&apos;s last{' '}
+            {props.backend?.gpu === true ? 'blocks (three, on this GPU)' : 'block'} with the head
           </label>
         </legend>
         <div className="field-grid">
