@@ -2,6 +2,7 @@ import type { StoredEvaluation } from '../../../shared/contract/ml-types';
 import { when } from '../ml/format';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { datasetLabel } from './EvaluationsList';
+import { GeoErrors } from './GeoErrors';
 import { Headline } from './Headline';
 import { PerCityTable } from './PerCityTable';
 import { ReliabilityChart } from './ReliabilityChart';
@@ -29,8 +30,10 @@ export function EvaluationReportView(props: { evaluation: StoredEvaluation; mode
               confusion={e.report.confusion}
               evaluationId={e.id}
               modelId={e.modelId}
+              {...(e.report.geo === undefined ? {} : { orders: e.report.geo.order })}
             />
           </div>
+          {e.report.geo !== undefined && <GeoErrors geo={e.report.geo} />}
           <ReliabilityChart calibration={e.report.calibration} />
         </>
       )}

@@ -14,19 +14,21 @@ const IMBALANCE_LABELS = {
 } as const;
 
 /**
- * The library's backbones, the built-in one first: offered even before a library has imported it,
- * since the first job that names it imports it from the app's assets.
+ * The library's backbones, then the built-in one when the library has not imported it yet (the
+ * first job that names it imports it from the app's assets): a fresh library can train at once.
  */
 function backboneChoices(backbones: BackboneSummary[]): { name: string; label: string }[] {
-  const imported = backbones.map((b) => ({
+  const choices = backbones.map((b) => ({
     name: b.name,
     label: `${b.name} (${b.featureDim} features${b.name === BUNDLED_BACKBONE.name ? ', built in' : ''})`,
   }));
-  const builtIn = imported.find((b) => b.name === BUNDLED_BACKBONE.name) ?? {
-    name: BUNDLED_BACKBONE.name,
-    label: `${BUNDLED_BACKBONE.name} (built in, imported on first use)`,
-  };
-  return [builtIn, ...imported.filter((b) => b.name !== BUNDLED_BACKBONE.name)];
+  if (!backbones.some((b) => b.name === BUNDLED_BACKBONE.name)) {
+    choices.push({
+      name: BUNDLED_BACKBONE.name,
+      label: `${BUNDLED_BACKBONE.name} (built in, imported on first use)`,
+    });
+  }
+  return choices;
 }
 
 /** Backbone, name, seed and both stages' hyper-parameters, pre-filled with the paper's recipe. */
