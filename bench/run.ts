@@ -34,12 +34,12 @@ function markdownTable(table: BenchTable): string {
   return [`**${table.title}**`, '', head, rule, ...body].join('\n');
 }
 
-function sectionMarkdown(section: BenchSection, at: string): string {
+function sectionMarkdown(section: BenchSection, at: string, args: readonly string[]): string {
   return [
     `<!-- section:${section.name} -->`,
     `## ${section.title}`,
     '',
-    `_Measured ${at} with \`npm run bench -- ${section.name}\`._`,
+    `_Measured ${at} with \`npm run bench -- ${[section.name, ...args].join(' ')}\`._`,
     '',
     ...section.notes.map((n) => `- ${n}`),
     '',
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
         ),
       );
     }
-    sections.set(section.name, sectionMarkdown(section, at));
+    sections.set(section.name, sectionMarkdown(section, at, args));
   }
 
   const order = [
