@@ -2,14 +2,17 @@
  * `npm run bench [-- section ...]`: runs benchmark sections, prints their tables and writes them to
  * docs/benchmarks.md. Running some sections replaces only those in the file and keeps the others.
  * A section is a function `() => Promise<BenchSection>` (conventionally a module's `run`), loaded
- * lazily; add new ones to SECTIONS, e.g. `{ name: 'train', load: async () => (await import('./ml.bench.js')).run }`.
+ * lazily; words that name no section are passed to the one section named (`ml-cities DIR`);
+ * add new ones to SECTIONS, e.g. `{ name: 'train', load: async () => (await import('./ml.bench.js')).run }`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSection, BenchTable } from './types';
 
-type SectionEntry = { name: string; load: () => Promise<() => Promise<BenchSection>> };
+/** A section's run function; `args` are the command line's words that name no section. */
+type SectionRun = (args: readonly string[]) => Promise<BenchSection>;
+type SectionEntry = { name: string; load: () => Promise<SectionRun> };
 
 const SECTIONS: SectionEntry[] = [
   { name: 'import', load: async () => (await import('./library.bench.js')).runImportBench },
@@ -17,6 +20,7 @@ const SECTIONS: SectionEntry[] = [
   { name: 'ml-extract', load: async () => (await import('./ml.bench.js')).runExtractBench },
   { name: 'ml-train', load: async () => (await import('./ml.bench.js')).runTrainBench },
   { name: 'ml-cities', load: async () => (await import('./ml-cities.bench.js')).runCitiesBench },
+  { name: 'ml-stage2', load: async () => (await import('./stage2.bench.js')).runStage2Bench },
   { name: 'explain', load: async () => (await import('./explain.bench.js')).runExplainBench },
   { name: 'tsne', load: async () => (await import('./tsne.bench.js')).runTsneBench },
   { name: 'geolocate', load: async () => (await import('./geolocate.bench.js')).runGeolocateBench },
@@ -32,12 +36,12 @@ function markdownTable(table: BenchTable): string {
   return [`**${table.title}**`, '', head, rule, ...body].join('\n');
 }
 
-function sectionMarkdown(section: BenchSection, at: string): string {
+function sectionMarkdown(section: BenchSection, at: string, args: readonly string[]): string {
   return [
     `<!-- section:${section.name} -->`,
     `## ${section.title}`,
     '',
-    `_Measured ${at} with \`npm run bench -- ${section.name}\`._`,
+    `_Measured ${at} with \`npm run bench -- ${[section.name, ...args].join(' ')}\`._`,
     '',
     ...section.notes.map((n) => `- ${n}`),
     '',
@@ -70,8 +74,11 @@ function existingSections(): Map<string, string> {
 }
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  const unknown = wanted.filter((w) => !SECTIONS.some((s) => s.name === w));
+  const words = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const wanted = words.filter((w) => SECTIONS.some((s) => s.name === w));
+  // Other words are the sections' arguments (`ml-cities DIR`): allowed only with one section.
+  const args = words.filter((w) => !wanted.includes(w));
+  const unknown = wanted.length === 1 ? [] : args;
   if (unknown.length > 0) {
     console.error(
       `Unknown section(s): ${unknown.join(', ')}. Known: ${SECTIONS.map((s) => s.name).join(', ')}`,
@@ -87,7 +94,7 @@ async function main(): Promise<void> {
     let section: BenchSection;
     try {
       const run = await entry.load();
-      section = await run();
+      section = await run(args);
     } catch (error) {
       // One broken section must not throw away the others' figures; the file keeps its last
       // successful result for this one and the run exits non-zero.
@@ -104,7 +111,7 @@ async function main(): Promise<void> {
         ),
       );
     }
-    sections.set(section.name, sectionMarkdown(section, at));
+    sections.set(section.name, sectionMarkdown(section, at, args));
   }
 
   const order = [

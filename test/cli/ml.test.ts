@@ -17,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
+import { PAPER_CITIES } from '../../src/shared/domain/cities';
+import { haversineKm } from '../../src/shared/domain/geo';
 import { mulberry32 } from '../../src/shared/domain/random';
 import {
   MOBILENET_V2_SHA256,
@@ -214,11 +216,36 @@ void describe(
         const p = evaluation.perCity[city];
         assert.ok(typeof p === 'number' && p >= 0 && p <= 1, `${city}: ${String(p)}`);
       }
+      // Each error's distance (centre to centre, the preloaded cities) and score; right answers 5000.
+      const geo = evaluation as unknown as {
+        n: number;
+        meanScore: number;
+        meanDistanceKm: number;
+        errors: { true: string; predicted: string; km: number; score: number }[];
+        geoOrder: { longitude: string[]; tour: string[] };
+      };
+      const centre = (name: string) => PAPER_CITIES.find((c) => c.name === name)!;
+      const wrong = matrix.reduce(
+        (a, row, i) => a + row.reduce((b, v, j) => b + (i === j ? 0 : v), 0),
+        0,
+      );
+      assert.equal(geo.errors.length, wrong);
+      for (const e of geo.errors) {
+        assert.ok(Math.abs(e.km - haversineKm(centre(e.true), centre(e.predicted))) < 1e-6);
+        assert.ok(Math.abs(e.score - 5000 * Math.exp(-e.km / 1492.7)) < 1e-6);
+      }
+      const scoreSum = 5000 * (geo.n - wrong) + geo.errors.reduce((a, e) => a + e.score, 0);
+      assert.ok(Math.abs(geo.meanScore - scoreSum / geo.n) < 1e-6);
+      const kmSum = geo.errors.reduce((a, e) => a + e.km, 0);
+      assert.ok(Math.abs(geo.meanDistanceKm - kmSum / geo.n) < 1e-6);
+      assert.deepEqual(geo.geoOrder.longitude, ['London', 'Paris', 'Sydney']);
+      assert.deepEqual(geo.geoOrder.tour, ['London', 'Paris', 'Sydney']);
 
       const human = await cli('evaluate', '--model', modelId, '--split', 'val');
       assert.equal(human.code, 0, human.stderr);
       assert.match(human.stdout, /^City +Correct +Images +Accuracy +95% CI +Chance/m);
       assert.match(human.stdout, /^Confusion matrix \(rows: true city, columns: predicted\):$/m);
+      assert.match(human.stdout, /^GeoGuessr-style score \d+ of 5000 per photo/m);
     });
 
     test('predict --json: top cities with probabilities summing to 1; unreadable paths reported', async () => {

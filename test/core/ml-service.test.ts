@@ -99,7 +99,11 @@ void describe('ML service (core side)', () => {
       assert.match((e as Error).message, /backbones\.import/);
       return true;
     });
-    await assert.rejects(client.runJob('train.start', { name: 'x' }), isCode('NOT_FOUND'));
+    // (The default backbone is the built-in one, imported on first use: see bundled-backbone.test.)
+    await assert.rejects(
+      client.runJob('train.start', { name: 'x', backbone: 'mnv2' }),
+      isCode('NOT_FOUND'),
+    );
   });
 
   void it('imports, exports and removes model bundles; hostile files are MODEL_INVALID', async (t) => {

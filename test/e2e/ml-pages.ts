@@ -3,11 +3,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { Locator, Page } from 'playwright-core';
+import { BUNDLED_MOBILENET_V2 } from '../helpers/shared-fixtures';
 import { skipReason } from './harness';
 import { waitForAttr } from './pages';
 
 const SHARED = resolve(__dirname, '../../../shared');
-export const BACKBONE_FILE = join(SHARED, 'models/mobilenet_v2_1.0_224_quant.tflite');
+/** The app's built-in backbone, vendored in assets/. */
+export const BACKBONE_FILE = BUNDLED_MOBILENET_V2;
 export const SANITY = join(SHARED, 'fixtures/sanity');
 /** One real photo per "city": a separable library whose cities a backbone tells apart easily. */
 export const CITY_PHOTOS = { Paris: 'cat_720p.jpg', London: 'hot_dog.jpg', Sydney: 'parrot.jpg' };

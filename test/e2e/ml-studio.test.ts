@@ -281,6 +281,23 @@ void describe('ML studio in Chromium', { skip: skip ?? false }, () => {
       'This model, top-3',
     ]);
     await page.getByTestId('confusion-counts').click();
+
+    // Geography: the matrix can be ordered west to east or as a tour of neighbours (for London,
+    // Paris and Sydney both are the alphabetical order); each error's distance and score.
+    await page.getByTestId('confusion-order-tour').click();
+    await waitForAttr(page, '[data-testid="confusion"]', 'data-order', 'tour');
+    assert.equal(await confusion.getAttribute('data-classes'), 'London|Paris|Sydney');
+    await page.getByTestId('confusion-order-longitude').click();
+    await waitForAttr(page, '[data-testid="confusion"]', 'data-order', 'longitude');
+    const meanScore = Number(await page.getByTestId('eval-geo-score').getAttribute('data-value'));
+    const offDiagonal = counts.reduce(
+      (a, row, i) => a + row.reduce((b, v, j) => b + (i === j ? 0 : v), 0),
+      0,
+    );
+    assert.equal(await page.getByTestId('eval-geo-error').count(), offDiagonal);
+    assert.ok(meanScore > 0 && meanScore <= 5000, `mean score ${meanScore}`);
+    if (offDiagonal === 0) assert.equal(meanScore, 5000);
+    await page.getByTestId('confusion-order-alphabetical').click();
     await page.getByTestId('eval-report').evaluate((el) => {
       el.scrollIntoView({ block: 'start' });
       document.getElementById('main')?.scrollBy(0, -14);

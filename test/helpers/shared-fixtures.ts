@@ -10,7 +10,7 @@ export const SHARED_MISSING =
 
 export type SharedFixtures = {
   root: string;
-  /** MobileNetV2 1.0 224 uint8 TFLite, sha256 MOBILENET_V2_SHA256. */
+  /** MobileNetV2 1.0 224 uint8 TFLite, sha256 MOBILENET_V2_SHA256 (from assets/, not ../shared). */
   mobilenetV2Tflite: string;
   /** 1001 lines: 'background', then the ImageNet classes. */
   imagenetLabels: string;
@@ -21,12 +21,15 @@ export type SharedFixtures = {
 export const MOBILENET_V2_SHA256 =
   '7aad0c74c5e3c06e5eb3c827e13304fdd68a83da6087d92ee169c24ff9fd4776';
 
+/** The app's built-in backbone, vendored in assets/: present in every clone. */
+export const BUNDLED_MOBILENET_V2 = join(REPO_ROOT, 'assets', 'mobilenet_v2_1.0_224_quant.tflite');
+
 /** The shared fixtures, or null when ../shared (or one of its files) is missing. */
 export function sharedFixtures(): SharedFixtures | null {
   const root = process.env.LITTLEPLANET_SHARED ?? join(REPO_ROOT, '..', 'shared');
   const f: SharedFixtures = {
     root,
-    mobilenetV2Tflite: join(root, 'models', 'mobilenet_v2_1.0_224_quant.tflite'),
+    mobilenetV2Tflite: BUNDLED_MOBILENET_V2,
     imagenetLabels: join(root, 'models', 'imagenet_labels.txt'),
     sanityDir: join(root, 'fixtures', 'sanity'),
   };

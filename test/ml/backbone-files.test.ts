@@ -26,7 +26,7 @@ import {
   listBackbones,
   loadBackbone,
 } from '../../src/main/ml/backbone';
-import { sharedFixtures } from '../helpers/shared-fixtures';
+import { BUNDLED_MOBILENET_V2 } from '../helpers/shared-fixtures';
 
 const isCode = (code: string, pattern?: RegExp) => (e: unknown) =>
   e instanceof AppError && e.code === code && (pattern === undefined || pattern.test(e.message));
@@ -202,15 +202,12 @@ void describe('backbone import from files and folders', () => {
       importBackbone({ source: notModel, name: 'x', root }),
       isCode('MODEL_INVALID', /no 'TFL3' identifier/),
     );
-    const shared = sharedFixtures();
-    if (shared !== null) {
-      const cut = join(work, 'cut.tflite');
-      await writeFile(cut, (await readFile(shared.mobilenetV2Tflite)).subarray(0, 4096));
-      await assert.rejects(
-        importBackbone({ source: cut, name: 'x', root }),
-        isCode('MODEL_INVALID', /Not a valid TFLite file/),
-      );
-    }
+    const cut = join(work, 'cut.tflite');
+    await writeFile(cut, (await readFile(BUNDLED_MOBILENET_V2)).subarray(0, 4096));
+    await assert.rejects(
+      importBackbone({ source: cut, name: 'x', root }),
+      isCode('MODEL_INVALID', /Not a valid TFLite file/),
+    );
     await assert.rejects(
       importBackbone({ source: join(work, 'absent.tflite'), name: 'x', root }),
       isCode('NOT_FOUND'),

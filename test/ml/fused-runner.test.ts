@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { selectBackend } from '../../src/main/ml/backend';
 import { extractFeatures, importBackbone, loadBackbone } from '../../src/main/ml/backbone';
 import { runInference, foldedRelus } from '../../src/main/ml/backbone/fused-runner';
-import { SHARED_MISSING, sharedFixtures } from '../helpers/shared-fixtures';
+import { BUNDLED_MOBILENET_V2 } from '../helpers/shared-fixtures';
 
 function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   assert.deepEqual(a.shape, b.shape);
@@ -101,39 +101,33 @@ void describe('fused inference runner', () => {
   });
 });
 
-const shared = sharedFixtures();
+void describe('fused inference on the built-in MobileNetV2 (assets/)', () => {
+  let root = '';
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'lp-fused-'));
+  });
+  after(async () => {
+    if (root) await rm(root, { recursive: true, force: true });
+  });
 
-void describe(
-  'fused inference on the shared MobileNetV2',
-  { skip: shared === null ? SHARED_MISSING : false },
-  () => {
-    let root = '';
-    before(async () => {
-      root = await mkdtemp(join(tmpdir(), 'lp-fused-'));
-    });
-    after(async () => {
-      if (root) await rm(root, { recursive: true, force: true });
-    });
-
-    void it('features and classifier outputs match predict(); memory does not grow', async () => {
-      await importBackbone({ source: shared!.mobilenetV2Tflite, name: 'mnv2', root });
-      const backbone = await loadBackbone(root, 'mnv2');
-      if (backbone.kind !== 'layers') throw new Error('expected a layers backbone');
-      try {
-        // Every ReLU6 of MobileNetV2 follows a convolution (the projections have none).
-        assert.equal(foldedRelus(backbone.featureModel), 35);
-        assert.equal(foldedRelus(backbone.model), 35);
-        const batch = tf.randomUniform<tf.Rank.R4>([3, 224, 224, 3], -1, 1, 'float32', 11);
-        // Features are post-ReLU6 averages in [0, 6]; 1e-4 is float rounding, not a difference.
-        assert.ok(compare(backbone.featureModel, batch) < 1e-4);
-        assert.ok(compare(backbone.model, batch) < 1e-4);
-        const start = tf.memory().numTensors;
-        for (let i = 0; i < 3; i++) extractFeatures(backbone, batch, 2).dispose();
-        assert.equal(tf.memory().numTensors, start, 'repeated extraction leaves nothing behind');
-        batch.dispose();
-      } finally {
-        backbone.dispose();
-      }
-    });
-  },
-);
+  void it('features and classifier outputs match predict(); memory does not grow', async () => {
+    await importBackbone({ source: BUNDLED_MOBILENET_V2, name: 'mnv2', root });
+    const backbone = await loadBackbone(root, 'mnv2');
+    if (backbone.kind !== 'layers') throw new Error('expected a layers backbone');
+    try {
+      // Every ReLU6 of MobileNetV2 follows a convolution (the projections have none).
+      assert.equal(foldedRelus(backbone.featureModel), 35);
+      assert.equal(foldedRelus(backbone.model), 35);
+      const batch = tf.randomUniform<tf.Rank.R4>([3, 224, 224, 3], -1, 1, 'float32', 11);
+      // Features are post-ReLU6 averages in [0, 6]; 1e-4 is float rounding, not a difference.
+      assert.ok(compare(backbone.featureModel, batch) < 1e-4);
+      assert.ok(compare(backbone.model, batch) < 1e-4);
+      const start = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) extractFeatures(backbone, batch, 2).dispose();
+      assert.equal(tf.memory().numTensors, start, 'repeated extraction leaves nothing behind');
+      batch.dispose();
+    } finally {
+      backbone.dispose();
+    }
+  });
+});

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -356,6 +356,21 @@ void describe('ML host pipeline ops (in process)', () => {
     assert.equal(result.meta.backbone.splitLayer, 'block_2_conv');
     assert.equal(result.validation?.n, 3);
     assert.equal(result.cancelled, false);
+    // Block inputs are cached as float16, one file per view, 2 bytes per value.
+    const blockFiles = (
+      await readdir(join(work, 'blocks'), { recursive: true, withFileTypes: true })
+    )
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
+    // Two views per training photo, the centre view of each validation photo.
+    const rows =
+      2 * images.filter((i) => i.split === 'train').length +
+      images.filter((i) => i.split === 'val').length;
+    assert.equal(blockFiles.length, rows);
+    assert.ok(blockFiles.every((f) => f.endsWith('.f16')));
+    const sizes = new Set(await Promise.all(blockFiles.map(async (f) => (await stat(f)).size)));
+    assert.equal(sizes.size, 1);
+    assert.equal([...sizes][0]! % 2, 0);
   });
 
   void it('model.evaluate and model.predict give distributions; host.release frees everything', async () => {

@@ -9,6 +9,11 @@ import type {
   StoredEvaluation,
   TrainSummary,
 } from '../../shared/contract/ml-types';
+import {
+  GEO_SCORE_MAX,
+  GEO_SCORE_SCALE_KM,
+  type GeoErrorReport,
+} from '../../shared/domain/geo-errors';
 import { plural, table } from './format';
 
 /** 0.8512 → "85.1%"; null (undefined proportion) → "-". */
@@ -92,6 +97,20 @@ function versusChance(p: Proportion, chance: number): string {
   return 'not distinguishable';
 }
 
+/** Mean score and distances, and the farthest errors (all of them are in --json). */
+function geoText(g: GeoErrorReport): string {
+  const km = (v: number | null): string => (v === null ? '-' : `${Math.round(v)} km`);
+  const lines = [
+    `GeoGuessr-style score ${g.meanScore === null ? '-' : Math.round(g.meanScore)} of ${GEO_SCORE_MAX} per photo (5000·exp(−km/${GEO_SCORE_SCALE_KM})); mean distance ${km(g.meanKm)} per photo, median error ${km(g.medianErrorKm)}.`,
+  ];
+  const shown = g.errors.slice(0, 5);
+  if (shown.length > 0) {
+    lines.push(`Farthest errors:`);
+    for (const e of shown) lines.push(`  ${e.path}: ${e.true} → ${e.predicted}, ${km(e.km)}`);
+  }
+  return lines.join('\n');
+}
+
 export function evaluationText(evaluation: StoredEvaluation): string {
   const r = evaluation.report;
   const chance = r.chance.uniform;
@@ -126,6 +145,7 @@ export function evaluationText(evaluation: StoredEvaluation): string {
     '',
     confusionText(r),
   );
+  if (r.geo !== undefined) lines.push('', geoText(r.geo));
   if (evaluation.skipped.length > 0) {
     lines.push('', `Skipped ${plural(evaluation.skipped.length, 'file')}:`);
     for (const s of evaluation.skipped.slice(0, 20)) lines.push(`  ${s.path}: ${s.reason}`);

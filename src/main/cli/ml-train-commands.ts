@@ -178,6 +178,19 @@ export function evaluationJson(evaluation: StoredEvaluation) {
             fprAt95: outside.fprAt95,
             sources: outside.sources,
           },
+    // GeoGuessr-style: 5000·exp(−km / 1492.7) per photo, right answers 5000 (null: no centres).
+    meanScore: r.geo?.meanScore ?? null,
+    meanDistanceKm: r.geo?.meanKm ?? null,
+    /** Each wrong answer with its centre-to-centre distance and score, farthest first. */
+    errors: r.geo?.errors ?? [],
+    /** Class orders for the confusion matrix: west to east, and a nearest-neighbour tour. */
+    geoOrder:
+      r.geo === undefined
+        ? null
+        : {
+            longitude: r.geo.order.longitude.map((i) => r.classes[i]),
+            tour: r.geo.order.tour.map((i) => r.classes[i]),
+          },
     ...evaluation,
   };
 }

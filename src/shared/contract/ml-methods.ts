@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUNDLED_BACKBONE } from '../domain/bundled-backbone';
 import { jobMethod, method } from './define';
 import type {
   BackboneSummary,
@@ -100,7 +101,7 @@ export const mlMethods = {
   'features.start': jobMethod('features')(
     z
       .object({
-        backbone: z.string().min(1).default('mobilenet_v2_1.0_224'),
+        backbone: z.string().min(1).default(BUNDLED_BACKBONE.name),
         /** Augmented views cached per training image (random 224 crop of 256 + mirror). */
         views: z.number().int().min(1).max(16).default(4),
       })
@@ -115,7 +116,7 @@ export const mlMethods = {
     z
       .object({
         name: z.string().trim().min(1).max(100),
-        backbone: z.string().min(1).default('mobilenet_v2_1.0_224'),
+        backbone: z.string().min(1).default(BUNDLED_BACKBONE.name),
         /** Layer where stage 2 splits the backbone (null: its last block; the last three on a GPU). */
         splitLayer: z.string().min(1).nullable().default(null),
         views: z.number().int().min(1).max(16).default(4),

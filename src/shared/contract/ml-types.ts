@@ -1,3 +1,4 @@
+import type { GeoErrorReport } from '../domain/geo-errors';
 import type { EpochMetrics } from './job-types';
 
 /**
@@ -86,6 +87,12 @@ export type EvaluationReport = {
      */
     majority: { class: string; accuracy: Proportion; source: 'prior' | 'evaluated' };
   };
+  /**
+   * Distances of the wrong answers (true vs predicted city centre), GeoGuessr-style scores and
+   * geographic orders of the classes. Evaluations (evaluate.start) carry it; validation reports of
+   * training and evaluations stored before it existed do not.
+   */
+  geo?: GeoErrorReport;
 };
 
 /** Per-epoch numbers are `EpochMetrics` in job-types.ts (shared with JobEvent 'epoch'). */

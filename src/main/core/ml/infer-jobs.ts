@@ -16,10 +16,15 @@ import {
   isUnknown,
 } from '../../../shared/domain/open-set';
 import type { ParamsOut } from '../../../shared/contract/methods';
+import { PAPER_CITIES } from '../../../shared/domain/cities';
+import type { LatLon } from '../../../shared/domain/geo';
+import { geoErrorReport } from '../../../shared/domain/geo-errors';
 import type { EvaluateRunResult, InferItem } from '../../ml/pipeline/types';
 
 type EvaluateItem = EvaluateRunResult['items'][number];
 import type { JobContext } from '../jobs/job-manager';
+import type { Sql } from '../db/sql';
+import { listCities } from '../repo/cities';
 import { readSettings } from '../repo/settings';
 import { imagesById, labeledImages, sqlOf } from './dataset';
 import { externalItems, predictionFiles, type Skipped } from './external-set';
@@ -131,6 +136,20 @@ async function runEvaluate(
       ? null
       : await scoreOutsideSet(hosts, paths, sql, model, params.outside.paths, params.tta, ctx);
   const openSet = evaluationOpenSet(model, result, items, outside);
+  const geo = geoErrorReport(
+    classes,
+    classCentres(sql, classes),
+    result.items.map((r) => {
+      const item = items[r.index] as InferItem;
+      return {
+        imageId: item.imageId,
+        path: item.display,
+        trueIndex: item.label as number,
+        predictedIndex: r.predicted,
+        probability: r.probability,
+      };
+    }),
+  );
   // The report and its per-photo answers are one write: a crash never leaves one without the other.
   const stored = sql.transaction(() => {
     const evaluation = insertEvaluation(sql, {
@@ -138,7 +157,7 @@ async function runEvaluate(
       dataset,
       sources,
       tta: params.tta,
-      report: result.report,
+      report: { ...result.report, geo },
       skipped: [...skipped, ...result.skipped],
       openSet,
       jobId: ctx.jobId,
@@ -243,6 +262,15 @@ function evaluationOpenSet(
             skipped: outside.skipped,
           },
   };
+}
+
+/** Each class's centre: the library's city of that name, else the paper's, else unknown. */
+function classCentres(sql: Sql, classes: readonly string[]): (LatLon | null)[] {
+  const known = new Map<string, LatLon>(
+    PAPER_CITIES.map((c) => [c.name, { lat: c.lat, lon: c.lon }]),
+  );
+  for (const c of listCities(sql)) known.set(c.name, { lat: c.lat, lon: c.lon });
+  return classes.map((c) => known.get(c) ?? null);
 }
 
 export function startPredict(

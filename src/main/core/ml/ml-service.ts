@@ -8,7 +8,8 @@ import { exportBundle, importBundle } from '../../ml/eval/bundle';
 import { predictLibraryImages, type ChunkPrediction } from '../geolocate/geo-predict';
 import type { JobContext } from '../jobs/job-manager';
 import type { ServiceHandlers } from '../service-handlers';
-import { backboneSummary, listBackboneMetas, removeBackbone, requireBackbone } from './backbones';
+import { backboneSummary, listBackboneMetas, removeBackbone } from './backbones';
+import { ensureBackbone } from './bundled-backbone';
 import { labeledImages, sqlOf } from './dataset';
 import { ensureFeatures } from './features-job';
 import { startEmbed } from './embed-jobs';
@@ -123,7 +124,7 @@ export class MlService {
         const jobId = core.startJob('features', params, async (ctx): Promise<FeatureJobResult> => {
           const started = Date.now();
           const paths = this.paths();
-          const meta = await requireBackbone(paths, params.backbone);
+          const meta = await ensureBackbone(hosts, paths, params.backbone, ctx);
           const images = labeledImages(this.sql()).filter((i) => i.split !== null);
           const done = await ensureFeatures(
             hosts,

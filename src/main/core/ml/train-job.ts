@@ -10,7 +10,7 @@ import { resolveHyperParams } from '../../../shared/contract/ml-methods';
 import type { ParamsOut } from '../../../shared/contract/methods';
 import type { DatasetItem } from '../../ml/pipeline/types';
 import type { JobContext } from '../jobs/job-manager';
-import { requireBackbone } from './backbones';
+import { ensureBackbone } from './bundled-backbone';
 import { countsOf, labeledImages, splitHash, sqlOf, trainingClasses } from './dataset';
 import { AUGMENT_SEED, ensureFeatures } from './features-job';
 import type { MlCore } from './ml-core';
@@ -89,7 +89,7 @@ async function runTrain(
   const paths = mlPaths(db);
   const stage1 = resolveHyperParams(run.stage1, 1);
   const stage2 = run.stage2 === null ? null : resolveHyperParams(run.stage2, 2);
-  const meta = await requireBackbone(paths, run.backbone);
+  const meta = await ensureBackbone(hosts, paths, run.backbone, ctx);
 
   const images = labeledImages(sql);
   const classes = trainingClasses(images);

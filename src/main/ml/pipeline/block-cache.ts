@@ -1,7 +1,8 @@
 // Stage 2 trains the backbone's upper part on the activations that enter it ("block inputs").
 // They are computed once per (backbone, cut, augmentation seed, image, view) and kept on disk,
-// one raw float32 file per view (7x7x320 floats = 61 KB for MobileNetV2 at Conv_1):
-//   <blocksDir>/<backbone>-<sha256 12>/<layer>/seed<seed>/<hash 2>/<content hash>-v<view>.f32
+// one raw float16 file per view (7x7x320 halves = 31 KB for MobileNetV2 at Conv_1; float32 files
+// of older versions are left alone and recomputed once as .f16):
+//   <blocksDir>/<backbone>-<sha256 12>/<layer>/seed<seed>/<hash 2>/<content hash>-v<view>.f16
 // Content-addressed, so a re-run (or a resumed run) computes nothing again; training reads rows
 // back through a RowReader, so a large cache never has to fit in memory at once.
 import * as tf from '@tensorflow/tfjs';
@@ -13,6 +14,7 @@ import type { CropBox } from '../augment';
 import { runInference } from '../backbone';
 import { takeFloats } from '../backend/read';
 import type { RowReader } from '../train/types';
+import { decodeHalf, encodeHalf } from './float16';
 import { readNormImage, reasonOf, type Rgb } from './images';
 import type { BackboneRef } from './types';
 import { cropBatches, trainingBoxes, type InputSpec } from './views';
@@ -44,7 +46,7 @@ export function blockFile(o: BlockCacheOptions, contentHash: string, view: numbe
     safeSegment(o.layer),
     `seed${o.augmentSeed}`,
     contentHash.slice(0, 2),
-    `${contentHash}-v${view}.f32`,
+    `${contentHash}-v${view}.f16`,
   );
 }
 
@@ -66,7 +68,7 @@ export async function ensureBlockInputs(
   o: BlockCacheOptions,
 ): Promise<{ reader: RowReader; files: string[]; computed: number }> {
   const rowFloats = o.cutShape.reduce((a, b) => a * b, 1);
-  const rowBytes = rowFloats * 4;
+  const rowBytes = rowFloats * 2;
   const files: string[] = [];
   const todo: { item: BlockItem; views: number[] }[] = [];
   for (const item of items) {
@@ -112,7 +114,7 @@ export async function ensureBlockInputs(
         const file = blockFile(o, d.item.contentHash, view);
         await mkdir(dirname(file), { recursive: true });
         const tmp = `${file}.${process.pid}.tmp`;
-        const row = values.subarray(r * rowFloats, (r + 1) * rowFloats);
+        const row = encodeHalf(values.subarray(r * rowFloats, (r + 1) * rowFloats));
         await writeFile(tmp, new Uint8Array(row.buffer, row.byteOffset, row.byteLength));
         await rename(tmp, file);
         r++;
@@ -122,18 +124,20 @@ export async function ensureBlockInputs(
     o.onProgress?.(Math.min(i + GROUP, todo.length), todo.length);
   }
 
+  const half = new Uint16Array(rowFloats);
+  const bytes = new Uint8Array(half.buffer);
   const reader: RowReader = (indices, out) => {
-    const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     for (let k = 0; k < indices.length; k++) {
       const file = files[indices[k] as number];
       if (file === undefined) throw new AppError('INTERNAL', `No block row ${indices[k]}.`);
       const fd = openSync(file, 'r');
       try {
-        const read = readSync(fd, bytes, k * rowBytes, rowBytes, 0);
+        const read = readSync(fd, bytes, 0, rowBytes, 0);
         if (read !== rowBytes) throw new AppError('IO_ERROR', `${file} is truncated.`);
       } finally {
         closeSync(fd);
       }
+      decodeHalf(half, out, k * rowFloats);
     }
   };
   return { reader, files, computed };

@@ -3,7 +3,25 @@ import type { MlLayout, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import { escapeText } from '../ml/plotly-text';
 import { PlotlyChart } from '../ml/PlotlyChart';
 import { CellPhotos, type Cell } from './CellPhotos';
-import { cellLabels, cellRects, heatCells, type MatrixMode } from './confusion';
+import {
+  cellLabels,
+  cellRects,
+  heatCells,
+  reorderMatrix,
+  type MatrixMode,
+  type MatrixOrder,
+} from './confusion';
+
+const ORDER_LABELS: Record<MatrixOrder, string> = {
+  alphabetical: 'A–Z',
+  longitude: 'West → east',
+  tour: 'Neighbours',
+};
+const ORDER_TITLES: Record<MatrixOrder, string> = {
+  alphabetical: 'Cities in alphabetical order',
+  longitude: 'Cities by the longitude of their centre, west to east',
+  tour: 'A nearest-neighbour tour of the city centres: cities close on the globe sit together',
+};
 
 /**
  * The confusion matrix as a heatmap (rows true, columns predicted), drawn with rectangles and
@@ -15,10 +33,21 @@ export function ConfusionMatrix(props: {
   confusion: number[][];
   evaluationId: number;
   modelId: string;
+  /** Geographic orders of the classes (absent for evaluations stored before they existed). */
+  orders?: { longitude: number[]; tour: number[] };
 }) {
   const [mode, setMode] = useState<MatrixMode>('counts');
+  const [order, setOrder] = useState<MatrixOrder>('alphabetical');
   const [cell, setCell] = useState<Cell | null>(null);
-  const { classes, confusion } = props;
+  const { classes, confusion } = useMemo(
+    () =>
+      reorderMatrix(
+        props.classes,
+        props.confusion,
+        order === 'alphabetical' || props.orders === undefined ? null : props.orders[order],
+      ),
+    [props.classes, props.confusion, props.orders, order],
+  );
   const n = classes.length;
 
   const chart = useMemo(() => {
@@ -82,10 +111,27 @@ export function ConfusionMatrix(props: {
       aria-labelledby="confusion-title"
       data-testid="confusion"
       data-mode={mode}
+      data-order={order}
       data-classes={classes.join('|')}
     >
       <div className="ml-card-head">
         <h2 id="confusion-title">Confusion matrix</h2>
+        {props.orders !== undefined && (
+          <div className="ml-toggle" role="group" aria-label="City order">
+            {(['alphabetical', 'longitude', 'tour'] as const).map((o) => (
+              <button
+                key={o}
+                type="button"
+                aria-pressed={order === o}
+                title={ORDER_TITLES[o]}
+                onClick={() => setOrder(o)}
+                data-testid={`confusion-order-${o}`}
+              >
+                {ORDER_LABELS[o]}
+              </button>
+            ))}
+          </div>
+        )}
         <div className="ml-toggle" role="group" aria-label="Cell values">
           <button
             type="button"

@@ -3,6 +3,7 @@ import { when } from '../ml/format';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { CoverageChart } from './CoverageChart';
 import { datasetLabel } from './EvaluationsList';
+import { GeoErrors } from './GeoErrors';
 import { Headline } from './Headline';
 import { OutsidePanel } from './OutsidePanel';
 import { PerCityTable } from './PerCityTable';
@@ -34,8 +35,10 @@ export function EvaluationReportView(props: { evaluation: StoredEvaluation; mode
               confusion={e.report.confusion}
               evaluationId={e.id}
               modelId={e.modelId}
+              {...(e.report.geo === undefined ? {} : { orders: e.report.geo.order })}
             />
           </div>
+          {e.report.geo !== undefined && <GeoErrors geo={e.report.geo} />}
           {e.openSet === null ? (
             <ReliabilityChart calibration={e.report.calibration} />
           ) : (

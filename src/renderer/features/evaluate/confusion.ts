@@ -93,3 +93,28 @@ export function cellLabels(
     font: { size, color: textColour(c.intensity) },
   }));
 }
+
+/** How the confusion matrix orders its cities: as stored (alphabetical), or by geography. */
+export type MatrixOrder = 'alphabetical' | 'longitude' | 'tour';
+
+/**
+ * The classes and matrix with rows and columns both permuted by `order` (class indices), so the
+ * diagonal stays the right answers. An order that is not a permutation of the classes is ignored.
+ */
+export function reorderMatrix(
+  classes: readonly string[],
+  confusion: readonly (readonly number[])[],
+  order: readonly number[] | null,
+): { classes: string[]; confusion: number[][] } {
+  const n = classes.length;
+  const valid =
+    order !== null &&
+    order.length === n &&
+    new Set(order).size === n &&
+    order.every((i) => Number.isInteger(i) && i >= 0 && i < n);
+  if (!valid) return { classes: [...classes], confusion: confusion.map((r) => [...r]) };
+  return {
+    classes: order.map((i) => classes[i]!),
+    confusion: order.map((r) => order.map((c) => confusion[r]?.[c] ?? 0)),
+  };
+}

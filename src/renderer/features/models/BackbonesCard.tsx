@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { BackboneSummary } from '../../../shared/contract/ml-types';
+import { BUNDLED_BACKBONE } from '../../../shared/domain/bundled-backbone';
 import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
@@ -48,7 +49,8 @@ export function BackbonesCard() {
       {list.error !== null && <ErrorLine error={list.error} />}
       {list.state === 'ready' && backbones.length === 0 ? (
         <p className="muted" data-testid="backbones-empty">
-          No backbone yet: import or download one below before training.
+          No backbone imported yet. The built-in {BUNDLED_BACKBONE.name} is imported the first time
+          you cache features or train with it; import or download another one below.
         </p>
       ) : (
         <table className="data-table" data-testid="backbones-table">

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { BackboneSummary, BackendReport } from '../../../shared/contract/ml-types';
 import type { ParamsIn } from '../../../shared/contract/methods';
+import { BUNDLED_BACKBONE } from '../../../shared/domain/bundled-backbone';
 import { navigate } from '../ml/nav';
 import { defaultForm, validateTrain, type TrainField, type TrainForm as Form } from './hyper-form';
 import { SplitSummary } from './SplitSummary';
@@ -12,6 +13,24 @@ const IMBALANCE_LABELS = {
   none: 'None (plain cross-entropy)',
 } as const;
 
+/**
+ * The library's backbones, then the built-in one when the library has not imported it yet (the
+ * first job that names it imports it from the app's assets): a fresh library can train at once.
+ */
+function backboneChoices(backbones: BackboneSummary[]): { name: string; label: string }[] {
+  const choices = backbones.map((b) => ({
+    name: b.name,
+    label: `${b.name} (${b.featureDim} features${b.name === BUNDLED_BACKBONE.name ? ', built in' : ''})`,
+  }));
+  if (!backbones.some((b) => b.name === BUNDLED_BACKBONE.name)) {
+    choices.push({
+      name: BUNDLED_BACKBONE.name,
+      label: `${BUNDLED_BACKBONE.name} (built in, imported on first use)`,
+    });
+  }
+  return choices;
+}
+
 /** Backbone, name, seed and both stages' hyper-parameters, pre-filled with the paper's recipe. */
 export function TrainForm(props: {
   backbones: BackboneSummary[];
@@ -19,14 +38,13 @@ export function TrainForm(props: {
   busy: boolean;
   onStart: (params: ParamsIn<'train.start'>) => void;
 }) {
-  const first = props.backbones[0]?.name ?? '';
+  const choices = backboneChoices(props.backbones);
+  const first = choices[0]?.name ?? '';
   const [form, setForm] = useState<Form>(() => defaultForm(first));
   const [errors, setErrors] = useState<Partial<Record<TrainField, string>>>({});
   // The backbone list may arrive after the form: pick the first one then.
   const backbone =
-    form.backbone !== '' && props.backbones.some((b) => b.name === form.backbone)
-      ? form.backbone
-      : first;
+    form.backbone !== '' && choices.some((b) => b.name === form.backbone) ? form.backbone : first;
 
   const set = <K extends keyof Form>(key: K, value: Form[K]): void =>
     setForm((f) => ({ ...f, [key]: value }));
@@ -80,17 +98,17 @@ export function TrainForm(props: {
           <select
             id="train-backbone"
             value={backbone}
-            disabled={props.busy || props.backbones.length === 0}
+            disabled={props.busy || choices.length === 0}
             aria-invalid={errors.backbone !== undefined}
             onChange={(e) => set('backbone', e.target.value)}
           >
-            {props.backbones.map((b) => (
+            {choices.map((b) => (
               <option key={b.name} value={b.name}>
-                {b.name} ({b.featureDim} features)
+                {b.label}
               </option>
             ))}
           </select>
-          {props.backbones.length === 0 && (
+          {choices.length === 0 && (
             <span className="field-error">
               No backbone yet.{' '}
               <button type="button" className="link-button" onClick={() => navigate('models')}>

@@ -1,0 +1,195 @@
+/**
+ * `npm run bench -- ml-stage2`: one stage-2 training step from cached block inputs, against the
+ * PyTorch reference on this CPU (1.48 and 1.74 ms per image on two days: the last two MobileNetV2
+ * blocks, batch 32, two threads; the goal is within 3x). Times forward + backward + SGD-momentum
+ * update of the upper backbone and a 2-city softmax head on the plain-JS cpu backend (the backend
+ * stage 2 runs on when the native TensorFlow packages are absent), with tfjs' own gradient kernels,
+ * with the app's filter-gradient kernels (what stage 2 uses today) and with its input-gradient
+ * kernels too; plus the forward pass that makes a block input (to cache it) on wasm.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importBackbone, loadBackbone, runInference, splitAtLayer } from '../src/main/ml/backbone';
+import { selectBackend, withBackend } from '../src/main/ml/backend';
+import { installFastCpuGradKernels } from '../src/main/ml/pipeline/cpu-grad-kernels';
+import { installFastCpuInputGradKernels } from '../src/main/ml/pipeline/cpu-input-grad-kernels';
+import { BUNDLED_MOBILENET_V2 } from '../test/helpers/shared-fixtures';
+import { loadNote } from './ml-proc';
+import type { BenchSection } from './types';
+
+const BATCH = 32;
+const STEPS = Number(process.env.LP_BENCH_STAGE2_STEPS ?? 1);
+/** Set to 1 to time tfjs' own cpu gradient kernels too (minutes per step on two busy cores). */
+const WITH_TFJS_KERNELS = process.env.LP_BENCH_STAGE2_TFJS_KERNELS === '1';
+const TORCH_MS = [1.48, 1.74];
+/** Cuts: the default (Conv_1 only), the last block, the last two blocks (each + Conv_1). */
+const CUTS = [
+  { layer: 'Conv_1', what: 'Conv_1 (1x1 320→1280) + head: the default cut' },
+  { layer: 'expanded_conv_16_expand', what: 'last inverted-residual block (16) + Conv_1 + head' },
+  { layer: 'expanded_conv_15_expand', what: 'last two blocks (15, 16) + Conv_1 + head' },
+];
+const KERNELS = [
+  'tfjs cpu kernels',
+  '+ fast filter-gradient kernels (app today)',
+  '+ fast input-gradient kernels',
+] as const;
+
+const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+
+type Timing = { wall: number; cpu: number };
+
+/** CPU ms of this process (user + system) since `from`: on a shared machine the honest figure. */
+const cpuMs = (from: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
+
+/** Median ms (wall, CPU) of one SGD step on a batch through `upper` and a 2-way head. */
+async function stepMs(upper: tf.LayersModel, cutShape: number[]): Promise<Timing> {
+  const head = tf.variable(tf.randomNormal([1280, 2], 0, 0.01, 'float32', 3));
+  const bias = tf.variable(tf.zeros([2]));
+  const vars = [...upper.trainableWeights.map((w) => w.read() as tf.Variable), head, bias];
+  const optimizer = tf.train.momentum(0.001, 0.9);
+  const x = tf.randomUniform([BATCH, ...cutShape], 0, 6, 'float32', 5);
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: BATCH }, (_, i) => i % 2),
+      'int32',
+    ),
+    2,
+  );
+  const times: number[] = [];
+  const cpus: number[] = [];
+  for (let s = 0; s <= STEPS; s++) {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    const loss = optimizer.minimize(
+      () => {
+        let f = upper.apply(x, { training: false }) as tf.Tensor;
+        if (f.rank === 4) f = tf.mean(f, [1, 2]);
+        const loss: tf.Scalar = tf.losses.softmaxCrossEntropy(
+          y,
+          tf.add(tf.matMul(f as tf.Tensor2D, head), bias),
+        );
+        return loss;
+      },
+      true,
+      vars,
+    );
+    await loss?.data();
+    loss?.dispose();
+    if (s > 0) {
+      // Step 0 warms up.
+      times.push(performance.now() - t);
+      cpus.push(cpuMs(c));
+    }
+    console.log(
+      `    step ${s}: ${(performance.now() - t).toFixed(0)} ms wall, ${cpuMs(c).toFixed(0)} ms CPU`,
+    );
+  }
+  tf.dispose([x, y, head, bias]);
+  optimizer.dispose();
+  return { wall: median(times), cpu: median(cpus) };
+}
+
+export async function runStage2Bench(): Promise<BenchSection> {
+  const load = loadNote();
+  await selectBackend({ preference: 'wasm', env: {}, strict: true });
+  const root = join(tmpdir(), 'littleplanet-bench-stage2');
+  mkdirSync(root, { recursive: true });
+  if (!existsSync(join(root, 'mnv2', 'backbone.json'))) {
+    await importBackbone({ source: BUNDLED_MOBILENET_V2, name: 'mnv2', root });
+  }
+  const rows: (string | number)[][] = [];
+  const lowerMs: Record<string, number> = {};
+  const lowerWallMs: Record<string, number> = {};
+  // The forward pass that makes block inputs (what caching costs per view), wasm, batch 32.
+  {
+    const backbone = await loadBackbone(root, 'mnv2');
+    if (backbone.kind !== 'layers') throw new Error('expected a layers backbone');
+    for (const cut of CUTS) {
+      const { lower } = splitAtLayer(backbone.featureModel, cut.layer);
+      const x = tf.randomUniform([BATCH, 224, 224, 3], -1, 1, 'float32', 7);
+      const times: number[] = [];
+      const cpus: number[] = [];
+      for (let s = 0; s <= 2; s++) {
+        const t = performance.now();
+        const c = process.cpuUsage();
+        const out = runInference(lower, x, BATCH);
+        await out.data();
+        out.dispose();
+        if (s > 0) {
+          times.push(performance.now() - t);
+          cpus.push(cpuMs(c));
+        }
+      }
+      x.dispose();
+      lowerMs[cut.layer] = median(cpus) / BATCH;
+      lowerWallMs[cut.layer] = median(times) / BATCH;
+    }
+    backbone.dispose();
+  }
+  console.log(`  block input forward (wasm): ${JSON.stringify(lowerMs)} ms/view`);
+  for (const [k, kernels] of KERNELS.entries()) {
+    if (k === 0 && !WITH_TFJS_KERNELS) continue;
+    if (k === 1) installFastCpuGradKernels();
+    if (k === 2) installFastCpuInputGradKernels();
+    await withBackend('cpu', async () => {
+      const backbone = await loadBackbone(root, 'mnv2');
+      if (backbone.kind !== 'layers') throw new Error('expected a layers backbone');
+      try {
+        for (const cut of CUTS) {
+          const { upper, cutShape } = splitAtLayer(backbone.featureModel, cut.layer);
+          const t = await stepMs(upper, cutShape);
+          const ms = t.cpu / BATCH;
+          console.log(`  ${cut.layer}, ${kernels}: ${ms.toFixed(2)} CPU ms/image`);
+          rows.push([
+            cut.what,
+            `[${cutShape.join('x')}]`,
+            kernels,
+            ms.toFixed(1),
+            (t.wall / BATCH).toFixed(1),
+            `${(ms / TORCH_MS[1]!).toFixed(0)}–${(ms / TORCH_MS[0]!).toFixed(0)}x`,
+          ]);
+        }
+      } finally {
+        backbone.dispose();
+      }
+    });
+  }
+  const best = (layer: string): number =>
+    Number(rows.filter((r) => r[0] === CUTS.find((c) => c.layer === layer)!.what).at(-1)![3]);
+  const estimate = (layer: string, views: number, epochs: number, processes: number): string => {
+    const cacheS = (9000 * views * lowerMs[layer]!) / 1000 / processes;
+    const trainS = (9000 * views * epochs * best(layer)) / 1000;
+    return `${(cacheS / 60).toFixed(0)} min caching (${processes} processes) + ${(trainS / 60).toFixed(0)} min training = ${((cacheS + trainS) / 60).toFixed(0)} min`;
+  };
+  return {
+    name: 'ml-stage2',
+    title: 'Stage 2: one fine-tuning step from cached block inputs',
+    notes: [
+      load,
+      `Built-in MobileNetV2; a batch of ${BATCH} random block inputs; forward through the upper backbone (batch norm folded into the convolutions by the TFLite conversion), global average pool, a 1280→2 softmax head; backward; SGD momentum 0.9 update of every upper weight and the head. Median of ${STEPS} step(s) after one warm-up, in the bench process on tfjs' plain-JS cpu backend (one thread; wasm has no convolution gradients).`,
+      `PyTorch reference (issue #18): ${TORCH_MS.join(' and ')} ms per image for the last two blocks, batch 32, two threads. "vs PyTorch" divides by those two figures.`,
+      `Making a block input (the lower network's forward pass, fused runner, wasm, batch ${BATCH}, one process), CPU ms per view (wall in brackets): ${CUTS.map((c) => `${c.layer} ${lowerMs[c.layer]!.toFixed(1)} (${lowerWallMs[c.layer]!.toFixed(1)})`).join(', ')}.`,
+      `Timed as CPU time of the bench process (user + system; the plain-JS backend uses one thread), because the two cores are shared (load ${loadavg()[0]!.toFixed(1)} at the end): wall times, given beside it, are several times higher.`,
+      `Estimated 9,000-photo stage 2 with 4 cached views and 10 epochs from these figures: default cut Conv_1: ${estimate('Conv_1', 4, 10, 2)}; last two blocks: ${estimate('expanded_conv_15_expand', 4, 10, 2)}. Target: under 30 minutes.`,
+    ],
+    tables: [
+      {
+        title: `ms per image of one training step (batch ${BATCH})`,
+        columns: [
+          'trained part',
+          'block input',
+          'gradient kernels',
+          'CPU ms/image',
+          'wall ms/image',
+          'vs PyTorch (CPU)',
+        ],
+        rows,
+      },
+    ],
+  };
+}
