@@ -23,6 +23,7 @@ import type { ModelSummary, StoredEvaluation } from '../../src/shared/contract/m
 import { auroc } from '../../src/shared/domain/open-set';
 import { inProcessTransport } from '../../src/main/core/in-process-transport';
 import { StudioCore } from '../../src/main/core/studio-core';
+import { openSetScores } from '../../src/main/ml/openset/open-set';
 import { withModelRunner } from '../../src/main/ml/pipeline/model-runner';
 import { SHARED_MISSING, sharedFixtures } from '../helpers/shared-fixtures';
 import { photoTree } from '../ml/integration-photos';
@@ -248,8 +249,17 @@ void describe(
     test('the model runner leaks no tensors while scoring', async () => {
       const dir = join(library, 'models', modelId);
       await withModelRunner(dir, join(library, 'backbones'), async (runner) => {
-        const features = new Float32Array(3 * runner.headState.config.inputDim).fill(0.5);
-        await runner.answers(features); // warm-up: the first call may build kernels
+        const dim = runner.headState.config.inputDim;
+        const features = Float32Array.from({ length: 3 * dim }, (_, i) => ((i * 7919) % 13) / 13);
+        // The backend's matrix-product score equals the plain-code reference (and warms up).
+        const fast = (await runner.answers(features)).oodScores!;
+        const plain = openSetScores(runner.openSet!, features, null);
+        for (let i = 0; i < 3; i++) {
+          assert.ok(
+            Math.abs(fast[i]! - plain[i]!) <= 1e-3 * plain[i]!,
+            `${fast[i]} vs ${plain[i]}`,
+          );
+        }
         const before = tf.memory().numTensors;
         for (let i = 0; i < 3; i++) {
           const a = await runner.answers(features);

@@ -16,7 +16,13 @@ import {
   thresholdForKeepRate,
 } from '../../src/shared/domain/open-set';
 import { fitClassGaussians, mahalanobisDistances } from '../../src/main/ml/openset/gaussian';
-import { choleskyPacked, forwardSolve, shrunkCovariance } from '../../src/main/ml/openset/linalg';
+import {
+  choleskyPacked,
+  forwardSolve,
+  invertLowerPacked,
+  lowerTimes,
+  shrunkCovariance,
+} from '../../src/main/ml/openset/linalg';
 import { energyScores, knnScores, l2Normalised, mspScores } from '../../src/main/ml/openset/scores';
 import { fitTemperature, meanNll, softmaxRows } from '../../src/main/ml/openset/temperature';
 import { Prng } from '../../src/main/ml/train/prng';
@@ -119,6 +125,10 @@ void describe('open-set statistics', () => {
     close(full(0, 0) * y[0]!, 2, 1e-12);
     close(full(1, 0) * y[0]! + full(1, 1) * y[1]!, 1, 1e-12);
     close(full(2, 1) * y[1]! + full(2, 2) * y[2]!, 3, 1e-12);
+    // The inverse whitens: L⁻¹ (L y) = y.
+    const w = invertLowerPacked(l, 3);
+    const back = lowerTimes(w, lowerTimes(l, [0.5, -2, 7], 3), 3);
+    [0.5, -2, 7].forEach((v, i) => close(back[i]!, v, 1e-12, `component ${i}`));
     assert.throws(
       () => choleskyPacked(Float64Array.from([1, 2, 2, 1]), 2),
       /not positive definite/,
@@ -150,7 +160,8 @@ void describe('open-set statistics', () => {
     }
     const g = fitClassGaussians(features, labels, d, 2);
     // Rebuild Σ from the stored Cholesky factor and the class means from the whitened ones.
-    const l = g.cholesky;
+    // Σ = L Lᵀ with L the inverse of the stored whitening.
+    const l = invertLowerPacked(g.whitening, d);
     const at = (i: number, j: number) => (j <= i ? l[(i * (i + 1)) / 2 + j]! : 0);
     const sigma = Array.from({ length: d }, (_, i) =>
       Array.from({ length: d }, (_, j) => [0, 1, 2].reduce((s, k) => s + at(i, k) * at(j, k), 0)),

@@ -2,17 +2,24 @@
 // out-of-distribution score of Lee et al. 2018): a photo far from every city's mean, measured in
 // the units the training photos themselves vary in, looks like none of the model's cities.
 import { AppError } from '../../../shared/contract/errors';
-import { choleskyPacked, forwardSolve, shrunkCovariance } from './linalg';
+import {
+  choleskyPacked,
+  forwardSolve,
+  invertLowerPacked,
+  lowerTimes,
+  shrunkCovariance,
+} from './linalg';
 
 /**
  * The fitted statistics, as stored in a model bundle. With Σ = L Lᵀ the squared distance of a
- * feature f to class c is ||L⁻¹f - L⁻¹μ_c||², so only L (packed lower triangle, d(d+1)/2 values)
- * and the whitened means m_c = L⁻¹μ_c ([K, d]) are kept.
+ * feature f to class c is ||W f - W μ_c||² with the whitening W = L⁻¹, so only W (lower
+ * triangular, packed by rows: d(d+1)/2 values) and the whitened means m_c = W μ_c ([K, d]) are
+ * kept.
  */
 export type ClassGaussians = {
   dim: number;
   numClasses: number;
-  cholesky: Float32Array;
+  whitening: Float32Array;
   whitenedMeans: Float32Array;
   /** Ledoit-Wolf shrinkage towards a scaled identity that was applied (0-1). */
   shrinkage: number;
@@ -34,23 +41,42 @@ export function fitClassGaussians(
   dim: number,
   numClasses: number,
 ): ClassGaussians {
+  const { means, counts, l, shrinkage } = fitFactor(features, labels, dim, numClasses);
+  const w = invertLowerPacked(l, dim);
+  // A city without training rows gets a mean no photo is near (kept finite for the bundle).
+  const whitenedMeans = new Float32Array(numClasses * dim).fill(ABSENT);
+  const solved = new Float64Array(dim);
+  for (let c = 0; c < numClasses; c++) {
+    if (counts[c] === 0) continue;
+    lowerTimes(w, means.subarray(c * dim, (c + 1) * dim), dim, solved);
+    whitenedMeans.set(solved, c * dim);
+  }
+  return { dim, numClasses, whitening: Float32Array.from(w), whitenedMeans, shrinkage };
+}
+
+/** Class means, counts and the Cholesky factor L of the shrunk shared covariance. */
+function fitFactor(
+  features: Float32Array,
+  labels: ArrayLike<number>,
+  dim: number,
+  numClasses: number,
+): { means: Float64Array; counts: Float64Array; l: Float64Array; shrinkage: number } {
   const n = labels.length;
   if (features.length !== n * dim) {
     throw new AppError('BAD_ARGUMENT', `${features.length} values are not ${n} rows of ${dim}.`);
   }
-  const sums = new Float64Array(numClasses * dim);
+  const means = new Float64Array(numClasses * dim);
   const counts = new Float64Array(numClasses);
   for (let r = 0; r < n; r++) {
     const c = labels[r]!;
     counts[c]! += 1;
     const off = r * dim;
     const base = c * dim;
-    for (let i = 0; i < dim; i++) sums[base + i]! += features[off + i]!;
+    for (let i = 0; i < dim; i++) means[base + i]! += features[off + i]!;
   }
   for (let c = 0; c < numClasses; c++) {
-    if (counts[c]! > 0) for (let i = 0; i < dim; i++) sums[c * dim + i]! /= counts[c]!;
+    if (counts[c]! > 0) for (let i = 0; i < dim; i++) means[c * dim + i]! /= counts[c]!;
   }
-  const means = sums;
   const m = Math.min(n, MAX_COVARIANCE_ROWS);
   const centred = new Float64Array(m * dim);
   for (let t = 0; t < m; t++) {
@@ -61,22 +87,13 @@ export function fitClassGaussians(
     }
   }
   const { covariance, shrinkage } = shrunkCovariance(centred, m, dim);
-  const l = choleskyPacked(covariance, dim);
-  // A city without training rows gets a mean no photo is near (kept finite for the bundle).
-  const whitenedMeans = new Float32Array(numClasses * dim).fill(ABSENT);
-  const solved = new Float64Array(dim);
-  for (let c = 0; c < numClasses; c++) {
-    if (counts[c] === 0) continue;
-    forwardSolve(l, means.subarray(c * dim, (c + 1) * dim), dim, solved);
-    whitenedMeans.set(solved, c * dim);
-  }
-  return { dim, numClasses, cholesky: Float32Array.from(l), whitenedMeans, shrinkage };
+  return { means, counts, l: choleskyPacked(covariance, dim), shrinkage };
 }
 
 /**
  * Squared Mahalanobis distance of each row of `features` ([n, dim]) to its nearest class mean:
- * min_c ||L⁻¹f - m_c||². About d²/2 + K·d multiply-adds per row (0.8 M for MobileNetV2), a
- * fraction of a percent of the forward pass that produced the features.
+ * min_c ||W f - m_c||². About d²/2 + K·d multiply-adds per row (0.8 M for MobileNetV2). Plain
+ * code, for fitting and the bench; the ML host applies W as one matrix product on its backend.
  */
 export function mahalanobisDistances(g: ClassGaussians, features: Float32Array): Float32Array {
   const { dim, numClasses } = g;
@@ -87,7 +104,7 @@ export function mahalanobisDistances(g: ClassGaussians, features: Float32Array):
   const out = new Float32Array(n);
   const y = new Float64Array(dim);
   for (let r = 0; r < n; r++) {
-    forwardSolve(g.cholesky, features.subarray(r * dim, (r + 1) * dim), dim, y);
+    lowerTimes(g.whitening, features.subarray(r * dim, (r + 1) * dim), dim, y);
     let best = Infinity;
     for (let c = 0; c < numClasses; c++) {
       const base = c * dim;
@@ -135,14 +152,25 @@ export function crossFittedDistances(
       fitRows.set(features.subarray(p * views * dim, (p + 1) * views * dim), i * views * dim);
       fitLabels.fill(labels[p * views]!, i * views, (i + 1) * views);
     });
-    const g = fitClassGaussians(fitRows, fitLabels, dim, numClasses);
+    // A Cholesky solve per scored photo is cheaper here than inverting the factor of each fold.
+    const { means, counts, l } = fitFactor(fitRows, fitLabels, dim, numClasses);
+    const whitenedMeans = Array.from({ length: numClasses }, (_, c) =>
+      counts[c] === 0 ? null : forwardSolve(l, means.subarray(c * dim, (c + 1) * dim), dim),
+    );
     const take = Math.min(heldPhotos.length, Math.ceil(maxPhotos / folds));
-    const held = new Float32Array(take * dim);
+    const y = new Float64Array(dim);
     for (let t = 0; t < take; t++) {
       const p = heldPhotos[Math.floor((t * heldPhotos.length) / take)]!;
-      held.set(features.subarray(p * views * dim, p * views * dim + dim), t * dim);
+      forwardSolve(l, features.subarray(p * views * dim, p * views * dim + dim), dim, y);
+      let best = Infinity;
+      for (const m of whitenedMeans) {
+        if (m === null) continue;
+        let d2 = 0;
+        for (let i = 0; i < dim; i++) d2 += (y[i]! - m[i]!) ** 2;
+        best = Math.min(best, d2);
+      }
+      out.push(best);
     }
-    out.push(...mahalanobisDistances(g, held));
   }
   return Float32Array.from(out);
 }

@@ -123,3 +123,37 @@ export function forwardSolve(
   }
   return out;
 }
+
+/**
+ * The inverse of a lower-triangular matrix (packed by rows as choleskyPacked returns it), itself
+ * lower triangular and packed the same way. With Σ = L Lᵀ, L⁻¹ whitens: ||L⁻¹x||² = xᵀΣ⁻¹x, and
+ * a matrix (unlike a solve) can be applied to a batch by one matrix product on any tfjs backend.
+ */
+export function invertLowerPacked(l: ArrayLike<number>, d: number): Float64Array {
+  const inv = new Float64Array((d * (d + 1)) / 2);
+  const col = new Float64Array(d);
+  const unit = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    unit.fill(0);
+    unit[j] = 1;
+    forwardSolve(l, unit, d, col); // column j of L⁻¹ (zero above the diagonal)
+    for (let i = j; i < d; i++) inv[(i * (i + 1)) / 2 + j] = col[i]!;
+  }
+  return inv;
+}
+
+/** y = M x for a lower-triangular M packed by rows (the whitening applied in plain code). */
+export function lowerTimes(
+  m: ArrayLike<number>,
+  x: ArrayLike<number>,
+  d: number,
+  out = new Float64Array(d),
+): Float64Array {
+  for (let i = 0; i < d; i++) {
+    const ri = (i * (i + 1)) / 2;
+    let sum = 0;
+    for (let k = 0; k <= i; k++) sum += m[ri + k]! * x[k]!;
+    out[i] = sum;
+  }
+  return out;
+}

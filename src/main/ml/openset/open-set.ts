@@ -128,14 +128,14 @@ export function fitOpenSet(input: FitOpenSetInput): OpenSetModel {
   return partial;
 }
 
-const CHOLESKY = 'cholesky';
+const WHITENING = 'whitening';
 const MEANS = 'whitenedMeans';
 
 /** The arrays stored in the bundle's weights file (under 'openset/'). */
 export function openSetArrays(model: OpenSetModel): NamedArray[] {
   const { dim, numClasses } = model.gaussians;
   return [
-    { name: CHOLESKY, shape: [(dim * (dim + 1)) / 2], values: model.gaussians.cholesky },
+    { name: WHITENING, shape: [(dim * (dim + 1)) / 2], values: model.gaussians.whitening },
     { name: MEANS, shape: [numClasses, dim], values: model.gaussians.whitenedMeans },
   ];
 }
@@ -147,13 +147,13 @@ export function openSetFromArrays(
   dim: number,
   numClasses: number,
 ): OpenSetModel {
-  const cholesky = arrays.find((a) => a.name === CHOLESKY);
+  const whitening = arrays.find((a) => a.name === WHITENING);
   const means = arrays.find((a) => a.name === MEANS);
   if (
     arrays.length !== 2 ||
-    cholesky === undefined ||
+    whitening === undefined ||
     means === undefined ||
-    cholesky.values.length !== (dim * (dim + 1)) / 2 ||
+    whitening.values.length !== (dim * (dim + 1)) / 2 ||
     means.values.length !== numClasses * dim
   ) {
     throw new AppError('MODEL_INVALID', 'The open-set statistics do not fit the model.');
@@ -163,7 +163,7 @@ export function openSetFromArrays(
     gaussians: {
       dim,
       numClasses,
-      cholesky: cholesky.values,
+      whitening: whitening.values,
       whitenedMeans: means.values,
       shrinkage: stats.shrinkage,
     },
