@@ -24,6 +24,7 @@ import { extractFeatures, importBackbone, loadBackbone } from '../src/main/ml/ba
 import type { LoadedBackbone } from '../src/main/ml/backbone';
 import { fitClassGaussians, mahalanobisDistances } from '../src/main/ml/openset/gaussian';
 import { energyScores, knnScores, l2Normalised, mspScores } from '../src/main/ml/openset/scores';
+import { BackendOpenSetScorer } from '../src/main/ml/openset/backend-scorer';
 import { fitOpenSet, openSetScores } from '../src/main/ml/openset/open-set';
 import { readImageFile } from '../src/main/ml/pipeline/images';
 import { cropBatch, trainingBoxes } from '../src/main/ml/pipeline/views';
@@ -281,9 +282,15 @@ export async function runOpenSetBench(): Promise<BenchSection> {
       streetViews.map((v) => v.views[0]!),
       dim,
     );
+    // As predict scores a file: one photo at a time, on the backend (the model runner's way).
+    const scorer = new BackendOpenSetScorer(overheadModel.gaussians);
+    await scorer.score(probe.subarray(0, dim)); // first use builds the kernels
     const scoreStart = performance.now();
-    for (let i = 0; i < 5; i++) openSetScores(overheadModel, probe, null);
-    const scoreMs = (performance.now() - scoreStart) / (5 * streetViews.length);
+    for (let r = 0; r < streetViews.length; r++) {
+      await scorer.score(probe.subarray(r * dim, (r + 1) * dim));
+    }
+    const scoreMs = (performance.now() - scoreStart) / streetViews.length;
+    scorer.dispose();
 
     const setups: Setup[] = [];
     for (const left of ['Americas', 'Europe-Africa', 'Asia-Oceania']) {

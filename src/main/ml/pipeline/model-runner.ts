@@ -23,6 +23,7 @@ import type { HeadState } from '../train/types';
 import { SharedCache } from './host-resources';
 import type { Rgb } from './images';
 import { cropBatch, resizeSide, ttaBoxes, writeCrops, type InputSpec } from './views';
+import { BackendOpenSetScorer } from '../openset/backend-scorer';
 import type { OpenSetModel } from '../openset/open-set';
 import { softmaxRows } from '../openset/temperature';
 import type { GradCamParts } from '../explain/gradcam';
@@ -45,8 +46,8 @@ export type ModelAnswers = {
 export class ModelRunner {
   /** Input → last conv activation, built on first Grad-CAM (shares the backbone's weights). */
   private camModel: tf.LayersModel | null = null;
-  /** The open-set whitening Wᵀ [D, D] and whitened city means [K, D], made on first use. */
-  private whitening: { wT: tf.Tensor2D; means: tf.Tensor2D } | null = null;
+  /** The open-set score on the backend, made on first use. */
+  private scorer: BackendOpenSetScorer | null = null;
 
   private constructor(
     readonly meta: ModelBundleMeta,
@@ -151,49 +152,13 @@ export class ModelRunner {
     return {
       probabilities: average(softmaxRows(logits, k, this.temperature)),
       uncalibrated: average(softmaxRows(logits, k, 1)),
-      oodScores: this.openSet === null ? null : await this.oodScores(meanRows(features, d)),
+      oodScores:
+        this.openSet === null
+          ? null
+          : await (this.scorer ??= new BackendOpenSetScorer(this.openSet.gaussians)).score(
+              meanRows(features, d),
+            ),
     };
-  }
-
-  /**
-   * The open-set score of features [n, D] (see openset/open-set.ts openSetScores, which computes
-   * the same in plain code): L2-normalise, whiten with one matrix product on the backend, and take
-   * the squared distance to the nearest whitened city mean, per feature dimension. A matrix
-   * product instead of a triangular solve per photo keeps the score to a small share of predict
-   * time (`npm run bench -- openset`).
-   */
-  private async oodScores(features: Float32Array): Promise<Float32Array> {
-    const g = this.openSet!.gaussians;
-    this.whitening ??= tf.tidy(() => {
-      const { dim, numClasses, whitening, whitenedMeans } = g;
-      const wT = new Float32Array(dim * dim);
-      for (let i = 0; i < dim; i++) {
-        const ri = (i * (i + 1)) / 2;
-        for (let k = 0; k <= i; k++) wT[k * dim + i] = whitening[ri + k]!;
-      }
-      return {
-        wT: tf.keep(tf.tensor2d(wT, [dim, dim])),
-        means: tf.keep(tf.tensor2d(whitenedMeans, [numClasses, dim])),
-      };
-    });
-    const { wT, means } = this.whitening;
-    const rows = features.length / g.dim;
-    const scores = tf.tidy(() => {
-      const f = tf.tensor2d(features, [rows, g.dim]);
-      const unit = tf.div(f, tf.maximum(tf.norm(f, 'euclidean', 1, true), 1e-12));
-      const y = tf.matMul(unit, wT);
-      // ||y - m||² = ||y||² - 2 y·m + ||m||², for every photo and city at once.
-      const d2 = tf.add(
-        tf.sub(tf.sum(tf.square(y), 1, true), tf.mul(2, tf.matMul(y, means, false, true))),
-        tf.sum(tf.square(means), 1),
-      );
-      return tf.div(tf.maximum(tf.min(d2, 1), 0), g.dim);
-    });
-    try {
-      return (await scores.data()) as Float32Array;
-    } finally {
-      scores.dispose();
-    }
   }
 
   /** Answers for cached features [n, D] (stage-1 models only: the backbone is unchanged). */
@@ -297,7 +262,7 @@ export class ModelRunner {
   }
 
   dispose(): void {
-    if (this.whitening !== null) tf.dispose([this.whitening.wT, this.whitening.means]);
+    this.scorer?.dispose();
     this.head.dispose();
     this.backbone.dispose();
   }
