@@ -11,6 +11,7 @@ import { trainHead } from '../train/stage1';
 import type { ExampleSet } from '../train/types';
 import type { OpContext, OpTable } from './host';
 import { chosenBackend, ensureBackend, parse, progressGate } from './ops-common';
+import { labelOps } from './ops-labeling';
 import { mlOps } from './ops-ml';
 
 /**
@@ -82,6 +83,7 @@ function cancelled(ctx: OpContext): void {
 
 export const hostOps: OpTable = {
   ...mlOps,
+  ...labelOps,
   'host.ping': async () => {
     const chosen = await chosenBackend();
     return {

@@ -14,6 +14,7 @@ import type {
 } from '../../../shared/contract/ml-types';
 import type { BackboneMeta } from '../backbone';
 import type { BackendInfo, BackendPreference } from '../backend';
+import type { LabelHostOpMap } from '../labeling/host-op-types';
 import type { EmbedRunParams, EmbedRunResult } from '../pipeline/embed-run';
 import type { ExplainRunParams, ExplainRunResult } from '../pipeline/explain-run';
 import type { MaximiseRunParams, MaximiseRunResult } from '../pipeline/maximise-run';
@@ -87,7 +88,8 @@ export type MlHostOpMap = {
 };
 
 /** Every op of the host: name -> params and result. Add an entry here and a handler in ops.ts. */
-export type HostOpMap = MlHostOpMap & {
+export type HostOpMap = MlHostOpMap &
+  LabelHostOpMap & {
   'host.ping': { params: Record<string, never>; result: HostPing };
   /** Chooses (once) and reports the tfjs backend; later calls return the same choice. */
   'host.backend': { params: { preference?: BackendPreference }; result: BackendInfo };
