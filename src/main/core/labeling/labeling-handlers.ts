@@ -17,6 +17,7 @@ import type { LabelingCore, LabelingMl } from './labeling-core';
 import {
   curveOf,
   modelContext,
+  recordCurvePoint,
   retrainHead,
   runControl,
   runSuggest,
@@ -81,6 +82,7 @@ export function createLabelingHandlers(core: LabelingCore): LabelQueueHandlers {
         const { head, point } = await retrainHead(ctx, RETRAIN_SEED, job);
         // A replaced retrain may still finish its last step: only the current one lands.
         if (session.retrainJob === job.jobId && !job.signal.aborted) {
+          recordCurvePoint(ctx.sql, modelId, point);
           session.head = head;
           session.headVersion += 1;
           session.sinceRetrain = 0;

@@ -77,7 +77,7 @@ function requireTwoCities(ctx: Context, train: readonly LabelledRef[]): void {
   }
 }
 
-/** Retrains the session head on every current label; stores the curve point. */
+/** Retrains the session head on every current label (see recordCurvePoint). */
 export async function retrainHead(
   ctx: Context,
   seed: number,
@@ -106,10 +106,6 @@ export async function retrainHead(
     valCount: result.valCount,
     at: new Date().toISOString(),
   };
-  ctx.sql.run(
-    'INSERT INTO label_curve (model_id, labels, val_accuracy, val_count, created_at) VALUES (?, ?, ?, ?, ?)',
-    [ctx.model.id, point.labels, point.valAccuracy, point.valCount, point.at],
-  );
   return { head: result.head, point };
 }
 
@@ -190,6 +186,14 @@ export async function runSuggest(
     candidates: candidates.length,
     uncached: Math.max(failed, ranked.missing.length),
   };
+}
+
+/** Keeps a landed retrain's validation accuracy on the model's learning curve. */
+export function recordCurvePoint(sql: Sql, modelId: string, point: CurvePoint): void {
+  sql.run(
+    'INSERT INTO label_curve (model_id, labels, val_accuracy, val_count, created_at) VALUES (?, ?, ?, ?, ?)',
+    [modelId, point.labels, point.valAccuracy, point.valCount, point.at],
+  );
 }
 
 export function curveOf(sql: Sql, modelId: string): CurvePoint[] {

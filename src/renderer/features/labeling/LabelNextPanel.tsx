@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ControlCurve, LabelStrategy } from '../../../shared/contract/label-queue-types';
 import { LABEL_STRATEGIES } from '../../../shared/contract/label-queue-types';
 import { useLibrary } from '../../app/library-state';
@@ -90,9 +90,19 @@ export function LabelNextPanel(props: { modelId: string; cities: readonly string
     );
   };
 
+  // Keys go to the queue from the start: the sidebar link just clicked would otherwise keep the
+  // focus, and Enter would follow that link again instead of labeling.
+  const root = useRef<HTMLElement>(null);
+  const ready = current !== null;
+  useEffect(() => {
+    if (ready) root.current?.focus({ preventScroll: true });
+  }, [ready]);
+
   const s = q.status;
   return (
     <section
+      ref={root}
+      tabIndex={-1}
       className="label-queue"
       aria-label="Label next"
       data-testid="label-next"

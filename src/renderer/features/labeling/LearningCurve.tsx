@@ -50,11 +50,26 @@ export function LearningCurve(props: {
           {max} labels
         </text>
         {control !== null && (
-          <polyline
-            className="label-curve-control"
-            points={polylinePoints(control.points, max, BOX)}
-            data-testid="label-curve-control"
-          />
+          <g data-testid="label-curve-control" data-points={control.points.length}>
+            <polyline
+              className="label-curve-control"
+              points={polylinePoints(control.points, max, BOX)}
+            />
+            {control.points.map((p) =>
+              p.valAccuracy === null ? null : (
+                <rect
+                  key={p.labels}
+                  className="label-curve-control-dot"
+                  width={5}
+                  height={5}
+                  x={BOX.pad + (p.labels / max) * (BOX.width - 2 * BOX.pad) - 2.5}
+                  y={BOX.pad + (1 - p.valAccuracy) * (BOX.height - 2 * BOX.pad) - 2.5}
+                >
+                  <title>{`random, ${p.labels} labels: ${pct(p.valAccuracy, 1)}`}</title>
+                </rect>
+              ),
+            )}
+          </g>
         )}
         <polyline className="label-curve-line" points={polylinePoints(curve, max, BOX)} />
         {curve.map((p) =>

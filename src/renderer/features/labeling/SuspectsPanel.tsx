@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { ErrorLine } from '../ml/JobStatus';
@@ -65,8 +65,17 @@ export function SuspectsPanel(props: { modelId: string; cities: readonly string[
     s.find(k);
   };
 
+  // The search button keeps the focus after a click: Enter would press it again, not answer.
+  const root = useRef<HTMLElement>(null);
+  const ready = current !== null;
+  useEffect(() => {
+    if (ready) root.current?.focus({ preventScroll: true });
+  }, [ready]);
+
   return (
     <section
+      ref={root}
+      tabIndex={-1}
       className="label-queue"
       aria-label="Probably mislabelled"
       data-testid="label-suspects"
