@@ -88,37 +88,36 @@ export type MlHostOpMap = {
 };
 
 /** Every op of the host: name -> params and result. Add an entry here and a handler in ops.ts. */
-export type HostOpMap = MlHostOpMap &
-  LabelHostOpMap & {
-    'host.ping': { params: Record<string, never>; result: HostPing };
-    /** Chooses (once) and reports the tfjs backend; later calls return the same choice. */
-    'host.backend': { params: { preference?: BackendPreference }; result: BackendInfo };
-    /** Emits `n` progress events `delayMs` apart, then returns; for health checks and tests. */
-    'diag.count': { params: { n: number; delayMs: number }; result: { counted: number } };
-    /** Throws the given error; shows how errors cross the channel. */
-    'diag.fail': { params: { code: ErrorCode; message: string }; result: never };
-    /** Stage 1 on cached features; epoch/progress/log events stream; cancel keeps the best epoch. */
-    'train.head': {
-      params: {
-        train: ExampleSetData;
-        val: ExampleSetData | null;
-        numClasses: number;
-        hyper: Partial<TrainHyperParams>;
-        checkpointDir?: string | null;
-        resume?: boolean;
-        identity?: unknown;
-      };
-      result: TrainHeadResult;
+export type HostOpMap = MlHostOpMap & {
+  'host.ping': { params: Record<string, never>; result: HostPing };
+  /** Chooses (once) and reports the tfjs backend; later calls return the same choice. */
+  'host.backend': { params: { preference?: BackendPreference }; result: BackendInfo };
+  /** Emits `n` progress events `delayMs` apart, then returns; for health checks and tests. */
+  'diag.count': { params: { n: number; delayMs: number }; result: { counted: number } };
+  /** Throws the given error; shows how errors cross the channel. */
+  'diag.fail': { params: { code: ErrorCode; message: string }; result: never };
+  /** Stage 1 on cached features; epoch/progress/log events stream; cancel keeps the best epoch. */
+  'train.head': {
+    params: {
+      train: ExampleSetData;
+      val: ExampleSetData | null;
+      numClasses: number;
+      hyper: Partial<TrainHyperParams>;
+      checkpointDir?: string | null;
+      resume?: boolean;
+      identity?: unknown;
     };
-    'predict.head': {
-      params: { head: HeadState; features: Float32Array; classes: string[]; k: number };
-      result: CityProbability[][];
-    };
-    'evaluate.head': {
-      params: { head: HeadState; set: ExampleSetData; classes: string[]; priorCounts?: number[] };
-      result: EvaluationReport;
-    };
+    result: TrainHeadResult;
   };
+  'predict.head': {
+    params: { head: HeadState; features: Float32Array; classes: string[]; k: number };
+    result: CityProbability[][];
+  };
+  'evaluate.head': {
+    params: { head: HeadState; set: ExampleSetData; classes: string[]; priorCounts?: number[] };
+    result: EvaluationReport;
+  };
+} & LabelHostOpMap;
 
 export type HostPing = {
   pid: number;
