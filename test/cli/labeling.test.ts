@@ -150,6 +150,12 @@ void describe('labeling queues', { skip: shared === null ? SHARED_MISSING : fals
     assert.equal(missing.code, 2, missing.stderr);
     assert.match(missing.stderr, /nope\.jpg/);
     assert.equal((await cli(['label', '--city', 'Atlantis', second as string])).code, 1);
+    const exported = await cli(['labels', 'export']);
+    assert.equal(exported.code, 0, exported.stderr);
+    const lines = exported.stdout.trim().split('\n');
+    assert.equal(lines[0], 'path,city,source,labelled_at,excluded');
+    assert.ok(lines.some((l) => l.startsWith(`${second as string},Paris,human,`)));
+    assert.ok(lines.some((l) => /,Paris,folder,/.test(l)));
     assert.equal((await cli(['label', second as string])).code, 2);
   });
 
@@ -202,6 +208,8 @@ void describe('labeling queues', { skip: shared === null ? SHARED_MISSING : fals
     assert.equal(image.city, 'London');
     assert.equal(image.labelSource, 'queue');
     assert.equal((await client.call('library.stats', {})).labelSources.queue, 1);
+    const exported = (await client.call('labels.export', {})).csv.split('\n');
+    assert.ok(exported.some((l) => l.includes(',London,queue,') && l.endsWith(',0')));
 
     // Undo puts the photo back as it was: unlabelled.
     const undone = await client.call('queue.undo', { modelId, queue: 'next' });

@@ -1,4 +1,5 @@
 // `label`, `suggest` and `suspects`: the labeling queues from scripts (issue #15's CLI contract).
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { LabelStrategy } from '../../shared/contract/label-queue-types';
 import { UsageError } from './args';
@@ -147,4 +148,22 @@ const SUSPECTS: CommandSpec = {
   },
 };
 
-export const LABELING_COMMANDS: readonly CommandSpec[] = [LABEL, SUGGEST, SUSPECTS];
+const LABELS_EXPORT: CommandSpec = {
+  name: 'labels export',
+  summary: 'Every label as CSV, with who gave it (source) and the exclusion flag',
+  details:
+    'Prints (or writes to --out) path,city,source,labelled_at,excluded for every labelled photo;\nsource "queue" marks labels given in the labeling queues. The file imports back as a manifest.',
+  positionals: { min: 0, max: 0 },
+  options: { out: { type: 'string', value: 'FILE', description: 'write the CSV here' } },
+  library: 'open',
+  async run(ctx) {
+    const result = await ctx.client.call('labels.export', {});
+    const out = stringOption(ctx, 'out');
+    if (out !== undefined) writeFileSync(resolve(ctx.io.cwd, out), result.csv);
+    ctx.output({ rows: result.rows, ...(out === undefined ? { csv: result.csv } : { out }) }, () =>
+      out === undefined ? result.csv.trimEnd() : `Wrote ${result.rows} labels to ${out}.`,
+    );
+  },
+};
+
+export const LABELING_COMMANDS: readonly CommandSpec[] = [LABEL, SUGGEST, SUSPECTS, LABELS_EXPORT];

@@ -27,6 +27,12 @@ export const labelQueueMethods = {
   ),
 
   /**
+   * Every labelled photo as CSV (`path,city,source,labelled_at,excluded`): who gave each label
+   * travels with it ('queue' for the labeling queues), and the file imports back as a manifest.
+   */
+  'labels.export': method<{ csv: string; rows: number }>()(z.object({}).strict()),
+
+  /**
    * Ranks the photos without a human label (unlabelled, or labelled by a model only; excluded
    * photos left out) for labeling, most useful first, from cached features (computed first where
    * missing) and the current head: the one retrained on this session's labels, else the model's.

@@ -13,6 +13,7 @@ import { readSettings } from '../repo/settings';
 import { queueLabelCount, recordAnswer, undoLast } from './label-events';
 import { excludedCount } from './label-pool';
 import { LabelSessions, type Session } from './label-sessions';
+import { labelsCsv } from './labels-export';
 import type { LabelingCore, LabelingMl } from './labeling-core';
 import {
   curveOf,
@@ -135,6 +136,8 @@ export function createLabelingHandlers(core: LabelingCore): LabelQueueHandlers {
       core.notifyChanged('labels');
       return result;
     }),
+
+    'labels.export': sync(() => labelsCsv(sql())),
 
     'queue.suggest': (params) => {
       const ml = requireMl(core);
