@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { kCenterGreedy } from '../../src/main/ml/labeling/k-center';
 import {
   centresFor,
+  projectorOf,
   entropyScores,
   marginScores,
   rankCandidates,
@@ -104,13 +105,14 @@ void describe('ranking strategies', () => {
   const pool = task(400, 5, 1.2);
   const seedSet = task(40, 6, 1.2);
   const head = trainSoftmaxHead(seedSet.data, all(40), seedSet.labels, K, { seed: 1 });
-  const scored = scorePool(head, chunksOf(pool.data), 1, () => undefined, 64);
+  const scored = scorePool(head, chunksOf(pool.data), () => undefined, 64);
   const input = {
     n: 20,
     seed: 4,
+    count: scored.rows,
     probs: scored.probs,
     k: K,
-    candidates: scored.projected,
+    project: projectorOf(pool.data, 4),
     centres: centresFor(seedSet.data, 4),
   };
 

@@ -13,6 +13,7 @@ import type {
   LabelledRef,
 } from '../labeling/host-op-types';
 import { centresFor, rankCandidates } from '../labeling/rank';
+import { projectForDistance } from '../labeling/k-center';
 import { scorePool } from '../labeling/score-pool';
 import {
   accuracyOf,
@@ -186,7 +187,6 @@ export const labelOps: LabelOpTable = {
             return chunk.data;
           },
         },
-        p.seed,
         (done) => {
           cancelled(ctx);
           ctx.progress(done, total, 'Scoring photos');
@@ -198,9 +198,20 @@ export const labelOps: LabelOpTable = {
         strategy: p.strategy,
         n: p.n,
         seed: p.seed,
+        count: scored.rows,
         probs: scored.probs,
         k,
-        candidates: scored.projected,
+        // Only the rows diversity spreads are read a second time (a sample, or the least sure).
+        project: (indices) => {
+          const refs = Array.from(indices, (i) => present[i] as FeatureRef);
+          const { x } = readFeatures(
+            db,
+            p.backbone,
+            p.dim,
+            refs.map((r) => ({ imageId: r.imageId, contentHash: r.contentHash, views: 1 })),
+          );
+          return projectForDistance({ x, n: refs.length, dim: p.dim }, p.seed);
+        },
         centres: centresFor(labelled, p.seed),
       });
       return {

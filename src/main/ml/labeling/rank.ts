@@ -7,6 +7,12 @@ import type { FeatureMatrix } from './softmax-head';
 
 /** Hybrid: the most uncertain HYBRID_POOL x n candidates, then spread by k-center greedy. */
 export const HYBRID_POOL = 5;
+/**
+ * Diverse: k-center greedy over a seeded sample of at most this many candidates. Projecting all of
+ * 100,000 1280-float rows would cost four times the scoring itself; a 20,000 sample covers the
+ * feature space as well for a batch of tens.
+ */
+export const DIVERSE_SAMPLE = 20_000;
 
 export type Ranked = { index: number; score: number };
 
@@ -74,11 +80,17 @@ export type RankInput = {
   strategy: LabelStrategy;
   n: number;
   seed: number;
-  /** The candidates' class probabilities [candidates.n, k] (not read by random / diverse). */
+  /** How many candidates there are. */
+  count: number;
+  /** The candidates' class probabilities [count, k] (not read by random / diverse). */
   probs: Float32Array;
   k: number;
-  /** The candidates' features in the distance space (see projectForDistance). */
-  candidates: FeatureMatrix;
+  /**
+   * The features of some candidates (indices into them) in the distance space (see
+   * projectForDistance), one row per index in that order. Only diverse and hybrid ask, and only
+   * for the rows they spread.
+   */
+  project: (indices: Int32Array) => FeatureMatrix;
   /**
    * Photos already labelled, in the same space: the centres diversity measures distance from
    * (at most MAX_CENTRES of them; see centresFor).
@@ -100,34 +112,41 @@ export function centresFor(labelled: FeatureMatrix, seed: number): FeatureMatrix
  * random, and the distance to the nearest labelled (or already picked) photo for diverse.
  */
 export function rankCandidates(input: RankInput): Ranked[] {
-  const { candidates, n, k, probs, seed } = input;
-  const count = Math.min(n, candidates.n);
+  const { n, k, probs, seed } = input;
+  const total = input.count;
+  const count = Math.min(n, total);
+  const spread = (among: Int32Array, score: (index: number, distance: number) => number) =>
+    kCenterGreedy(input.project(among), input.centres, count).map((p) => {
+      const index = among[p.index] as number;
+      return { index, score: score(index, p.distance) };
+    });
   switch (input.strategy) {
     case 'margin':
-      return topByScore(marginScores(probs, candidates.n, k), count);
+      return topByScore(marginScores(probs, total, k), count);
     case 'entropy':
-      return topByScore(entropyScores(probs, candidates.n, k), count);
+      return topByScore(entropyScores(probs, total, k), count);
     case 'random': {
       const random = mulberry32(seed);
-      const scores = Float32Array.from({ length: candidates.n }, () => random());
+      const scores = Float32Array.from({ length: total }, () => random());
       return topByScore(scores, count);
     }
     case 'diverse':
+      return spread(sampleRows(total, DIVERSE_SAMPLE, seed), (_, distance) => distance);
     case 'hybrid': {
-      const { centres } = input;
-      if (input.strategy === 'diverse') {
-        return kCenterGreedy(candidates, centres, count).map((p) => ({
-          index: p.index,
-          score: p.distance,
-        }));
-      }
-      const margins = marginScores(probs, candidates.n, k);
-      const uncertain = topByScore(margins, Math.min(candidates.n, count * HYBRID_POOL));
-      const among = Int32Array.from(uncertain, (r) => r.index);
-      return kCenterGreedy(candidates, centres, count, among).map((p) => ({
-        index: p.index,
-        score: margins[p.index] as number,
-      }));
+      const margins = marginScores(probs, total, k);
+      const uncertain = topByScore(margins, Math.min(total, count * HYBRID_POOL));
+      return spread(
+        Int32Array.from(uncertain, (r) => r.index),
+        (index) => margins[index] as number,
+      );
     }
   }
+}
+
+/** `project` for candidates held in memory (tests, bench): rows picked, then projected. */
+export function projectorOf(
+  candidates: FeatureMatrix,
+  seed: number,
+): (indices: Int32Array) => FeatureMatrix {
+  return (indices) => projectForDistance(pickRows(candidates, indices), seed);
 }

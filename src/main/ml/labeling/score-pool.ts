@@ -1,7 +1,5 @@
-// Scoring a large pool of candidates chunk by chunk: class probabilities of the current head and
-// the features in the distance space (k-center greedy), so a 100,000-photo library never needs
-// all its 1280-float feature rows in memory at once.
-import { PROJECTED_DIM, project, projectionMatrix } from './k-center';
+// Scoring a large pool of candidates chunk by chunk with the current head, so a 100,000-photo
+// library never needs all its 1280-float feature rows in memory at once.
 import { headProbabilitiesPlain, type FeatureMatrix } from './softmax-head';
 import type { HeadState } from '../train/types';
 
@@ -17,42 +15,30 @@ export type RowChunks = {
 export type ScoredPool = {
   /** [rows, k] probabilities. */
   probs: Float32Array;
-  /** The rows in the distance space. */
-  projected: FeatureMatrix;
   /** Rows actually read (a chunk may come back shorter when some rows had no features). */
   rows: number;
 };
 
 /**
- * Probabilities and projected rows of every row of `source`, read `chunk` rows at a time.
- * `onChunk` runs after each chunk (progress, cancellation).
+ * Class probabilities of every row of `source`, read `chunk` rows at a time. `onChunk` runs after
+ * each chunk (progress, cancellation).
  */
 export function scorePool(
   head: HeadState,
   source: RowChunks,
-  seed: number,
   onChunk: (done: number) => void = () => undefined,
   chunk = SCORE_CHUNK,
 ): ScoredPool {
   const k = head.config.numClasses;
-  const wide = source.dim > PROJECTED_DIM;
-  const outDim = wide ? PROJECTED_DIM : source.dim;
-  const matrix = wide ? projectionMatrix(source.dim, PROJECTED_DIM, seed) : null;
   const probs = new Float32Array(source.n * k);
-  const projected = new Float32Array(source.n * outDim);
   let rows = 0;
   for (let start = 0; start < source.n; start += chunk) {
     const data = source.read(start, Math.min(chunk, source.n - start));
     probs.set(headProbabilitiesPlain(head, data), rows * k);
-    projected.set(matrix === null ? data.x : project(data, matrix, PROJECTED_DIM).x, rows * outDim);
     rows += data.n;
     onChunk(Math.min(source.n, start + chunk));
   }
-  return {
-    probs: probs.subarray(0, rows * k),
-    projected: { x: projected.subarray(0, rows * outDim), n: rows, dim: outDim },
-    rows,
-  };
+  return { probs: probs.subarray(0, rows * k), rows };
 }
 
 /** A matrix as chunks (tests, bench). */
