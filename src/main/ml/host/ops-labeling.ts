@@ -128,15 +128,14 @@ function trainAndMeasure(
   rows: Int32Array,
   k: number,
   seed: number,
+  signal: AbortSignal,
 ): { head: HeadState; valAccuracy: number | null } {
   const head = trainSoftmaxHead(
     train.data,
     rows,
     Int32Array.from(rows, (r) => train.labels[r] as number),
     k,
-    {
-      seed,
-    },
+    { seed, signal },
   );
   const valAccuracy =
     val.data.n === 0 ? null : accuracyOf(headProbabilitiesPlain(head, val.data), k, val.labels);
@@ -251,6 +250,7 @@ export const labelOps: LabelOpTable = {
         allRows(train.data.n),
         p.numClasses,
         p.seed,
+        ctx.signal,
       );
       ctx.progress(1, 1, null);
       return { head, valAccuracy, trainCount: train.present.length, valCount: val.present.length };
@@ -293,6 +293,7 @@ export const labelOps: LabelOpTable = {
           rows,
           p.numClasses,
           p.seed,
+          ctx.signal,
         );
         return { labels: rows.length, valAccuracy, valCount: val.present.length };
       });

@@ -3,6 +3,7 @@
 // No TensorFlow.js: a retrain on a few thousand cached feature rows takes about a second in plain
 // loops, costs no tensors and gives the same numbers on every backend (measured in the labeling
 // bench), so the queues run the same in the ML host, in tests and in the bench.
+import { AppError } from '../../../shared/contract/errors';
 import { mulberry32, shuffleInPlace } from '../../../shared/domain/random';
 import type { HeadState } from '../train/types';
 
@@ -16,6 +17,8 @@ export type SoftmaxOptions = {
   l2: number;
   batchSize: number;
   seed: number;
+  /** Checked after every epoch: a retrain replaced by a newer one stops within an epoch. */
+  signal?: AbortSignal;
 };
 
 export const DEFAULT_SOFTMAX: SoftmaxOptions = {
@@ -102,6 +105,7 @@ export function trainSoftmaxHead(
     const beta2 = 0.999;
     let step = 0;
     for (let epoch = 0; epoch < o.epochs; epoch++) {
+      if (o.signal?.aborted === true) throw new AppError('CANCELLED', 'Cancelled.');
       shuffleInPlace(order, random);
       for (let start = 0; start < n; start += o.batchSize) {
         const end = Math.min(n, start + o.batchSize);
