@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Client } from '../../src/shared/contract/client';
 import type { ImageDetail } from '../../src/shared/contract/library-types';
-import { type OpenedPage, type Studio } from './harness';
+import { screenshot, type OpenedPage, type Studio } from './harness';
 import { LabelPage, makeUnlabelled, truthOf } from './labeling-pages';
 import { mlSkipReason } from './ml-pages';
 import { waitForAttr } from './pages';
@@ -129,6 +129,8 @@ void describe('Label view in Chromium', { skip: skip ?? false }, () => {
       Number(await page.getByTestId('label-curve-control').getAttribute('data-points')),
       new Set(curve.map((p) => p.labels)).size,
     );
+
+    await screenshot(page, 'label.png');
 
     // Suspects: one Paris photo deliberately labelled Sydney.
     const flipped = join(studio.tmp, 'photos', 'Paris', 'paris-2.jpg');

@@ -42,9 +42,9 @@ export function LabelNextPanel(props: { modelId: string; cities: readonly string
       case 'undo':
         return q.undo();
       case 'skip':
-        return q.answer('skip');
+        return current === null ? undefined : q.answer('skip');
       case 'exclude':
-        return q.answer('exclude');
+        return current === null ? undefined : q.answer('exclude');
       case 'accept': {
         const guess = current?.top[0]?.city;
         if (guess !== undefined) q.answer('label', guess);
@@ -65,7 +65,8 @@ export function LabelNextPanel(props: { modelId: string; cities: readonly string
         return;
     }
   };
-  const { typed } = useLabelKeys('next', current !== null, onKey);
+  // Keys stay on after the last photo, so U can still bring it back.
+  const { typed } = useLabelKeys('next', current !== null || q.status !== null, onKey);
 
   const saveEvery = (): void => {
     const n = Number(every);

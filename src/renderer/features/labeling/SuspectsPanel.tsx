@@ -26,6 +26,8 @@ export function SuspectsPanel(props: { modelId: string; cities: readonly string[
   ];
 
   const onKey = (action: LabelKeyAction, typed: string): void => {
+    // Undo still works once the list is empty: the last photo comes back.
+    if (action.type === 'undo') return s.undo();
     if (current === null) return;
     const change = (city: string | null | undefined): void => {
       if (city === null || city === undefined) return;
@@ -33,8 +35,6 @@ export function SuspectsPanel(props: { modelId: string; cities: readonly string[
       else s.answer('change', city);
     };
     switch (action.type) {
-      case 'undo':
-        return s.undo();
       case 'skip':
         return s.answer('skip');
       case 'exclude':
