@@ -12,6 +12,9 @@ export type RowChunks = {
   read(start: number, count: number): FeatureMatrix;
 };
 
+/** Class probabilities [n, k] of a head for features [n, dim] (plain loops, or tfjs in the host). */
+export type Probabilities = (head: HeadState, data: FeatureMatrix) => Float32Array;
+
 export type ScoredPool = {
   /** [rows, k] probabilities. */
   probs: Float32Array;
@@ -28,13 +31,14 @@ export function scorePool(
   source: RowChunks,
   onChunk: (done: number) => void = () => undefined,
   chunk = SCORE_CHUNK,
+  probabilities: Probabilities = headProbabilitiesPlain,
 ): ScoredPool {
   const k = head.config.numClasses;
   const probs = new Float32Array(source.n * k);
   let rows = 0;
   for (let start = 0; start < source.n; start += chunk) {
     const data = source.read(start, Math.min(chunk, source.n - start));
-    probs.set(headProbabilitiesPlain(head, data), rows * k);
+    probs.set(probabilities(head, data), rows * k);
     rows += data.n;
     onChunk(Math.min(source.n, start + chunk));
   }
