@@ -217,20 +217,30 @@ function activeLearning(task: Task): { table: BenchTable; summary: BenchTable; n
       'share of pool',
       'random needs for the same accuracy',
       'fewer labels than random',
+      `accuracy at ${task.budget} labels`,
+      'random needs for that accuracy',
     ],
     rows: STRATEGIES.map((st) => {
-      const needed = labelsToReach(curves.get(st) as number[], target, task);
+      const curve = curves.get(st) as number[];
+      const needed = labelsToReach(curve, target, task);
       const randomNeeded = labelsToReach(random, target, task);
+      const budget = st === 'random' ? RANDOM_BUDGET : task.budget;
+      const atBudget = curve[(task.budget - START) / task.batch] ?? curve[curve.length - 1] ?? 0;
+      const randomForIt = labelsToReach(random, atBudget, task);
       return [
         st,
-        needed ?? `> ${task.budget}`,
+        needed ?? `> ${budget}`,
         needed === null ? '—' : pct(needed / task.pool.n),
-        randomNeeded ?? `> ${task.budget}`,
+        randomNeeded ?? `> ${RANDOM_BUDGET}`,
         needed === null
           ? '—'
           : randomNeeded === null
-            ? `> ${(task.budget / needed).toFixed(1)}x`
+            ? `> ${(RANDOM_BUDGET / needed).toFixed(1)}x`
             : `${(randomNeeded / needed).toFixed(1)}x`,
+        pct(atBudget),
+        randomForIt === null
+          ? `> ${RANDOM_BUDGET} (> ${(RANDOM_BUDGET / task.budget).toFixed(1)}x)`
+          : `${randomForIt} (${(randomForIt / task.budget).toFixed(1)}x)`,
       ];
     }),
   };
