@@ -25,6 +25,7 @@ const SECTIONS: SectionEntry[] = [
   { name: 'tsne', load: async () => (await import('./tsne.bench.js')).runTsneBench },
   { name: 'geolocate', load: async () => (await import('./geolocate.bench.js')).runGeolocateBench },
   { name: 'openset', load: async () => (await import('./openset.bench.js')).runOpenSetBench },
+  { name: 'labeling', load: async () => (await import('./labeling.bench.js')).runLabelingBench },
 ];
 
 const OUTPUT = join(__dirname, '..', 'docs', 'benchmarks.md');

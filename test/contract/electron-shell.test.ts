@@ -299,6 +299,7 @@ describe('application menu', () => {
         ['Geolocate', undefined],
         ['Map', undefined],
         ['Guess', undefined],
+        ['Label', undefined],
       ],
     );
 

@@ -34,7 +34,7 @@ export const FAKE_STATS: LibraryStats = {
   unlabeled: 1,
   cities: { Paris: 2, Detroit: 0 },
   splits: { train: 2, val: 0, test: 0, unassigned: 1 },
-  labelSources: { folder: 2, csv: 0, gps: 0, human: 0, model: 0 },
+  labelSources: { folder: 2, csv: 0, gps: 0, human: 0, model: 0, queue: 0 },
   perCity: [
     { city: 'Paris', total: 2, train: 2, val: 0, test: 0 },
     { city: 'Detroit', total: 0, train: 0, val: 0, test: 0 },

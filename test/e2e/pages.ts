@@ -53,7 +53,8 @@ export type ViewId =
   | 'explain'
   | 'geolocate'
   | 'map'
-  | 'guess';
+  | 'guess'
+  | 'label';
 
 export class Shell {
   constructor(readonly page: Page) {}

@@ -3,6 +3,7 @@ import type { CommandSpec } from './command';
 import { EMBED_COMMAND, EXPLAIN_COMMAND } from './explain-command';
 import { GEO_COMMANDS } from './geo-commands';
 import { GEOLOCATE_COMMAND } from './geolocate-command';
+import { LABELING_COMMANDS } from './labeling-commands';
 import { LIBRARY_COMMANDS } from './library-commands';
 import { MAXIMISE_COMMAND } from './maximise-command';
 import { ML_COMMANDS } from './ml-commands';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   GEOLOCATE_COMMAND,
   COLLECT_COMMAND,
   ...GEO_COMMANDS,
+  ...LABELING_COMMANDS,
   ...STUDY_COMMANDS,
   SERVE_COMMAND,
 ];

@@ -1,6 +1,7 @@
 import { collectMethods } from '../../shared/contract/collect-methods';
 import { AppError } from '../../shared/contract/errors';
 import { geoMethods } from '../../shared/contract/geo-methods';
+import { labelQueueMethods } from '../../shared/contract/label-queue-methods';
 import { libraryMethods } from '../../shared/contract/library-methods';
 import { methods, type Handlers } from '../../shared/contract/methods';
 import { studyMethods } from '../../shared/contract/study-methods';
@@ -12,6 +13,8 @@ export type StudyMethodName = keyof typeof studyMethods;
 export type GeoMethodName = keyof typeof geoMethods;
 /** Photo collectors (Street View, Mapillary): HTTP plus jobs (src/main/core/collect). */
 export type CollectMethodName = keyof typeof collectMethods;
+/** The labeling queues: SQLite plus jobs on the ML host (src/main/core/labeling). */
+export type LabelQueueMethodName = keyof typeof labelQueueMethods;
 
 /** The methods StudioCore implements itself. */
 export type LibraryHandlers = Pick<Handlers, LibraryMethodName>;
@@ -22,7 +25,7 @@ export type LibraryHandlers = Pick<Handlers, LibraryMethodName>;
  */
 export type ServiceHandlers = Omit<
   Handlers,
-  LibraryMethodName | StudyMethodName | GeoMethodName | CollectMethodName
+  LibraryMethodName | StudyMethodName | GeoMethodName | CollectMethodName | LabelQueueMethodName
 >;
 
 /**
@@ -36,7 +39,8 @@ export function unavailableServiceHandlers(): ServiceHandlers {
         !Object.prototype.hasOwnProperty.call(libraryMethods, name) &&
         !Object.prototype.hasOwnProperty.call(studyMethods, name) &&
         !Object.prototype.hasOwnProperty.call(geoMethods, name) &&
-        !Object.prototype.hasOwnProperty.call(collectMethods, name),
+        !Object.prototype.hasOwnProperty.call(collectMethods, name) &&
+        !Object.prototype.hasOwnProperty.call(labelQueueMethods, name),
     )
     .map((name) => [
       name,

@@ -22,6 +22,7 @@ import { createStudyHandlers } from './study/study-handlers';
 import { createGeoHandlers } from './geolocate/geo-handlers';
 import { createCollectHandlers } from './collect/collect-handlers';
 import { collectSetup, type CollectSetupOptions } from './collect/collect-setup';
+import { createLabelingHandlers } from './labeling/labeling-handlers';
 import {
   unavailableServiceHandlers,
   type LibraryHandlers,
@@ -108,6 +109,14 @@ export class StudioCore {
         },
         collectSetup(options.collect),
       ),
+      ...createLabelingHandlers({
+        db: () => this.db(),
+        startJob: (kind, params, run) => this.startJob(kind, params, run),
+        cancelJob: (jobId) => void this.current().jobs.cancel(jobId),
+        jobActive: (jobId) => ['queued', 'running'].includes(this.current().jobs.get(jobId).status),
+        notifyChanged: (what) => this.notifyChanged(what),
+        ml: this.ml?.labeling ?? null,
+      }),
     };
   }
 

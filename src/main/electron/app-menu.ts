@@ -22,6 +22,7 @@ export const SCREENS: readonly Screen[] = [
   { view: 'geolocate', label: 'Geolocate' },
   { view: 'map', label: 'Map' },
   { view: 'guess', label: 'Guess' },
+  { view: 'label', label: 'Label' },
 ];
 
 /** The renderer's open-library screen (views.tsx OPEN_VIEW). */

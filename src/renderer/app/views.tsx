@@ -6,6 +6,7 @@ import { ExplainView } from '../features/explain/ExplainView';
 import { GeolocateView } from '../features/geolocate/GeolocateView';
 import { GuessView } from '../features/guess/GuessView';
 import { ImportView } from '../features/import/ImportView';
+import { LabelingView } from '../features/labeling/LabelingView';
 import { LibraryView } from '../features/library/LibraryView';
 import { MapView } from '../features/map/MapView';
 import { ModelsView } from '../features/models/ModelsView';
@@ -36,6 +37,8 @@ export const VIEWS: readonly ViewSpec[] = [
   { id: 'geolocate', label: 'Geolocate', group: 'Explore', render: () => <GeolocateView /> },
   { id: 'map', label: 'Map', group: 'Explore', render: () => <MapView /> },
   { id: 'guess', label: 'Guess', group: 'Explore', render: () => <GuessView /> },
+  // Listed last so the menu's Ctrl+digit keys stay put; the sidebar shows it under Data.
+  { id: 'label', label: 'Label', group: 'Data', render: () => <LabelingView /> },
 ];
 
 export const OPEN_VIEW = 'open';

@@ -18,6 +18,10 @@ const KIND_NAMES: Record<JobKind, string> = {
   maximise: 'city images',
   geolocate: 'geolocation',
   collect: 'collecting',
+  'label-rank': 'label queue',
+  'label-train': 'retraining the label queue',
+  'label-control': 'random control',
+  suspects: 'suspect labels',
 };
 
 export function StatusBar(props: { version: string }) {

@@ -1,6 +1,7 @@
 import type { CollectJobResult } from './collect-types';
 import type { AppErrorData } from './errors';
 import type { GeoJobResult } from './geo-types';
+import type { LabelJobResults } from './label-queue-types';
 import type { ImportReport } from './library-types';
 import type { MlJobResults } from './ml-types';
 
@@ -13,7 +14,8 @@ export type JobResults = {
   import: ImportReport;
   geolocate: GeoJobResult;
   collect: CollectJobResult;
-} & MlJobResults;
+} & MlJobResults &
+  LabelJobResults;
 
 export type JobKind = keyof JobResults;
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';

@@ -3,8 +3,11 @@
 export const SPLITS = ['train', 'val', 'test'] as const;
 export type Split = (typeof SPLITS)[number];
 
-/** Who or what set a label: the import folder name, the photo's GPS, a person, or a trained model. */
-export const LABEL_SOURCES = ['folder', 'csv', 'gps', 'human', 'model'] as const;
+/**
+ * Who or what set a label: the import folder name, the photo's GPS, a person, a trained model, or
+ * a person through the labeling queues ('queue': label next / probably mislabelled).
+ */
+export const LABEL_SOURCES = ['folder', 'csv', 'gps', 'human', 'model', 'queue'] as const;
 export type LabelSource = (typeof LABEL_SOURCES)[number];
 
 export type SplitConfig = {

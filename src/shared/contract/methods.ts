@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { collectMethods } from './collect-methods';
 import type { MethodSpec } from './define';
 import { geoMethods } from './geo-methods';
+import { labelQueueMethods } from './label-queue-methods';
 import { libraryMethods } from './library-methods';
 import { mlMethods } from './ml-methods';
 import { studyMethods } from './study-methods';
@@ -16,6 +17,7 @@ export const methods = {
   ...studyMethods,
   ...geoMethods,
   ...collectMethods,
+  ...labelQueueMethods,
 };
 
 export type Methods = typeof methods;

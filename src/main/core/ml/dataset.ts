@@ -24,11 +24,15 @@ export function sqlOf(db: Database.Database): Sql {
   return sql;
 }
 
-/** Every labelled image, in id order (a stable order makes runs reproducible and resumable). */
+/**
+ * Every labelled image, in id order (a stable order makes runs reproducible and resumable).
+ * Photos a person excluded from training in the labeling queues are left out.
+ */
 export function labeledImages(sql: Sql): LabeledImage[] {
   return sql.all<LabeledImage>(
     `SELECT i.id, i.path, i.content_hash AS contentHash, c.name AS city, i.split
-     FROM images i JOIN cities c ON c.id = i.city_id ORDER BY i.id`,
+     FROM images i JOIN cities c ON c.id = i.city_id
+     WHERE i.id NOT IN (SELECT image_id FROM training_exclusions) ORDER BY i.id`,
   );
 }
 

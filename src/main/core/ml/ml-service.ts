@@ -16,6 +16,7 @@ import { startEmbed } from './embed-jobs';
 import { startExplain } from './explain-jobs';
 import { listMaximised, startMaximise } from './maximise-jobs';
 import { startEvaluate, startPredict } from './infer-jobs';
+import type { LabelingMl } from '../labeling/labeling-core';
 import type { MlCore } from './ml-core';
 import { MlHosts, type MlServiceOptions } from './ml-hosts';
 import { mlPaths } from './ml-paths';
@@ -62,6 +63,18 @@ export class MlService {
   ): Promise<ChunkPrediction> {
     return predictLibraryImages(this.hosts, this.core.db(), modelId, imageIds, ctx);
   }
+
+  /** What the labeling queues need: their host ops and the centre-crop feature cache. */
+  readonly labeling: LabelingMl = {
+    run: (op, params, ctx) => this.hosts.run(op, params, ctx),
+    ensureFeatures: async (backbone, images, ctx) => {
+      const paths = this.paths();
+      const meta = await requireBackbone(paths, backbone);
+      const plan = images.map((i) => ({ id: i.id, contentHash: i.contentHash, split: null }));
+      const result = await ensureFeatures(this.hosts, this.sql(), paths, meta, plan, 1, ctx);
+      return { meta, failed: result.failed.length };
+    },
+  };
 
   /** Stops the ML host (running jobs were cancelled by the core first). */
   async dispose(): Promise<void> {

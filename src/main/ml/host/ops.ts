@@ -11,6 +11,7 @@ import { trainHead } from '../train/stage1';
 import type { ExampleSet } from '../train/types';
 import type { OpTable } from './host';
 import { chosenBackend, ensureBackend, parse, progressGate } from './ops-common';
+import { labelOps } from './ops-labeling';
 import { mlOps } from './ops-ml';
 
 /**
@@ -71,6 +72,7 @@ const headStateSchema = z.object({
 
 export const hostOps: OpTable = {
   ...mlOps,
+  ...labelOps,
   'host.ping': async () => {
     const chosen = await chosenBackend();
     return {

@@ -14,6 +14,7 @@ import type {
 } from '../../../shared/contract/ml-types';
 import type { BackboneMeta } from '../backbone';
 import type { BackendInfo, BackendPreference } from '../backend';
+import type { LabelHostOpMap } from '../labeling/host-op-types';
 import type { EmbedRunParams, EmbedRunResult } from '../pipeline/embed-run';
 import type { ExplainRunParams, ExplainRunResult } from '../pipeline/explain-run';
 import type { MaximiseRunParams, MaximiseRunResult } from '../pipeline/maximise-run';
@@ -123,7 +124,7 @@ export type ServedOpMap = MlHostOpMap & {
     params: { head: HeadState; set: ExampleSetData; classes: string[]; priorCounts?: number[] };
     result: EvaluationReport;
   };
-};
+} & LabelHostOpMap;
 
 export type HostPing = {
   pid: number;

@@ -18,6 +18,10 @@ const KIND_LABELS: Record<JobKind, string> = {
   maximise: 'City images',
   geolocate: 'Geolocation',
   collect: 'Collect',
+  'label-rank': 'Label queue',
+  'label-train': 'Label queue retrain',
+  'label-control': 'Random control',
+  suspects: 'Suspect labels',
 };
 const SHOWN = 6;
 

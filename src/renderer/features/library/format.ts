@@ -6,6 +6,7 @@ export const SOURCE_LABELS: Record<LabelSource, string> = {
   gps: 'GPS position',
   human: 'Labeled by hand',
   model: 'Model prediction',
+  queue: 'Labeled in the queue',
 };
 
 /** The file name of a path written with either separator. */

@@ -8,6 +8,7 @@ import { migration006EvaluationItems } from './006-evaluation-items';
 import { migration007Geolocation } from './007-geolocation';
 import { migration008Collect } from './008-collect';
 import { migration009OpenSet } from './009-open-set';
+import { migration010Labeling } from './010-labeling';
 
 /**
  * Every schema step, oldest first; version N sits at index N-1. Append new files here (e.g.
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007Geolocation,
   migration008Collect,
   migration009OpenSet,
+  migration010Labeling,
 ];
