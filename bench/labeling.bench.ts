@@ -12,7 +12,12 @@ import { performance } from 'node:perf_hooks';
 import { mulberry32, shuffleInPlace } from '../src/shared/domain/random';
 import type { LabelStrategy } from '../src/shared/contract/label-queue-types';
 import { centresFor, projectorOf, rankCandidates } from '../src/main/ml/labeling/rank';
-import { chunksOf, scorePool, type RowChunks } from '../src/main/ml/labeling/score-pool';
+import {
+  chunksOf,
+  scorePool,
+  scorePoolWith,
+  type RowChunks,
+} from '../src/main/ml/labeling/score-pool';
 import {
   accuracyOf,
   headProbabilitiesPlain,
@@ -291,7 +296,7 @@ async function rerankTiming(): Promise<{ table: BenchTable; notes: string[] }> {
   const plainScoring = (performance.now() - s0) / 1000;
   // The ML host scores with the backend's matMul (tfjs), as here.
   const s1 = performance.now();
-  const scored = scorePool(head, source, undefined, undefined, (h, data) =>
+  const scored = await scorePoolWith(head, source, (h, data) =>
     headProbabilities(h, data.x.subarray(0, data.n * data.dim), 2048),
   );
   const scoring = (performance.now() - s1) / 1000;

@@ -69,7 +69,7 @@ export class MlService {
     run: (op, params, ctx) => this.hosts.run(op, params, ctx),
     ensureFeatures: async (backbone, images, ctx) => {
       const paths = this.paths();
-      const meta = await requireBackbone(paths, backbone);
+      const meta = await ensureBackbone(this.hosts, paths, backbone, ctx);
       const plan = images.map((i) => ({ id: i.id, contentHash: i.contentHash, split: null }));
       const result = await ensureFeatures(this.hosts, this.sql(), paths, meta, plan, 1, ctx);
       return { meta, failed: result.failed.length };

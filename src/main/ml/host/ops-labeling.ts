@@ -14,7 +14,7 @@ import type {
 } from '../labeling/host-op-types';
 import { centresFor, rankCandidates } from '../labeling/rank';
 import { projectForDistance } from '../labeling/k-center';
-import { scorePool } from '../labeling/score-pool';
+import { scorePoolWith } from '../labeling/score-pool';
 import {
   accuracyOf,
   headProbabilitiesPlain,
@@ -172,13 +172,13 @@ export const labelOps: LabelOpTable = {
     // Scoring every candidate is the one large product here: the backend's matMul (WebAssembly
     // SIMD or native) runs it several times faster than plain loops (measured in the bench).
     await ensureBackend();
-    return withDatabase(p.dbPath, (db) => {
+    return withDatabase(p.dbPath, async (db) => {
       const k = p.head.config.numClasses;
       const present: FeatureRef[] = [];
       const missing: number[] = [];
       const total = p.candidates.length;
       ctx.progress(0, total, 'Scoring photos');
-      const scored = scorePool(
+      const scored = await scorePoolWith(
         p.head,
         {
           n: total,
@@ -190,12 +190,12 @@ export const labelOps: LabelOpTable = {
             return chunk.data;
           },
         },
+        (head, data) => headProbabilities(head, data.x.subarray(0, data.n * data.dim), READ_CHUNK),
         (done) => {
           cancelled(ctx);
           ctx.progress(done, total, 'Scoring photos');
         },
         READ_CHUNK,
-        (head, data) => headProbabilities(head, data.x.subarray(0, data.n * data.dim), READ_CHUNK),
       );
       const labelled = readPresent(db, p, p.labelled).data;
       const ranked = rankCandidates({

@@ -13,7 +13,10 @@ export type RowChunks = {
 };
 
 /** Class probabilities [n, k] of a head for features [n, dim] (plain loops, or tfjs in the host). */
-export type Probabilities = (head: HeadState, data: FeatureMatrix) => Float32Array;
+export type Probabilities = (
+  head: HeadState,
+  data: FeatureMatrix,
+) => Float32Array | Promise<Float32Array>;
 
 export type ScoredPool = {
   /** [rows, k] probabilities. */
@@ -23,22 +26,42 @@ export type ScoredPool = {
 };
 
 /**
- * Class probabilities of every row of `source`, read `chunk` rows at a time. `onChunk` runs after
- * each chunk (progress, cancellation).
+ * Class probabilities of every row of `source`, read `chunk` rows at a time, with `probabilities`
+ * (the host passes its tfjs scorer, which reads with data(): hence asynchronous). `onChunk` runs
+ * after each chunk (progress, cancellation).
  */
+export async function scorePoolWith(
+  head: HeadState,
+  source: RowChunks,
+  probabilities: Probabilities,
+  onChunk: (done: number) => void = () => undefined,
+  chunk = SCORE_CHUNK,
+): Promise<ScoredPool> {
+  const k = head.config.numClasses;
+  const probs = new Float32Array(source.n * k);
+  let rows = 0;
+  for (let start = 0; start < source.n; start += chunk) {
+    const data = source.read(start, Math.min(chunk, source.n - start));
+    probs.set(await probabilities(head, data), rows * k);
+    rows += data.n;
+    onChunk(Math.min(source.n, start + chunk));
+  }
+  return { probs: probs.subarray(0, rows * k), rows };
+}
+
+/** The same in plain loops, synchronously (tests, the simulated labeler). */
 export function scorePool(
   head: HeadState,
   source: RowChunks,
   onChunk: (done: number) => void = () => undefined,
   chunk = SCORE_CHUNK,
-  probabilities: Probabilities = headProbabilitiesPlain,
 ): ScoredPool {
   const k = head.config.numClasses;
   const probs = new Float32Array(source.n * k);
   let rows = 0;
   for (let start = 0; start < source.n; start += chunk) {
     const data = source.read(start, Math.min(chunk, source.n - start));
-    probs.set(probabilities(head, data), rows * k);
+    probs.set(headProbabilitiesPlain(head, data), rows * k);
     rows += data.n;
     onChunk(Math.min(source.n, start + chunk));
   }
