@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import type { GeoExportResult, GeoItem } from '../../shared/contract/geo-types';
 import type { ParamsIn } from '../../shared/contract/methods';
-import { sidecarPath } from '../core/geolocate/xmp-sidecar';
 import { UsageError } from './args';
 import type { CommandContext, CommandSpec } from './command';
 import { runGeoJob } from './geo-wait';
@@ -103,27 +102,25 @@ export const GEOLOCATE_COMMAND: CommandSpec = {
           `littleplanet: ${item.path}: the model's city ${name} is not in the library's cities`,
         );
       }
+      // One row per file given: copies of one photo share its prediction.
       return city === undefined
         ? []
-        : [
-            {
-              path: item.path,
-              city: city.name,
-              p: item.probability ?? 0,
-              lat: city.lat,
-              lon: city.lon,
-            },
-          ];
+        : item.paths.map((path) => ({
+            path,
+            city: city.name,
+            p: item.probability ?? 0,
+            lat: city.lat,
+            lon: city.lon,
+          }));
     });
+    rows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     if (rows.length === 0) throw new AppError('IO_ERROR', 'No photo could be geolocated.');
 
     let sidecars: Map<string, string | null> | null = null;
     if (flag(ctx, 'xmp')) {
       const out = await exportTo(ctx, { batchId, format: 'xmp' }, 'sidecar');
-      const refused = new Set(out.skipped.map((s) => s.path));
-      sidecars = new Map(
-        rows.map((r) => [r.path, refused.has(r.path) ? null : sidecarPath(r.path)]),
-      );
+      const written = new Map(out.files.map((f) => [f.path, f.file]));
+      sidecars = new Map(rows.map((r) => [r.path, written.get(r.path) ?? null]));
     }
     for (const format of ['csv', 'geojson'] as const) {
       const file = stringOption(ctx, format);

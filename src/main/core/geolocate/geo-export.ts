@@ -54,12 +54,16 @@ export function exportRows(
   const batch = batchRow(sql, batchId);
   const cities = new Map(listCities(sql).map((c) => [c.name.toLowerCase(), c]));
   const reviewedOnly = scope === 'reviewed' ? "AND g.review IN ('accepted', 'corrected')" : '';
+  // One row per file the batch was given (a copy of a library photo is written beside the copy,
+  // not beside the library's first path); copies share their photo's prediction and review.
   const found = sql.all<Row>(
-    `SELECT i.path, i.lat, g.predicted_city, g.probability, g.top_json, g.review, g.reviewed_city
+    `SELECT COALESCE(p.path, i.path) AS path, i.lat, g.predicted_city, g.probability, g.top_json,
+            g.review, g.reviewed_city
      FROM geo_batch_items g JOIN images i ON i.id = g.image_id
+     LEFT JOIN geo_batch_paths p ON p.batch_id = g.batch_id AND p.image_id = g.image_id
      WHERE g.batch_id = ? AND g.review <> 'skipped'
        AND (g.predicted_city IS NOT NULL OR g.reviewed_city IS NOT NULL) ${reviewedOnly}
-     ORDER BY i.path`,
+     ORDER BY path`,
     [batchId],
   );
   const rows: GeolocatedPhoto[] = [];
@@ -131,6 +135,7 @@ export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoEx
     format: params.format,
     written: 0,
     skipped,
+    files: [],
     dest: null,
     text: null,
     backupDir: null,
@@ -154,6 +159,7 @@ export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoEx
     review: r.review,
   });
   let written = 0;
+  const files = base.files;
   const present = rows.filter((r) => {
     if (existsSync(r.path)) return true;
     skipped.push({ path: r.path, reason: 'the photo is no longer there' });
@@ -164,8 +170,10 @@ export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoEx
     for (const r of present) {
       try {
         const out = writeSidecar(r.path, stamp(r));
-        if (out.written) written++;
-        else skipped.push({ path: r.path, reason: out.reason ?? 'not written' });
+        if (out.written) {
+          written++;
+          files.push({ path: r.path, file: out.path });
+        } else skipped.push({ path: r.path, reason: out.reason ?? 'not written' });
       } catch (error) {
         skipped.push({ path: r.path, reason: reasonOf(error) });
       }
@@ -181,7 +189,8 @@ export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoEx
     await mkdir(dest, { recursive: true });
     for (const r of present) {
       try {
-        await writeGpsCopy(r.path, copyFolder(r.path, sources, dest), stamp(r));
+        const file = await writeGpsCopy(r.path, copyFolder(r.path, sources, dest), stamp(r));
+        files.push({ path: r.path, file });
         written++;
       } catch (error) {
         skipped.push({ path: r.path, reason: reasonOf(error) });

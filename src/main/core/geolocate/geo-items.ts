@@ -13,6 +13,7 @@ import { batchRow } from './geo-repo';
 export type ItemRow = {
   image_id: number;
   path: string;
+  paths_json: string;
   lat: number | null;
   lon: number | null;
   predicted_city: string | null;
@@ -24,8 +25,18 @@ export type ItemRow = {
   unsure: number;
 };
 
+/**
+ * The files the batch was given with this photo's content, in path order (usually one; a batch
+ * made of copies of library photos names the copies, not the library's paths).
+ */
+const GIVEN_PATHS = `(SELECT json_group_array(path) FROM (SELECT p.path FROM geo_batch_paths p
+    WHERE p.batch_id = g.batch_id AND p.image_id = g.image_id ORDER BY p.path))`;
+
 /** `unsure` needs the batch's threshold as its one parameter, before the WHERE's. */
-export const ITEM_SELECT = `SELECT g.image_id, i.path, i.lat, i.lon, g.predicted_city, g.probability,
+export const ITEM_SELECT = `SELECT g.image_id,
+    COALESCE((SELECT MIN(p.path) FROM geo_batch_paths p
+              WHERE p.batch_id = g.batch_id AND p.image_id = g.image_id), i.path) AS path,
+    ${GIVEN_PATHS} AS paths_json, i.lat, i.lon, g.predicted_city, g.probability,
     g.top_json, g.gps_city, g.review, g.reviewed_city,
     (g.review = 'pending' AND g.probability IS NOT NULL AND g.probability < ?) AS unsure
   FROM geo_batch_items g JOIN images i ON i.id = g.image_id`;
@@ -34,6 +45,7 @@ export function toItem(r: ItemRow): GeoItem {
   return {
     imageId: r.image_id,
     path: r.path,
+    paths: givenPaths(r),
     predicted: r.predicted_city,
     probability: r.probability,
     top: r.top_json === null ? [] : (JSON.parse(r.top_json) as CityProbability[]),
@@ -43,6 +55,11 @@ export function toItem(r: ItemRow): GeoItem {
     reviewedCity: r.reviewed_city,
     unsure: r.unsure === 1,
   };
+}
+
+function givenPaths(r: ItemRow): string[] {
+  const paths = JSON.parse(r.paths_json) as string[];
+  return paths.length === 0 ? [r.path] : paths;
 }
 
 const FILTERS: Record<GeoItemFilter, string> = {
@@ -58,7 +75,8 @@ const FILTERS: Record<GeoItemFilter, string> = {
 const ORDERS: Record<GeoItemOrder, string> = {
   'confidence-desc': 'g.probability IS NULL, g.probability DESC, g.image_id',
   'confidence-asc': 'g.probability IS NULL, g.probability ASC, g.image_id',
-  path: 'i.path, g.image_id',
+  // `path` is the result column: the first file given, which is the one the screen shows.
+  path: 'path, g.image_id',
 };
 
 export type ItemsQuery = {
