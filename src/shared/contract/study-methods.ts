@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainName } from './names';
 import { method } from './define';
 import type {
   Participant,
@@ -18,7 +19,7 @@ export const participantIdSchema = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,63}$/, 'use letters, digits, space, . _ @ - (max 64)');
-const cityName = z.string().trim().min(1).max(100);
+const cityName = plainName();
 
 export const studyMethods = {
   /**

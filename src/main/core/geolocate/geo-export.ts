@@ -2,7 +2,6 @@
 // copies with EXIF GPS, or (confirmed, with backups first) the originals themselves. Photos that
 // carry their own GPS and skipped photos are never written; a photo that cannot be written is
 // reported in `skipped` with the reason and the others go on.
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -18,7 +17,8 @@ import { listCities } from '../repo/cities';
 import { writeGpsCopy, writeGpsIntoOriginal, type GpsStamp } from './exif-gps';
 import { geolocationCsv, geolocationGeoJson, type GeolocatedPhoto } from './exports';
 import { batchRow, batchSources } from './geo-repo';
-import { writeSidecar } from './xmp-sidecar';
+import { removeLeftTemps, tempPathFor } from './left-temps';
+import { SidecarNamer, writeSidecar } from './xmp-sidecar';
 
 export type ExportParams = {
   batchId: number;
@@ -116,7 +116,8 @@ export function copyFolder(photo: string, sources: readonly string[], dest: stri
 
 /** Writes `text` to `path` through a temporary file, so a reader never sees half a file. */
 async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  removeLeftTemps(path);
+  const tmp = tempPathFor(path);
   try {
     await writeFile(tmp, text);
     await rename(tmp, path);
@@ -167,9 +168,10 @@ export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoEx
   });
 
   if (params.format === 'xmp') {
+    const namer = new SidecarNamer();
     for (const r of present) {
       try {
-        const out = writeSidecar(r.path, stamp(r));
+        const out = writeSidecar(r.path, stamp(r), namer);
         if (out.written) {
           written++;
           files.push({ path: r.path, file: out.path });

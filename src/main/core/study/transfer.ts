@@ -13,7 +13,7 @@ import type {
   TrialRecord,
 } from '../../../shared/contract/study-types';
 import type { Sql } from '../db/sql';
-import { parseCsv } from '../import/csv';
+import { CsvSyntaxError, csvText, readCsvRows, type CsvRow } from '../csv/csv-text';
 import { modelAnswer } from './model-answer';
 import { ensureParticipant } from './participants';
 import { loadStudy, type Study } from './study-repo';
@@ -52,12 +52,6 @@ const CSV_COLUMNS = [
   'source',
 ] as const;
 
-function csvCell(value: string | number | boolean | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** Every answered trial (an unanswered one is a photo on screen, not a result). */
 export function exportStudy(sql: Sql, studyId: number): StudyExport {
   loadStudy(sql, studyId);
@@ -86,27 +80,23 @@ export function exportStudy(sql: Sql, studyId: number): StudyExport {
       answeredAt: r.answered_at,
       source: r.source,
     }));
-  const lines = trials.map((t) =>
-    [
-      t.participant,
-      t.image,
-      t.guess,
-      t.responseMs,
-      t.confidence,
-      t.round,
-      t.truth,
-      t.correct,
-      t.modelCity,
-      t.modelProbability,
-      t.modelTop3 === null ? null : t.modelTop3.map((c) => `${c.city}:${c.probability}`).join(';'),
-      t.shownAt,
-      t.answeredAt,
-      t.source,
-    ]
-      .map(csvCell)
-      .join(','),
-  );
-  return { studyId, trials, csv: [CSV_COLUMNS.join(','), ...lines].join('\n') + '\n' };
+  const rows = trials.map((t) => [
+    t.participant,
+    t.image,
+    t.guess,
+    t.responseMs,
+    t.confidence,
+    t.round,
+    t.truth,
+    t.correct,
+    t.modelCity,
+    t.modelProbability,
+    t.modelTop3 === null ? null : t.modelTop3.map((c) => `${c.city}:${c.probability}`).join(';'),
+    t.shownAt,
+    t.answeredAt,
+    t.source,
+  ]);
+  return { studyId, trials, csv: csvText(CSV_COLUMNS, rows) };
 }
 
 type Row = {
@@ -245,7 +235,16 @@ export async function importStudy(
       });
     }
   }
-  const [header, ...rows] = parseCsv(text);
+  let parsed: CsvRow[];
+  try {
+    parsed = readCsvRows(text);
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    throw new AppError('BAD_ARGUMENT', `${file} is not a CSV file: ${error.message}`, {
+      line: error.line,
+    });
+  }
+  const [header, ...rows] = parsed;
   const columns = new Map((header?.cells ?? []).map((c, i) => [c.trim().toLowerCase(), i]));
   const absent = REQUIRED.filter((c) => !columns.has(c));
   if (absent.length > 0) {
