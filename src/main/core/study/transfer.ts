@@ -1,9 +1,9 @@
 // study.export and study.import: trials out as CSV/JSON, and trials recorded on another machine
 // merged back in. The export's first columns are exactly what the import reads, so a round trip
 // between two copies of a library works.
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
+import { MAX_CSV_BYTES } from '../../../shared/contract/limits';
 import type { CityProbability } from '../../../shared/contract/ml-types';
 import { participantIdSchema } from '../../../shared/contract/study-methods';
 import type {
@@ -14,6 +14,7 @@ import type {
 } from '../../../shared/contract/study-types';
 import type { Sql } from '../db/sql';
 import { CsvSyntaxError, csvText, readCsvRows, type CsvRow } from '../csv/csv-text';
+import { readTextFile, TextFileError } from '../csv/read-text-file';
 import { modelAnswer } from './model-answer';
 import { ensureParticipant } from './participants';
 import { loadStudy, type Study } from './study-repo';
@@ -228,8 +229,14 @@ export async function importStudy(
     text = source.csvText;
   } else {
     try {
-      text = await readFile(file, 'utf8');
+      text = await readTextFile(file, MAX_CSV_BYTES);
     } catch (error) {
+      if (error instanceof TextFileError) {
+        throw new AppError('BAD_ARGUMENT', `${file}: ${error.message}`, {
+          path: source.path,
+          line: error.line,
+        });
+      }
       throw new AppError('IO_ERROR', `Cannot read ${file}: ${(error as Error).message}`, {
         path: source.path,
       });
