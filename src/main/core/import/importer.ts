@@ -72,12 +72,28 @@ export async function runImport(
     report.skipped++;
     if (report.errors.length < MAX_LISTED) report.errors.push(error);
   };
-  const duplicate = (path: string, existingPath: string): void => {
+  const duplicate = (path: string, existingPath: string, labelConflict?: string): void => {
     report.duplicates++;
-    if (report.duplicateOf.length < MAX_LISTED) report.duplicateOf.push({ path, existingPath });
+    if (report.duplicateOf.length < MAX_LISTED) {
+      report.duplicateOf.push({ path, existingPath, ...(labelConflict ? { labelConflict } : {}) });
+    }
   };
-  // Content hashes claimed in this run, so two copies decoded at the same time count once.
+  // Content hashes claimed in this run, so two copies decoded at the same time count once; with
+  // the city their folder or manifest named (the library's label for them once committed).
   const claimed = new Map<string, string>();
+  const claimedLabels = new Map<string, string | null>();
+  /**
+   * A copy whose folder names another city than the first copy's label: the same photo cannot be
+   * in both, so one label is wrong, and the person should hear of it rather than find it later.
+   */
+  const labelConflict = (c: Candidate, contentHash: string, firstPath: string) => {
+    if (c.label === null) return undefined;
+    const first = claimedLabels.get(contentHash) ?? writer.labelOfPath(firstPath);
+    if (first !== null && first.toLowerCase() === c.label.city.toLowerCase()) return undefined;
+    return first === null
+      ? `same photo labeled ${c.label.city} here and unlabeled in the library; the library keeps no label`
+      : `same photo labeled ${c.label.city} here and ${first} in the library; the library keeps ${first}`;
+  };
   const settle = (outcomes: CommitOutcome[]): void => {
     let added = 0;
     for (const o of outcomes) {
@@ -159,14 +175,16 @@ export async function runImport(
     }
     const firstPath = claimed.get(contentHash) ?? writer.findPathByHash(contentHash);
     if (firstPath !== undefined) {
-      duplicate(c.path, firstPath);
+      duplicate(c.path, firstPath, labelConflict(c, contentHash, firstPath));
       return;
     }
     claimed.set(contentHash, c.path);
+    claimedLabels.set(contentHash, c.label?.city ?? null);
     try {
       await importNew(c, bytes, contentHash, bytes.length, mtimeMs);
     } catch (error) {
       claimed.delete(contentHash);
+      claimedLabels.delete(contentHash);
       throw error;
     }
   };
@@ -188,6 +206,7 @@ export async function runImport(
     ]);
     if (!outcome.ok) {
       claimed.delete(contentHash);
+      claimedLabels.delete(contentHash);
       const { error } = outcome;
       fail({
         path: c.path,
