@@ -71,6 +71,11 @@ export const collectMethods = {
           .min(8, 'that key is too short')
           .max(4096)
           .regex(/^[\x21-\x7e]+$/, 'a key is printable ASCII without spaces'),
+        /**
+         * Save the key to disk even where that only obfuscates it (see
+         * CollectKeyStatus.weakDiskEncryption); elsewhere keys are saved encrypted regardless.
+         */
+        persist: z.boolean().default(false),
       })
       .strict(),
   ),
