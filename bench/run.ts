@@ -19,6 +19,7 @@ const SECTIONS: SectionEntry[] = [
   { name: 'ml-cities', load: async () => (await import('./ml-cities.bench.js')).runCitiesBench },
   { name: 'explain', load: async () => (await import('./explain.bench.js')).runExplainBench },
   { name: 'geolocate', load: async () => (await import('./geolocate.bench.js')).runGeolocateBench },
+  { name: 'openset', load: async () => (await import('./openset.bench.js')).runOpenSetBench },
 ];
 
 const OUTPUT = join(__dirname, '..', 'docs', 'benchmarks.md');

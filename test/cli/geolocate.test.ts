@@ -313,7 +313,7 @@ void describe(
       const csv = await cli(['geo', 'export', String(batchId), '--format', 'csv']);
       assert.equal(csv.code, 0, csv.stderr);
       const lines = csv.stdout.trim().split('\n');
-      assert.equal(lines[0], 'path,city,country,probability,lat,lon,model,review');
+      assert.equal(lines[0], 'path,city,country,probability,lat,lon,model,review,forced_choice');
       assert.deepEqual(
         lines.slice(1).map((l) => l.split(',').slice(0, 2)),
         [...rows].sort((a, b) => a.path.localeCompare(b.path)).map((r) => [r.path, r.city]),

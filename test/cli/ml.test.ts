@@ -374,7 +374,7 @@ void describe(
       assert.equal(readFileSync(join(dir, 'kept.xmp'), 'utf8'), '<x:xmpmeta>darktable</x:xmpmeta>');
       assert.ok(readFileSync(photo).equals(before[0]!) && readFileSync(other).equals(before[1]!));
       const csvLines = readFileSync(csv, 'utf8').trim().split('\n');
-      assert.equal(csvLines[0], 'path,city,country,probability,lat,lon,model,review');
+      assert.equal(csvLines[0], 'path,city,country,probability,lat,lon,model,review,forced_choice');
       assert.equal(csvLines.length, 3);
       const features = (
         JSON.parse(readFileSync(geojson, 'utf8')) as {

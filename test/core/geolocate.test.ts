@@ -11,7 +11,7 @@ import {
   readdirSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { gps as readGps, sidecar } from 'exifr';
 import sharp from 'sharp';
@@ -201,8 +201,17 @@ void describe('geolocation batches (real model, real photos)', { skip }, () => {
       corrected: 0,
       skipped: 0,
       unsure: probabilities.filter((p) => p < 0.5).length,
+      // The real Tuscan camera photos look like none of the model's sanity-photo "cities".
+      unknown: 2,
       failed: 1,
     });
+    assert.deepEqual(
+      [...items.values()]
+        .filter((i) => i.unknown)
+        .map((i) => basename(i.path))
+        .sort(),
+      [...TUSCANY].sort(),
+    );
     assert.equal(summary.complete, true);
     assert.equal(summary.lastJobId, batch.jobId);
     for (const item of items.values()) {
@@ -337,9 +346,10 @@ void describe('geolocation batches (real model, real photos)', { skip }, () => {
     const batchId = created.batch.id;
     const estimated = await studio.client.call('geo.map', { batchId, place: 'estimated' });
     const at = (map: typeof estimated, city: string) => map.cities.find((c) => c.city === city);
-    // The Tuscan photos sit wherever the model put them (no city of theirs is the model's); their
-    // GPS (Arezzo) disagrees with any estimate.
-    const tuscanAt = (city: string) => TUSCANY.filter((n) => byName(n).predicted === city);
+    // The Tuscan photos are answered "unknown": by estimate they sit nowhere, and are counted apart.
+    const tuscanAt = (city: string) =>
+      TUSCANY.filter((n) => !byName(n).unknown && byName(n).predicted === city);
+    assert.equal(estimated.unknown, 2);
     // Skipped hot dog left out; the corrected parrot sits in Sydney with the GPS hot dog (right).
     const sydney = at(estimated, 'Sydney');
     const inSydney = ['c-parrot.jpg', 'd-hotdog-gps.jpg', ...tuscanAt('Sydney')];
@@ -356,7 +366,7 @@ void describe('geolocation batches (real model, real photos)', { skip }, () => {
     assert.deepEqual([london?.count, london?.correct, london?.wrong], [inLondon, 0, inLondon]);
     assert.equal(at(estimated, 'Paris')?.count, 1 + tuscanAt('Paris').length);
     const counted = estimated.cities.reduce((n, c) => n + c.count, 0);
-    assert.equal(counted, 6, 'every photo but the skipped one');
+    assert.equal(counted, 4, 'every photo but the skipped one and the two unknown ones');
     assert.equal(estimated.unplaced, 0);
 
     const byGps = await studio.client.call('geo.map', { batchId, place: 'gps' });
@@ -377,15 +387,15 @@ void describe('geolocation batches (real model, real photos)', { skip }, () => {
     // GPS photos and the skipped hot dog are never written: the cat (Paris), the parrot (Sydney).
     assert.equal(csv.written, 2);
     const lines = (csv.text ?? '').trim().split('\n');
-    assert.equal(lines[0], 'path,city,country,probability,lat,lon,model,review');
+    assert.equal(lines[0], 'path,city,country,probability,lat,lon,model,review,forced_choice');
     assert.equal(
       lines[1],
-      `${files['a-cat.jpg']},Paris,France,${(byName('a-cat.jpg').probability ?? 0).toFixed(4)},48.8566,2.3522,${modelId},accepted`,
+      `${files['a-cat.jpg']},Paris,France,${(byName('a-cat.jpg').probability ?? 0).toFixed(4)},48.8566,2.3522,${modelId},accepted,false`,
     );
     assert.match(
       lines[2] ?? '',
       new RegExp(
-        `^${files['c-parrot.jpg']},Sydney,Australia,\\d\\.\\d{4},-33\\.8688,151\\.2093,.+,corrected$`,
+        `^${files['c-parrot.jpg']},Sydney,Australia,\\d\\.\\d{4},-33\\.8688,151\\.2093,.+,corrected,false$`,
       ),
     );
     assert.equal(readFileSync(join(dir, 'g.csv'), 'utf8'), csv.text);

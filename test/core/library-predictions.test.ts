@@ -126,7 +126,7 @@ describe('images.list by latest prediction', () => {
 
     // m1 predicts again (through the real storePredictions): it is the latest once more.
     storePredictions(new Sql(db), 'm1', 'center', 'job-2', [
-      { imageId: a, path: '/p/a.jpg', top: top('Berlin', 0.8) },
+      { imageId: a, path: '/p/a.jpg', top: top('Berlin', 0.8), oodScore: null, unknown: false },
     ]);
     item = await studio.client.call('images.get', { id: a });
     assert.deepEqual([item.prediction?.city, item.prediction?.probability], ['Berlin', 0.8]);

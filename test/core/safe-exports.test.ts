@@ -39,13 +39,14 @@ describe('safe exports', () => {
           lat: -33.8688,
           lon: 151.2093,
           review: 'none',
+          forcedChoice: false,
         },
       ],
       '-model',
     );
     const row = geo.split('\n')[1] ?? '';
     assert.match(row, /^"'=HYPERLINK/);
-    assert.ok(row.includes(",'@Paris,'+France,0.5,-33.8688,151.2093,'-model,none"), row);
+    assert.ok(row.includes(",'@Paris,'+France,0.5,-33.8688,151.2093,'-model,none,false"), row);
 
     const dir = tempDir(t);
     const manifest = writeManifest(dir, 3, 'mapillary', 'CC BY-SA 4.0', [

@@ -28,6 +28,7 @@ function stored(
     id,
     modelId: `m${id}`,
     dataset: 'test',
+    openSet: null,
     sources: [],
     tta: 'center',
     createdAt: '2026-11-25T10:00:00Z',

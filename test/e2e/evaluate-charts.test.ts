@@ -18,6 +18,12 @@ import {
   reliabilityChart,
   reliabilityPoints,
 } from '../../src/renderer/features/evaluate/reliability-data';
+import {
+  coverageChart,
+  domainShift,
+  keptWords,
+} from '../../src/renderer/features/evaluate/open-set-data';
+import type { EvaluationOpenSet, StoredEvaluation } from '../../src/shared/contract/ml-types';
 import { evaluate } from '../../src/shared/domain/metrics';
 
 const CLASSES = ['London', 'Paris', 'Sydney', 'Tokyo'];
@@ -224,5 +230,97 @@ void describe('reliability diagram', () => {
       points.map((p) => p.accuracy),
     );
     assert.deepEqual(chart.data[2]?.y, [0, 1]);
+  });
+});
+
+void describe('reliability diagram before and after temperature scaling', () => {
+  void it('adds the unscaled answers as a line of accuracy against mean confidence', () => {
+    const before = evaluate({
+      classes: CLASSES,
+      labels: [0, 0, 1, 2],
+      probabilities: [row(0, 0.99), row(1, 0.98), row(1, 0.97), row(2, 0.96)],
+      topK: [1],
+      priorCounts: [1, 1, 1, 1],
+    }).calibration;
+    const chart = reliabilityChart(REPORT.calibration, before);
+    assert.deepEqual(
+      chart.data.map((t) => t.name),
+      [
+        'accuracy in bin (after scaling)',
+        'mean confidence',
+        'perfect calibration',
+        'before scaling (T = 1)',
+      ],
+    );
+    const line = chart.data[3];
+    assert.ok(line !== undefined && line.type === 'scatter');
+    // All four unscaled answers fall in the 90–100% bin: 3 of 4 right at mean confidence 97.5%.
+    assert.equal(line.x.length, 1);
+    assert.ok(Math.abs(Number(line.x[0]) - 0.975) < 1e-12);
+    assert.equal(line.y[0], 0.75);
+  });
+});
+
+const OPEN_SET: EvaluationOpenSet = {
+  temperature: 1.8,
+  calibrationBefore: REPORT.calibration,
+  threshold: 4.2,
+  kept: { coverage: 0.95, accuracy: 0.912 },
+  coverage: [
+    { threshold: 1, coverage: 0.5, accuracy: 1 },
+    { threshold: 2, coverage: 0.75, accuracy: null },
+    { threshold: 4.2, coverage: 0.95, accuracy: 0.912 },
+    { threshold: 9, coverage: 1, accuracy: 0.875 },
+  ],
+  outside: null,
+};
+
+void describe('coverage and accuracy', () => {
+  void it("draws the curve without empty points and marks the model's threshold", () => {
+    assert.equal(keptWords(OPEN_SET.kept), 'keeps 95% of the photos at 91.2% accuracy');
+    const chart = coverageChart(OPEN_SET);
+    const [curve, mark] = chart.data;
+    assert.deepEqual(curve?.x, [0.5, 0.95, 1]);
+    assert.deepEqual(curve?.y, [1, 0.912, 0.875]);
+    assert.deepEqual([mark?.x, mark?.y], [[0.95], [0.912]]);
+    assert.equal(chart.layout.shapes?.[0]?.x0, 0.95);
+    // The y axis starts a little under the lowest accuracy shown (0.875 → 0.75).
+    assert.ok(Math.abs((chart.layout.yaxis?.range?.[0] ?? -1) - 0.75) < 1e-12);
+  });
+});
+
+void describe('domain shift', () => {
+  const stored = (
+    id: number,
+    dataset: string,
+    createdAt: string,
+    outside: EvaluationOpenSet['outside'] = null,
+  ): StoredEvaluation => ({
+    id,
+    modelId: 'm',
+    dataset,
+    sources: [],
+    tta: 'center',
+    createdAt,
+    report: REPORT,
+    skipped: [],
+    openSet: { ...OPEN_SET, outside },
+  });
+  const outside = { sources: ['/o'], n: 8, flagged: 0.875, auroc: 1, fprAt95: 0, skipped: 0 };
+
+  void it('takes the latest test, external and outside-set evaluations', () => {
+    const shift = domainShift([
+      stored(1, 'test', '2026-01-01T00:00:00Z'),
+      stored(2, 'test', '2026-01-02T00:00:00Z', outside),
+      stored(3, 'external', '2026-01-03T00:00:00Z'),
+      stored(4, 'val', '2026-01-04T00:00:00Z'),
+      stored(5, 'test', '2026-01-02T00:00:00Z'),
+    ]);
+    // Same time: the higher id is the later one.
+    assert.equal(shift.test?.id, 5);
+    assert.equal(shift.external?.id, 3);
+    assert.equal(shift.outside?.evaluation.id, 2);
+    assert.equal(shift.outside?.result.flagged, 0.875);
+    assert.deepEqual(domainShift([]), { test: null, external: null, outside: null });
   });
 });

@@ -66,6 +66,7 @@ const counts = (over: Partial<GeoBatchSummary['counts']> = {}): GeoBatchSummary[
   corrected: 7,
   skipped: 5,
   unsure: 12,
+  unknown: 0,
   failed: 0,
   ...over,
 });
@@ -77,6 +78,7 @@ const batch = (over: Partial<GeoBatchSummary> = {}): GeoBatchSummary => ({
   sources: ['/photos'],
   createdAt: '2026-11-25T10:00:00Z',
   unsureBelow: 0.5,
+  unknownAbove: null,
   complete: true,
   counts: counts(),
   accuracy: { withTruth: 52, correct: 41, accuracy: 41 / 52, outsideCities: 0 },
@@ -99,6 +101,8 @@ const item = (imageId: number, over: Partial<GeoItem> = {}): GeoItem => ({
   review: 'pending',
   reviewedCity: null,
   unsure: false,
+  oodScore: null,
+  unknown: false,
   ...over,
 });
 
@@ -124,6 +128,13 @@ void describe('batch list words', () => {
       ['pending=30', 'unsure=12', 'accepted=10', 'corrected=7', 'skipped=5'],
     );
     assert.equal(countChips(counts({ failed: 2 })).at(-1)?.value, 2);
+    // Photos answered "unknown" get a chip only when there are some.
+    assert.deepEqual(
+      countChips(counts({ unknown: 4 }))
+        .filter((c) => c.key === 'unknown')
+        .map((c) => `${c.label}=${c.value}`),
+      ['unknown=4'],
+    );
   });
 
   void it('says how far prediction got and when Resume makes sense', () => {
@@ -265,6 +276,8 @@ void describe('review queue', () => {
     assert.equal(nextOffset('pending', items), 2);
     assert.equal(nextOffset('unsure', items), 1);
     assert.equal(nextOffset('reviewed', items), 1);
+    // Reviewing does not take a photo off the server's "unknown" list.
+    assert.equal(nextOffset('unknown', items), 3);
     assert.equal(hasMore('all', { ...first, items }), true);
     assert.equal(hasMore('all', { ...first, items, total: 3 }), false);
   });

@@ -165,14 +165,24 @@ void describe('Geolocate and Map in Chromium', { skip: skip ?? false }, () => {
     const core = await client.call('geo.export', { batchId, format: 'csv' });
     assert.equal(text, core.text);
     const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-    assert.equal(lines[0], 'path,city,country,probability,lat,lon,model,review');
+    assert.equal(lines[0], 'path,city,country,probability,lat,lon,model,review,forced_choice');
     const rows = lines.slice(1);
     assert.equal(rows.length, written);
     const withGps = photos.filter((p) => p.gps !== null).map((p) => p.path);
     const skippedPath = state.get(third)?.path ?? '';
     const secondPath = state.get(second)?.path ?? '';
-    const expectedRows = photos.length - withGps.length - (withGps.includes(skippedPath) ? 0 : 1);
-    assert.equal(rows.length, expectedRows, 'no GPS photo, no skipped photo');
+    // Photos the model answered "unknown" and nobody reviewed are not written by default either.
+    const unknownUnreviewed = (
+      await client.call('geo.items', { batchId, filter: 'unknown' })
+    ).items.flatMap((i) => (i.reviewedCity === null ? [i.path] : []));
+    const notWritten = new Set([...withGps, skippedPath, ...unknownUnreviewed]);
+    assert.equal(
+      rows.length,
+      photos.length - notWritten.size,
+      'no GPS photo, no skipped photo, no unknown one',
+    );
+    for (const p of unknownUnreviewed)
+      assert.ok(!rows.some((r) => r.startsWith(`${p},`)), `${p} (unknown) not written`);
     for (const p of [...withGps, skippedPath])
       assert.ok(!rows.some((r) => r.startsWith(`${p},`)), `${p} not written`);
     if (!withGps.includes(secondPath)) {
@@ -188,14 +198,14 @@ void describe('Geolocate and Map in Chromium', { skip: skip ?? false }, () => {
     const coreEstimated = await client.call('geo.map', { batchId, place: 'estimated' });
     assert.deepEqual(byCity(estimated), coreCircles(coreEstimated));
     assert.equal(
-      estimated.reduce((n, c) => n + c.count, 0) + coreEstimated.unplaced,
+      estimated.reduce((n, c) => n + c.count, 0) + coreEstimated.unplaced + coreEstimated.unknown,
       photos.length - 1,
-      'every photo but the skipped one is placed',
+      'every photo but the skipped one is placed, unplaced or answered unknown',
     );
     assert.match(
       (await page.getByTestId('map-summary').textContent()) ?? '',
       new RegExp(
-        `^${photos.length - 1 - coreEstimated.unplaced} photos? in ${estimated.length} cit.*1 skipped \\(not shown\\)`,
+        `^${photos.length - 1 - coreEstimated.unplaced - coreEstimated.unknown} photos? in ${estimated.length} cit.*1 skipped \\(not shown\\)`,
       ),
     );
     const biggest = estimated[0];

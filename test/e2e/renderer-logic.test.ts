@@ -184,6 +184,11 @@ void describe('forms', () => {
       search: null,
     });
     assert.ok(methods['images.list'].params.safeParse(params).success);
+    // The "unknown" filter is sent only when set, as the other prediction filters.
+    const unknown = listParams({ ...NO_FILTERS, unknown: true }, null, 10);
+    assert.equal(unknown.unknown, true);
+    assert.ok(methods['images.list'].params.safeParse(unknown).success);
+    assert.equal('unknown' in listParams(NO_FILTERS, null, 10), false);
   });
 });
 

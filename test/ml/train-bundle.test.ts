@@ -52,6 +52,7 @@ const bundle = (over: Partial<ModelBundleMeta> = {}): ModelBundle => ({
   meta: meta(over),
   head: initHead({ inputDim: D, numClasses: 3, hidden: 4, dropout: 0 }, 5),
   upper: null,
+  openSet: null,
 });
 
 const isCode =

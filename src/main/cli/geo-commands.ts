@@ -29,7 +29,7 @@ const summaryLine = (b: GeoBatchSummary): string => {
     b.accuracy.accuracy === null
       ? ''
       : `, ${(100 * b.accuracy.accuracy).toFixed(0)}% right on ${b.accuracy.withTruth} GPS photos`;
-  return `${b.id}  ${b.name}  ${b.modelId}  ${c.predicted}/${c.photos} predicted${b.complete ? '' : ' (incomplete: geolocate --resume ' + String(b.id) + ')'}, ${c.accepted + c.corrected} reviewed, ${c.unsure} unsure${accuracy}`;
+  return `${b.id}  ${b.name}  ${b.modelId}  ${c.predicted}/${c.photos} predicted${b.complete ? '' : ' (incomplete: geolocate --resume ' + String(b.id) + ')'}, ${c.accepted + c.corrected} reviewed, ${c.unsure} unsure, ${c.unknown} unknown${accuracy}`;
 };
 
 const GEO_LIST: CommandSpec = {
@@ -53,7 +53,7 @@ const GEO_EXPORT: CommandSpec = {
   args: 'BATCH',
   summary: "Write a batch's locations back (file, sidecars, copies or originals)",
   details:
-    'csv / geojson: print the file, or write it to --dest. xmp: <name>.xmp beside each photo.\nexif-copies: JPEG copies with EXIF GPS in the folder --dest. exif-originals: edits the photos\nthemselves, only with --confirm-originals and --backup-dir (untouched copies go there first).\nPhotos with their own GPS and skipped photos are never written.',
+    "csv / geojson: print the file, or write it to --dest. xmp: <name>.xmp beside each photo.\nexif-copies: JPEG copies with EXIF GPS in the folder --dest. exif-originals: edits the photos\nthemselves, only with --confirm-originals and --backup-dir (untouched copies go there first).\nPhotos with their own GPS and skipped photos are never written, nor photos answered unknown\n(none of the model's cities) unless --include-unknown or a reviewer chose their city.",
   positionals: { min: 1, max: 1 },
   options: {
     format: {
@@ -66,6 +66,10 @@ const GEO_EXPORT: CommandSpec = {
     scope: { type: 'string', value: 'all|reviewed', description: 'which photos (default all)' },
     'backup-dir': { type: 'string', value: 'DIR', description: 'exif-originals: backups here' },
     'confirm-originals': { type: 'boolean', description: 'exif-originals: yes, edit the photos' },
+    'include-unknown': {
+      type: 'boolean',
+      description: "also photos answered unknown (the model's forced choice, marked so)",
+    },
   },
   library: 'open',
   async run(ctx) {
@@ -90,6 +94,7 @@ const GEO_EXPORT: CommandSpec = {
       dest: dest === undefined ? null : resolve(ctx.io.cwd, dest),
       backupDir: backupDir === undefined ? null : resolve(ctx.io.cwd, backupDir),
       confirmOriginals: flag(ctx, 'confirm-originals'),
+      includeUnknown: flag(ctx, 'include-unknown'),
     });
     for (const s of result.skipped) ctx.log(`littleplanet: not written: ${s.path}: ${s.reason}`);
     ctx.output(result, () =>

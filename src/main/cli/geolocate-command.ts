@@ -32,12 +32,24 @@ async function exportTo(
   return result;
 }
 
+/** One printed row: a city (its centre as lat/lon), or unknown with the model's forced choice. */
+type GeolocateRow = {
+  path: string;
+  city: string | null;
+  p: number;
+  lat: number | null;
+  lon: number | null;
+  unknown: boolean;
+  oodScore: number | null;
+  forcedChoice?: string;
+};
+
 export const GEOLOCATE_COMMAND: CommandSpec = {
   name: 'geolocate',
   args: 'PATH...',
   summary: 'Estimate the city of photos and write it back beside them (never into them)',
   details:
-    'Makes a geolocation batch: imports new photos into the library (unlabelled unless a folder or\nGPS says otherwise), predicts their city a chunk at a time and prints [{path, city, p, lat, lon}]\n(lat/lon: the city centre). The batch id goes to stderr; a killed or cancelled run continues\nwith --resume ID. --xmp writes <name>.xmp beside each photo (an existing sidecar by another\nprogram is left alone); --exif-copies writes JPEG copies with EXIF GPS into a folder. Photos that\nhave their own GPS are never written. See also `geo list` and `geo export`.',
+    "Makes a geolocation batch: imports new photos into the library (unlabelled unless a folder or\nGPS says otherwise), predicts their city a chunk at a time and prints [{path, city, p, lat, lon}]\n(lat/lon: the city centre). The batch id goes to stderr; a killed or cancelled run continues\nwith --resume ID. --xmp writes <name>.xmp beside each photo (an existing sidecar by another\nprogram is left alone); --exif-copies writes JPEG copies with EXIF GPS into a folder. Photos that\nhave their own GPS are never written. A photo that looks like none of the model's cities is\nanswered {city: null, unknown: true} (its forcedChoice beside) and nothing is written for it\nunless --include-unknown (then marked as a forced choice). See also `geo list` and `geo export`.",
   positionals: { min: 0, max: Number.POSITIVE_INFINITY },
   options: {
     model: { type: 'string', value: 'ID', description: 'the model to use (not with --resume)' },
@@ -49,6 +61,10 @@ export const GEOLOCATE_COMMAND: CommandSpec = {
       type: 'string',
       value: 'DIR',
       description: 'write JPEG copies with EXIF GPS into DIR',
+    },
+    'include-unknown': {
+      type: 'boolean',
+      description: "also write photos answered unknown (the model's forced choice, marked so)",
     },
   },
   library: 'open',
@@ -94,7 +110,7 @@ export const GEOLOCATE_COMMAND: CommandSpec = {
     );
 
     const cities = new Map((await ctx.client.call('cities.list', {})).map((c) => [c.name, c]));
-    const rows = (await allBatchItems(ctx, batchId)).flatMap((item) => {
+    const rows = (await allBatchItems(ctx, batchId)).flatMap((item): GeolocateRow[] => {
       const name = item.reviewedCity ?? item.predicted;
       const city = name === null ? undefined : cities.get(name);
       if (name !== null && city === undefined) {
@@ -102,37 +118,57 @@ export const GEOLOCATE_COMMAND: CommandSpec = {
           `littleplanet: ${item.path}: the model's city ${name} is not in the library's cities`,
         );
       }
-      // One row per file given: copies of one photo share its prediction.
-      return city === undefined
-        ? []
-        : item.paths.map((path) => ({
-            path,
-            city: city.name,
-            p: item.probability ?? 0,
-            lat: city.lat,
-            lon: city.lon,
-          }));
+      if (city === undefined) return [];
+      const p = item.probability ?? 0;
+      // One row per file given: copies of one photo share its prediction. "Unknown" unless a
+      // reviewer chose the city: the forced choice is reported beside, never as the city.
+      if (item.unknown && item.reviewedCity === null) {
+        return item.paths.map((path) => ({
+          path,
+          city: null,
+          p,
+          lat: null,
+          lon: null,
+          unknown: true,
+          oodScore: item.oodScore,
+          forcedChoice: city.name,
+        }));
+      }
+      return item.paths.map((path) => ({
+        path,
+        city: city.name,
+        p,
+        lat: city.lat,
+        lon: city.lon,
+        unknown: false,
+        oodScore: item.oodScore,
+      }));
     });
     rows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     if (rows.length === 0) throw new AppError('IO_ERROR', 'No photo could be geolocated.');
 
+    const includeUnknown = flag(ctx, 'include-unknown');
     let sidecars: Map<string, string | null> | null = null;
     if (flag(ctx, 'xmp')) {
-      const out = await exportTo(ctx, { batchId, format: 'xmp' }, 'sidecar');
+      const out = await exportTo(ctx, { batchId, format: 'xmp', includeUnknown }, 'sidecar');
       const written = new Map(out.files.map((f) => [f.path, f.file]));
       sidecars = new Map(rows.map((r) => [r.path, written.get(r.path) ?? null]));
     }
     for (const format of ['csv', 'geojson'] as const) {
       const file = stringOption(ctx, format);
       if (file !== undefined) {
-        await exportTo(ctx, { batchId, format, dest: resolve(ctx.io.cwd, file) }, `${format} row`);
+        await exportTo(
+          ctx,
+          { batchId, format, dest: resolve(ctx.io.cwd, file), includeUnknown },
+          `${format} row`,
+        );
       }
     }
     const copies = stringOption(ctx, 'exif-copies');
     if (copies !== undefined) {
       const out = await exportTo(
         ctx,
-        { batchId, format: 'exif-copies', dest: resolve(ctx.io.cwd, copies) },
+        { batchId, format: 'exif-copies', dest: resolve(ctx.io.cwd, copies), includeUnknown },
         'EXIF copy',
       );
       ctx.log(`littleplanet: ${out.written} JPEG copies with EXIF GPS in ${out.dest ?? copies}`);
@@ -142,8 +178,10 @@ export const GEOLOCATE_COMMAND: CommandSpec = {
       () =>
         [
           `Batch ${batchId}: ${rows.length} photos geolocated (${result.newlyPredicted} predicted in this run).`,
-          ...rows.map(
-            (r) => `${r.path}: ${r.city} ${(100 * r.p).toFixed(1)}% (${r.lat}, ${r.lon})`,
+          ...rows.map((r) =>
+            r.city === null
+              ? `${r.path}: unknown, like none of the model's cities (forced choice ${r.forcedChoice ?? '?'} ${(100 * r.p).toFixed(1)}%)`
+              : `${r.path}: ${r.city} ${(100 * r.p).toFixed(1)}% (${r.lat}, ${r.lon})`,
           ),
         ].join('\n'),
     );

@@ -4,7 +4,7 @@ import { UsageError } from './args';
 import type { CommandSpec } from './command';
 import { plural, seconds, table } from './format';
 import { backbonesText, backendText, modelsText, pct, runsText } from './ml-format';
-import { defined, numberOption, runCancellableJob, stringOption } from './ml-job';
+import { defined, flag, numberOption, runCancellableJob, stringOption } from './ml-job';
 import { ML_TRAIN_COMMANDS } from './ml-train-commands';
 
 function backboneText(verb: string, b: BackboneSummary): string {
@@ -223,6 +223,36 @@ const modelsRemove: CommandSpec = {
   },
 };
 
+const modelsUnknown: CommandSpec = {
+  name: 'models unknown',
+  args: 'ID',
+  summary: 'When a model answers "unknown" (none of its cities)',
+  details:
+    "Prints the model's open-set threshold. --keep RATE (0.5-1) sets it so that that share of the\nvalidation photos keep their city; --reset goes back to the default fitted at training (0.95).\nStored predictions and geolocation batches follow the new threshold at once.",
+  positionals: { min: 1, max: 1 },
+  options: {
+    keep: { type: 'number', value: 'RATE', description: 'share of validation photos kept (0.5-1)' },
+    reset: { type: 'boolean', description: 'back to the threshold fitted at training' },
+  },
+  library: 'open',
+  async run(ctx) {
+    const modelId = ctx.positionals[0] ?? '';
+    const keep = numberOption(ctx, 'keep');
+    const reset = flag(ctx, 'reset');
+    if (keep !== undefined && reset) throw new UsageError('Give --keep or --reset, not both.');
+    const model =
+      keep === undefined && !reset
+        ? await ctx.client.call('models.get', { modelId })
+        : await ctx.client.call('models.setUnknown', { modelId, keepRate: reset ? null : keep! });
+    const o = model.openSet;
+    ctx.output({ modelId: model.id, openSet: o }, () =>
+      o === null
+        ? `Model ${model.id} was trained before open-set statistics: it never answers unknown.`
+        : `Model ${model.id}: unknown above ${o.threshold.toFixed(4)} (keeps ${(100 * o.keepRate).toFixed(1)}% of its ${o.fittedOn === 'val' ? 'validation' : 'training'} photos${o.custom ? `; default ${o.defaultThreshold.toFixed(4)}` : ', the default'}); temperature ${o.temperature.toFixed(3)}.`,
+    );
+  },
+};
+
 const runsList: CommandSpec = {
   name: 'runs list',
   aliases: ['runs'],
@@ -261,6 +291,7 @@ export const ML_COMMANDS: readonly CommandSpec[] = [
   modelsExport,
   modelsImport,
   modelsRemove,
+  modelsUnknown,
   runsList,
   mlInfo,
 ];

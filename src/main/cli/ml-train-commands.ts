@@ -161,11 +161,23 @@ const train: CommandSpec = {
 /** The JSON a script reads: headline numbers first, then the stored evaluation in full. */
 export function evaluationJson(evaluation: StoredEvaluation) {
   const r = evaluation.report;
+  const outside = evaluation.openSet?.outside ?? null;
   return {
     accuracy: r.accuracy.value,
     n: r.n,
     perCity: Object.fromEntries(r.perClass.map((c) => [c.class, c.recall.value])),
     confusion: { labels: r.classes, matrix: r.confusion },
+    /** With --outside: photos scored, the share answered unknown, and oodScore's AUROC. */
+    outside:
+      outside === null
+        ? null
+        : {
+            n: outside.n,
+            flagged: outside.flagged,
+            auroc: outside.auroc,
+            fprAt95: outside.fprAt95,
+            sources: outside.sources,
+          },
     ...evaluation,
   };
 }
@@ -178,6 +190,10 @@ const evaluate: CommandSpec = {
     'Per-city accuracy (the share of each city’s photos recognised) with 95% Wilson intervals',
     'beside chance, and the confusion matrix. --external takes folders named after cities (more',
     'folders may follow as arguments), --csv a manifest of `path,city` or `path,lat,lon` rows.',
+    '--outside takes folders of photos from none of the model’s cities (more may follow as',
+    'arguments when --external is not given): the share the model answers "unknown" and how well',
+    'its score tells them from the evaluated photos (AUROC) are added as {outside: {n, flagged, auroc}}.',
+    'The calibration before and after temperature scaling is in openSet.',
   ].join('\n'),
   positionals: { min: 0, max: Number.POSITIVE_INFINITY },
   options: {
@@ -189,6 +205,11 @@ const evaluate: CommandSpec = {
       description: 'evaluate on photos outside the library',
     },
     csv: { type: 'string', value: 'FILE', description: 'external photos listed in a CSV manifest' },
+    outside: {
+      type: 'string',
+      value: 'DIR',
+      description: 'photos from none of the model’s cities (open-set check)',
+    },
     tta: ttaOption,
   },
   library: 'open',
@@ -196,16 +217,29 @@ const evaluate: CommandSpec = {
     const split = choiceOption(ctx, 'split', { test: 'test', val: 'val' } as const);
     const first = stringOption(ctx, 'external');
     const csv = stringOption(ctx, 'csv');
-    if (first === undefined && ctx.positionals.length > 0) {
+    const firstOutside = stringOption(ctx, 'outside');
+    if (first === undefined && firstOutside === undefined && ctx.positionals.length > 0) {
       throw new UsageError(
-        `evaluate takes paths only after --external (got "${ctx.positionals.join(' ')}").`,
+        `evaluate takes paths only after --external or --outside (got "${ctx.positionals.join(' ')}").`,
       );
     }
+    if (first !== undefined && firstOutside !== undefined && ctx.positionals.length > 0) {
+      throw new UsageError(
+        'With both --external and --outside, give one folder each (extra paths would be ambiguous).',
+      );
+    }
+    // Extra paths belong to whichever of --external / --outside was given.
+    const extraOutside = first === undefined ? ctx.positionals : [];
+    const outside =
+      firstOutside === undefined
+        ? null
+        : { paths: [firstOutside, ...extraOutside].map((p) => resolve(ctx.io.cwd, p)) };
     const external = first !== undefined || csv !== undefined;
     if (external && split !== undefined) {
       throw new UsageError('Give either --split or --external/--csv, not both.');
     }
-    const paths = first === undefined ? [] : [first, ...ctx.positionals];
+    const paths =
+      first === undefined ? [] : [first, ...(firstOutside === undefined ? ctx.positionals : [])];
     const evaluation = await runCancellableJob(
       ctx,
       'evaluate.start',
@@ -218,6 +252,7 @@ const evaluate: CommandSpec = {
               csv: csv === undefined ? null : resolve(ctx.io.cwd, csv),
             }
           : null,
+        outside,
       },
       { what: 'evaluation', label: 'evaluate' },
     );
@@ -226,7 +261,8 @@ const evaluate: CommandSpec = {
 };
 
 type PredictEntry =
-  { path: string; top: { city: string; p: number }[] } | { path: string; error: string };
+  | { path: string; top: { city: string; p: number }[]; unknown: boolean; oodScore: number | null }
+  | { path: string; error: string };
 
 /** Files to predict: files as given, image files directly inside folders; the rest are errors. */
 async function expandPaths(
@@ -253,7 +289,9 @@ function predictionText(entries: readonly PredictEntry[]): string {
     .filter((e): e is Extract<PredictEntry, { top: unknown }> => 'top' in e)
     .map((e) => {
       const top = e.top.map((t) => `${t.city} ${(100 * t.p).toFixed(1)}%`).join(', ');
-      return `${e.path}: ${top}`;
+      return e.unknown
+        ? `${e.path}: unknown, like none of the model's cities (forced choice: ${top})`
+        : `${e.path}: ${top}`;
     })
     .join('\n');
 }
@@ -263,7 +301,7 @@ const predict: CommandSpec = {
   args: 'PATH...',
   summary: 'Most likely cities of photos (files, or images in folders)',
   details:
-    'Unreadable files are reported on stderr (and as {path, error} with --json); exit 0 when at\nleast one photo was predicted, 1 when none.',
+    "Prints [{path, top: [{city, p}], unknown, oodScore}]: top is the forced-choice ranking of the\nmodel's cities; unknown is true when the photo looks like none of them (oodScore, higher = less\nlike the training photos, above the model's threshold). Unreadable files are reported on stderr\n(and as {path, error} with --json); exit 0 when at least one photo was predicted, 1 when none.",
   positionals: { min: 1, max: Number.POSITIVE_INFINITY },
   options: {
     model: { type: 'string', value: 'ID', description: 'the model to use', required: true },
@@ -304,6 +342,8 @@ const predict: CommandSpec = {
       ...predictions.map((p) => ({
         path: p.path,
         top: p.top.map((t) => ({ city: t.city, p: t.probability })),
+        unknown: p.unknown,
+        oodScore: p.oodScore,
       })),
       ...errors,
     ].sort((a, b) => rank(a.path) - rank(b.path));

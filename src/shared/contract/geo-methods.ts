@@ -108,6 +108,12 @@ export const geoMethods = {
         dest: z.string().min(1).nullable().default(null),
         backupDir: z.string().min(1).nullable().default(null),
         confirmOriginals: z.boolean().default(false),
+        /**
+         * Also write photos answered "unknown" (none of the model's cities), marked as the
+         * model's forced choice. Off by default; photos a reviewer accepted or corrected are
+         * written either way.
+         */
+        includeUnknown: z.boolean().default(false),
       })
       .strict()
       .refine((p) => p.format !== 'exif-copies' || p.dest !== null, {

@@ -9,8 +9,11 @@ export type GeoReviewState = (typeof GEO_REVIEW_STATES)[number];
 export const GEO_REVIEW_ACTIONS = ['accept', 'correct', 'skip', 'undo'] as const;
 export type GeoReviewAction = (typeof GEO_REVIEW_ACTIONS)[number];
 
-/** Which photos a listing shows. `unsure`: pending and below the batch's threshold. */
-export const GEO_ITEM_FILTERS = ['all', 'pending', 'unsure', 'reviewed', 'gps'] as const;
+/**
+ * Which photos a listing shows. `unsure`: pending and below the batch's threshold; `unknown`:
+ * answered "unknown" (like none of the model's cities), whatever their review state.
+ */
+export const GEO_ITEM_FILTERS = ['all', 'pending', 'unsure', 'reviewed', 'gps', 'unknown'] as const;
 export type GeoItemFilter = (typeof GEO_ITEM_FILTERS)[number];
 
 export const GEO_ITEM_ORDERS = ['confidence-desc', 'confidence-asc', 'path'] as const;
@@ -59,6 +62,11 @@ export type GeoBatchSummary = {
   createdAt: string;
   /** Pending photos below this probability are "unsure" (0-1). */
   unsureBelow: number;
+  /**
+   * Photos whose oodScore is above this are answered "unknown" (the model's threshold, kept in
+   * step with it); null for models without open-set statistics.
+   */
+  unknownAbove: number | null;
   /** True once every photo of the batch has a prediction. */
   complete: boolean;
   counts: {
@@ -70,6 +78,8 @@ export type GeoBatchSummary = {
     corrected: number;
     skipped: number;
     unsure: number;
+    /** Predicted photos answered "unknown": never written back unless asked or reviewed. */
+    unknown: number;
     /** Files of the sources that could not be imported or predicted. */
     failed: number;
   };
@@ -101,6 +111,10 @@ export type GeoItem = {
   reviewedCity: string | null;
   /** Pending and below the batch's threshold. */
   unsure: boolean;
+  /** How unlike the model's training photos the photo is; null before prediction or without statistics. */
+  oodScore: number | null;
+  /** Answered "unknown": the photo looks like none of the model's cities (`predicted` is then the forced choice). */
+  unknown: boolean;
 };
 
 export type GeoItemsPage = { total: number; items: GeoItem[] };
@@ -119,7 +133,16 @@ export type GeoMapCity = {
   wrong: number;
 };
 
-export type GeoMap = { place: GeoMapPlace; cities: GeoMapCity[]; unplaced: number };
+/**
+ * `unknown`: photos answered "unknown" (none of the model's cities) and not reviewed; with place
+ * 'estimated' they are not drawn at any city.
+ */
+export type GeoMap = {
+  place: GeoMapPlace;
+  cities: GeoMapCity[];
+  unplaced: number;
+  unknown: number;
+};
 
 export type GeoExportResult = {
   format: GeoExportFormat;

@@ -45,6 +45,12 @@ export const libraryMethods = {
         /** Bounds (inclusive) on the latest prediction's top probability. */
         minConfidence: ratio.nullable().default(null),
         maxConfidence: ratio.nullable().default(null),
+        /**
+         * true: images whose latest prediction was answered "unknown" (its oodScore above its
+         * model's threshold: like none of the model's cities); false: latest prediction answered
+         * with a city. Images without a prediction are left out either way.
+         */
+        unknown: z.boolean().nullable().default(null),
       })
       .strict()
       .refine(

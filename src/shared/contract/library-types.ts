@@ -74,6 +74,11 @@ export type ImageSummary = {
   lat: number | null;
   lon: number | null;
   prediction: LatestPrediction | null;
+  /**
+   * The latest prediction was answered "unknown": its oodScore is above its model's threshold,
+   * so `prediction.city` is only the forced choice. False without a prediction or open-set data.
+   */
+  unknown: boolean;
 };
 
 export type ImagePage = {

@@ -145,6 +145,16 @@ export const mlMethods = {
           .strict()
           .nullable()
           .default(null),
+        /**
+         * Folders of photos from none of the model's cities (the domain-shift view): how many of
+         * them the model answers "unknown", and how well its score tells them from the evaluated
+         * photos (AUROC).
+         */
+        outside: z
+          .object({ paths: z.array(z.string().min(1)).min(1).max(1000) })
+          .strict()
+          .nullable()
+          .default(null),
         tta: tta.default('center'),
       })
       .strict(),
@@ -248,6 +258,14 @@ export const mlMethods = {
   'models.list': method<ModelSummary[]>()(empty),
   'models.get': method<ModelDetail>()(z.object({ modelId }).strict()),
   'models.remove': method<{ removed: string }>()(z.object({ modelId }).strict()),
+  /**
+   * When the model answers "unknown": the share of its validation photos that keep their city
+   * (the rest, and every photo less like the training photos, are "unknown"); null restores the
+   * default fitted at training time (0.95).
+   */
+  'models.setUnknown': method<ModelDetail>()(
+    z.object({ modelId, keepRate: z.number().min(0.5).max(1).nullable() }).strict(),
+  ),
   /** Writes the model as one portable file (.lpmodel). */
   'models.export': method<{ path: string; bytes: number }>()(
     z.object({ modelId, path: z.string().min(1) }).strict(),

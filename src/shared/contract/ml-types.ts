@@ -157,6 +157,28 @@ export type Preprocessing = {
   tta: 'center' | 'multiCrop';
 };
 
+/**
+ * How a model tells photos of its cities from photos of none of them (fitted at training time,
+ * stored in the bundle). The score is the squared Mahalanobis distance of a photo's backbone
+ * features to the nearest city (per feature dimension); higher = less like the training photos.
+ */
+export type OpenSetMeta = {
+  method: 'mahalanobis';
+  /** Temperature-scaling divisor of the logits, fitted on validation photos (1 = none). */
+  temperature: number;
+  /** Default threshold: photos scoring above it are answered "unknown". */
+  threshold: number;
+  /** Share of the fitting photos the default threshold keeps (0.95). */
+  keepRate: number;
+  /** What the temperature and threshold were fitted on ('train' when there was no validation split). */
+  fittedOn: 'val' | 'train';
+  count: number;
+  /** Ledoit-Wolf shrinkage of the feature covariance (0-1). */
+  shrinkage: number;
+  /** Scores of the fitting photos at quantiles 0, 0.01, …, 1 (a keep rate → threshold map). */
+  quantiles: number[];
+};
+
 export type ModelBundleMeta = {
   format: 'littleplanet-model';
   version: 1;
@@ -172,6 +194,8 @@ export type ModelBundleMeta = {
   hyperParams: { stage1: TrainHyperParams | null; stage2: TrainHyperParams | null };
   summaries: TrainSummary[];
   backend: string;
+  /** Open-set statistics; absent in models trained before the app had them (never "unknown"). */
+  openSet?: OpenSetMeta;
 };
 
 /** A trained model as the library lists it. */
@@ -186,15 +210,41 @@ export type ModelSummary = {
   /** Test accuracy when evaluated, else validation accuracy, else null. */
   accuracy: number | null;
   accuracySplit: 'test' | 'val' | null;
+  /** Null for models trained before the app fitted open-set statistics (never "unknown"). */
+  openSet: ModelOpenSet | null;
 };
 
 export type ModelDetail = ModelSummary & { meta: ModelBundleMeta };
 
+/** A model's "unknown" answer as it stands: the fitted default and the user's choice. */
+export type ModelOpenSet = {
+  /** Photos whose oodScore is above this are answered "unknown". */
+  threshold: number;
+  /** The threshold fitted at training time. */
+  defaultThreshold: number;
+  /** Share of the fitting (validation) photos the current threshold keeps, 0-1. */
+  keepRate: number;
+  /** True when the user changed the threshold. */
+  custom: boolean;
+  temperature: number;
+  fittedOn: 'val' | 'train';
+};
+
 export type ImagePrediction = {
   imageId: number | null;
   path: string;
-  /** The k most likely cities, most likely first; all K probabilities sum to 1. */
+  /**
+   * The k most likely cities, most likely first; all K probabilities sum to 1. Always the forced
+   * choice among the model's cities, also for a photo answered "unknown".
+   */
   top: CityProbability[];
+  /**
+   * How unlike the model's training photos this photo is (higher = less alike); null for models
+   * without open-set statistics.
+   */
+  oodScore: number | null;
+  /** True when oodScore is above the model's threshold: the photo looks like none of its cities. */
+  unknown: boolean;
 };
 
 export type FeatureJobResult = {
@@ -280,6 +330,41 @@ export type StoredEvaluation = {
   report: EvaluationReport;
   /** External files that could not be read or labelled, with the reason. */
   skipped: { path: string; reason: string }[];
+  /** Calibration and open-set figures; null for models without open-set statistics. */
+  openSet: EvaluationOpenSet | null;
+};
+
+/** One point of a coverage / accuracy curve: the photos scoring at or below `threshold` kept. */
+export type CoveragePoint = { threshold: number; coverage: number; accuracy: number | null };
+
+/** The outside set of an evaluation: photos of none of the model's cities. */
+export type OutsideSetResult = {
+  /** The folders scanned. */
+  sources: string[];
+  /** Photos scored. */
+  n: number;
+  /** Share of them answered "unknown" at the model's threshold (0-1). */
+  flagged: number;
+  /** oodScore's AUROC: evaluated photos (negatives) against outside photos (positives). */
+  auroc: number | null;
+  /** Share of outside photos still answered with a city when 95% of evaluated photos keep theirs. */
+  fprAt95: number | null;
+  /** Files that could not be read. */
+  skipped: number;
+};
+
+export type EvaluationOpenSet = {
+  /** The model's fitted temperature (report.calibration is after scaling by it). */
+  temperature: number;
+  /** Calibration of the same answers with temperature 1 (before scaling). */
+  calibrationBefore: Calibration;
+  /** The model's threshold when evaluated. */
+  threshold: number;
+  /** Evaluated photos that kept their city at that threshold, and the accuracy on those. */
+  kept: { coverage: number; accuracy: number | null };
+  /** Selective accuracy as more photos are answered "unknown" (most unusual first). */
+  coverage: CoveragePoint[];
+  outside: OutsideSetResult | null;
 };
 
 /** One photo of a confusion-matrix cell of a stored evaluation. */

@@ -36,6 +36,8 @@ export type GpsStamp = {
   modelId: string;
   /** A reviewer's part in the city (default: none, the model's estimate alone). */
   review?: ExportReview;
+  /** Written although the model answered "unknown" (its forced choice), as the user asked. */
+  forcedChoice?: boolean;
 };
 
 /**
@@ -67,7 +69,9 @@ export function estimateNote(stamp: GpsStamp): string {
   const model = `model ${stamp.modelId}, p=${stamp.confidence.toFixed(2)}`;
   if (stamp.review === 'corrected') return `Reviewer's city: ${place} (${model})`;
   const confirmed = stamp.review === 'accepted' ? ', confirmed by a reviewer' : '';
-  return `Estimated city: ${place} (${model}${confirmed})`;
+  const forced =
+    stamp.forcedChoice === true ? ', forced choice: looks like none of its cities' : '';
+  return `Estimated city: ${place} (${model}${confirmed}${forced})`;
 }
 
 /**

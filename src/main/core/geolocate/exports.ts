@@ -15,9 +15,24 @@ export type GeolocatedPhoto = {
   lat: number;
   lon: number;
   review: ExportReview;
+  /**
+   * The model answered "unknown" and no reviewer chose a city: written only when the user asked
+   * for forced choices, and marked as one.
+   */
+  forcedChoice: boolean;
 };
 
-const CSV_HEADER = ['path', 'city', 'country', 'probability', 'lat', 'lon', 'model', 'review'];
+const CSV_HEADER = [
+  'path',
+  'city',
+  'country',
+  'probability',
+  'lat',
+  'lon',
+  'model',
+  'review',
+  'forced_choice',
+];
 
 export function geolocationCsv(rows: readonly GeolocatedPhoto[], modelId: string): string {
   return csvText(
@@ -31,6 +46,7 @@ export function geolocationCsv(rows: readonly GeolocatedPhoto[], modelId: string
       r.lon,
       modelId,
       r.review,
+      r.forcedChoice,
     ]),
   );
 }
@@ -52,6 +68,7 @@ export function geolocationGeoJson(rows: readonly GeolocatedPhoto[], modelId: st
           // The position is a city centre either way; a reviewer may have chosen the city.
           estimated: true,
           review: r.review,
+          forcedChoice: r.forcedChoice,
         },
       })),
     },

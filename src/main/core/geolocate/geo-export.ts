@@ -16,6 +16,7 @@ import type { Sql } from '../db/sql';
 import { listCities } from '../repo/cities';
 import { writeGpsCopy, writeGpsIntoOriginal, type GpsStamp } from './exif-gps';
 import { geolocationCsv, geolocationGeoJson, type GeolocatedPhoto } from './exports';
+import { UNKNOWN_SQL } from './geo-items';
 import { batchRow, batchSources } from './geo-repo';
 import { removeLeftTemps, tempPathFor } from './left-temps';
 import { SidecarNamer, writeSidecar } from './xmp-sidecar';
@@ -27,6 +28,8 @@ export type ExportParams = {
   dest: string | null;
   backupDir: string | null;
   confirmOriginals: boolean;
+  /** Also write photos the model answered "unknown" (marked as forced choices). */
+  includeUnknown: boolean;
 };
 
 type Skipped = GeoExportResult['skipped'][number];
@@ -39,6 +42,7 @@ type Row = {
   top_json: string | null;
   review: string;
   reviewed_city: string | null;
+  unknown: number;
 };
 
 /**
@@ -50,6 +54,7 @@ export function exportRows(
   sql: Sql,
   batchId: number,
   scope: GeoExportScope,
+  includeUnknown = false,
 ): { rows: GeolocatedPhoto[]; skipped: Skipped[]; modelId: string; sources: string[] } {
   const batch = batchRow(sql, batchId);
   const cities = new Map(listCities(sql).map((c) => [c.name.toLowerCase(), c]));
@@ -58,19 +63,29 @@ export function exportRows(
   // not beside the library's first path); copies share their photo's prediction and review.
   const found = sql.all<Row>(
     `SELECT COALESCE(p.path, i.path) AS path, i.lat, g.predicted_city, g.probability, g.top_json,
-            g.review, g.reviewed_city
+            g.review, g.reviewed_city, ${UNKNOWN_SQL} AS unknown
      FROM geo_batch_items g JOIN images i ON i.id = g.image_id
      LEFT JOIN geo_batch_paths p ON p.batch_id = g.batch_id AND p.image_id = g.image_id
      WHERE g.batch_id = ? AND g.review <> 'skipped'
        AND (g.predicted_city IS NOT NULL OR g.reviewed_city IS NOT NULL) ${reviewedOnly}
      ORDER BY path`,
-    [batchId],
+    [batch.unknown_above, batchId],
   );
   const rows: GeolocatedPhoto[] = [];
   const skipped: Skipped[] = [];
   for (const r of found) {
     if (r.lat !== null) {
       skipped.push({ path: r.path, reason: 'the photo has its own GPS position' });
+      continue;
+    }
+    // A reviewer's city stands; the model's "unknown" answers stay unwritten unless asked for.
+    const forcedChoice = r.unknown === 1 && r.reviewed_city === null;
+    if (forcedChoice && !includeUnknown) {
+      skipped.push({
+        path: r.path,
+        reason:
+          "answered unknown: the photo looks like none of the model's cities (include unknown photos to write the forced choice)",
+      });
       continue;
     }
     const name = r.reviewed_city ?? r.predicted_city ?? '';
@@ -87,6 +102,7 @@ export function exportRows(
       lat: city.lat,
       lon: city.lon,
       review: r.review === 'accepted' || r.review === 'corrected' ? r.review : 'none',
+      forcedChoice,
     });
   }
   return { rows, skipped, modelId: batch.model_id, sources: batchSources(batch) };
@@ -131,7 +147,12 @@ const reasonOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
 export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoExportResult> {
-  const { rows, skipped, modelId, sources } = exportRows(sql, params.batchId, params.scope);
+  const { rows, skipped, modelId, sources } = exportRows(
+    sql,
+    params.batchId,
+    params.scope,
+    params.includeUnknown,
+  );
   const base: GeoExportResult = {
     format: params.format,
     written: 0,
@@ -158,6 +179,7 @@ export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoEx
     confidence: r.p,
     modelId,
     review: r.review,
+    forcedChoice: r.forcedChoice,
   });
   let written = 0;
   const files = base.files;

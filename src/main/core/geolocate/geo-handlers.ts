@@ -75,6 +75,7 @@ export function createGeoHandlers(core: GeoCore): GeoHandlers {
         classes: model.meta.classes,
         sources: paths,
         unsureBelow: params.unsureBelow,
+        unknownAbove: model.unknownThreshold,
       });
       const jobId = startJob(predictor, batchId);
       return { ...getBatch(sql(), batchId), jobId };

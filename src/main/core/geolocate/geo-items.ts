@@ -23,6 +23,8 @@ export type ItemRow = {
   review: GeoReviewState;
   reviewed_city: string | null;
   unsure: number;
+  ood_score: number | null;
+  unknown: number;
 };
 
 /**
@@ -32,14 +34,30 @@ export type ItemRow = {
 const GIVEN_PATHS = `(SELECT json_group_array(path) FROM (SELECT p.path FROM geo_batch_paths p
     WHERE p.batch_id = g.batch_id AND p.image_id = g.image_id ORDER BY p.path))`;
 
-/** `unsure` needs the batch's threshold as its one parameter, before the WHERE's. */
+/**
+ * A photo the model answered "unknown": its oodScore is above the batch's threshold (the one
+ * parameter, NULL for models without open-set statistics, which never answer unknown).
+ */
+export const UNKNOWN_SQL = 'COALESCE(g.ood_score > ?, 0)';
+
+/**
+ * `unsure` and `unknown` need the batch's two thresholds (unsure_below, unknown_above) as the
+ * first two parameters, before the WHERE's. `path` is the first file the batch was given.
+ */
 export const ITEM_SELECT = `SELECT g.image_id,
     COALESCE((SELECT MIN(p.path) FROM geo_batch_paths p
               WHERE p.batch_id = g.batch_id AND p.image_id = g.image_id), i.path) AS path,
     ${GIVEN_PATHS} AS paths_json, i.lat, i.lon, g.predicted_city, g.probability,
-    g.top_json, g.gps_city, g.review, g.reviewed_city,
-    (g.review = 'pending' AND g.probability IS NOT NULL AND g.probability < ?) AS unsure
+    g.top_json, g.gps_city, g.review, g.reviewed_city, g.ood_score,
+    (g.review = 'pending' AND g.probability IS NOT NULL AND g.probability < ?) AS unsure,
+    ${UNKNOWN_SQL} AS unknown
   FROM geo_batch_items g JOIN images i ON i.id = g.image_id`;
+
+/** The parameters ITEM_SELECT starts with. */
+export const itemSelectArgs = (batch: {
+  unsure_below: number;
+  unknown_above: number | null;
+}): SqlValue[] => [batch.unsure_below, batch.unknown_above];
 
 export function toItem(r: ItemRow): GeoItem {
   return {
@@ -54,6 +72,8 @@ export function toItem(r: ItemRow): GeoItem {
     review: r.review,
     reviewedCity: r.reviewed_city,
     unsure: r.unsure === 1,
+    oodScore: r.ood_score,
+    unknown: r.unknown === 1,
   };
 }
 
@@ -68,6 +88,7 @@ const FILTERS: Record<GeoItemFilter, string> = {
   unsure: "g.review = 'pending' AND g.probability < ?",
   reviewed: "g.review <> 'pending'",
   gps: 'i.lat IS NOT NULL',
+  unknown: `${UNKNOWN_SQL} = 1`,
 };
 
 // Unpredicted photos (probability NULL) go last in both confidence orders; ties by id keep paging
@@ -93,6 +114,7 @@ export function batchItems(sql: Sql, q: ItemsQuery): GeoItemsPage {
   const where = ['g.batch_id = ?', FILTERS[q.filter]];
   const args: SqlValue[] = [q.batchId];
   if (q.filter === 'unsure') args.push(batch.unsure_below);
+  if (q.filter === 'unknown') args.push(batch.unknown_above);
   if (q.city !== null) {
     // A reviewer's city wins over the model's; COALESCE drops the columns' NOCASE, so say it again.
     where.push('COALESCE(g.reviewed_city, g.predicted_city) = ? COLLATE NOCASE');
@@ -107,7 +129,7 @@ export function batchItems(sql: Sql, q: ItemsQuery): GeoItemsPage {
     )?.n ?? 0;
   const items = sql
     .all<ItemRow>(`${ITEM_SELECT} WHERE ${clause} ORDER BY ${ORDERS[q.order]} LIMIT ? OFFSET ?`, [
-      batch.unsure_below,
+      ...itemSelectArgs(batch),
       ...args,
       q.limit,
       q.offset,
@@ -119,7 +141,7 @@ export function batchItems(sql: Sql, q: ItemsQuery): GeoItemsPage {
 export function batchItem(sql: Sql, batchId: number, imageId: number): ItemRow | undefined {
   const batch = batchRow(sql, batchId);
   return sql.get<ItemRow>(`${ITEM_SELECT} WHERE g.batch_id = ? AND g.image_id = ?`, [
-    batch.unsure_below,
+    ...itemSelectArgs(batch),
     batchId,
     imageId,
   ]);

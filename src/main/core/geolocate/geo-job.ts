@@ -181,9 +181,9 @@ function storeItems(
       continue;
     }
     count += sql.run(
-      `UPDATE geo_batch_items SET predicted_city = ?, probability = ?, top_json = ?
+      `UPDATE geo_batch_items SET predicted_city = ?, probability = ?, top_json = ?, ood_score = ?
        WHERE batch_id = ? AND image_id = ?`,
-      [top.city, top.probability, JSON.stringify(p.top), batchId, p.imageId],
+      [top.city, top.probability, JSON.stringify(p.top), p.oodScore, batchId, p.imageId],
     ).changes;
   }
   return { count, errors };

@@ -4,6 +4,7 @@
 import type { GeoMap, GeoMapCity, GeoMapPlace } from '../../../shared/contract/geo-types';
 import type { Sql } from '../db/sql';
 import { listCities } from '../repo/cities';
+import { UNKNOWN_SQL } from './geo-items';
 import { batchRow } from './geo-repo';
 
 type Row = {
@@ -12,28 +13,39 @@ type Row = {
   gps_city: string | null;
   review: string;
   reviewed_city: string | null;
+  unknown: number;
 };
 
 type Group = { city: GeoMapCity; probabilitySum: number; probabilityCount: number };
 
-/** The estimate a photo stands for; null when it has none (not predicted) or was skipped. */
+/**
+ * The estimate a photo stands for; null when it has none (not predicted), was skipped, or was
+ * answered "unknown" without a reviewer choosing a city.
+ */
 export function estimatedCity(r: Row): string | null {
   if (r.review === 'skipped') return null;
-  return r.reviewed_city ?? r.predicted_city;
+  if (r.reviewed_city !== null) return r.reviewed_city;
+  return r.unknown === 1 ? null : r.predicted_city;
 }
 
 export function batchMap(sql: Sql, batchId: number, place: GeoMapPlace): GeoMap {
-  batchRow(sql, batchId);
+  const batch = batchRow(sql, batchId);
   const cities = new Map(listCities(sql).map((c) => [c.name.toLowerCase(), c]));
   const rows = sql.all<Row>(
-    `SELECT predicted_city, probability, gps_city, review, reviewed_city
-     FROM geo_batch_items WHERE batch_id = ?`,
-    [batchId],
+    `SELECT predicted_city, probability, gps_city, review, reviewed_city,
+            ${UNKNOWN_SQL} AS unknown
+     FROM geo_batch_items g WHERE batch_id = ?`,
+    [batch.unknown_above, batchId],
   );
   const groups = new Map<string, Group>();
   let unplaced = 0;
+  let unknown = 0;
   for (const r of rows) {
     if (place === 'estimated' && r.review === 'skipped') continue;
+    if (r.unknown === 1 && r.reviewed_city === null) {
+      unknown++;
+      if (place === 'estimated') continue;
+    }
     const estimate = estimatedCity(r);
     const at = place === 'estimated' ? estimate : r.gps_city;
     const city = at === null ? undefined : cities.get(at.toLowerCase());
@@ -75,5 +87,5 @@ export function batchMap(sql: Sql, batchId: number, place: GeoMapPlace): GeoMap 
     meanConfidence: g.probabilityCount === 0 ? 0 : g.probabilitySum / g.probabilityCount,
   }));
   out.sort((a, b) => b.count - a.count || a.city.localeCompare(b.city));
-  return { place, cities: out, unplaced };
+  return { place, cities: out, unplaced, unknown };
 }

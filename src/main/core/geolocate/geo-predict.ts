@@ -10,6 +10,7 @@ import type { MlHosts } from '../ml/ml-hosts';
 import { libraryItem, mlPaths } from '../ml/ml-paths';
 import { modelDirOf, modelRecord } from '../ml/models-repo';
 import { readSettings } from '../repo/settings';
+import { isUnknown } from '../../../shared/domain/open-set';
 
 /** The cities kept per photo: enough for the review screen's "or maybe…" choices. */
 export const GEO_TOP_K = 3;
@@ -54,7 +55,17 @@ export async function predictLibraryImages(
   );
   const predictions = result.predictions.flatMap((p) => {
     const item = items[p.index];
-    return item === undefined ? [] : [{ imageId: item.imageId, path: item.display, top: p.top }];
+    return item === undefined
+      ? []
+      : [
+          {
+            imageId: item.imageId,
+            path: item.display,
+            top: p.top,
+            oodScore: p.oodScore,
+            unknown: isUnknown(p.oodScore, model.unknownThreshold),
+          },
+        ];
   });
   return { predictions, errors: [...errors, ...result.errors] };
 }

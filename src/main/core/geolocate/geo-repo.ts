@@ -5,6 +5,7 @@ import type { GeoAccuracy, GeoBatchSummary } from '../../../shared/contract/geo-
 import { nearestCityWithin } from '../../../shared/domain/geo';
 import type { Sql } from '../db/sql';
 import { listCities } from '../repo/cities';
+import { UNKNOWN_SQL } from './geo-items';
 
 export type BatchError = { path: string; reason: string };
 
@@ -15,6 +16,7 @@ export type BatchRow = {
   classes_json: string;
   sources_json: string;
   unsure_below: number;
+  unknown_above: number | null;
   imported: number;
   errors_json: string;
   last_job_id: string | null;
@@ -42,18 +44,22 @@ export function insertBatch(
     classes: string[];
     sources: string[];
     unsureBelow: number;
+    /** The model's "unknown" threshold (null: the model never answers unknown). */
+    unknownAbove: number | null;
   },
 ): number {
   return Number(
     sql.run(
-      `INSERT INTO geo_batches (name, model_id, classes_json, sources_json, unsure_below, created_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO geo_batches (name, model_id, classes_json, sources_json, unsure_below,
+                                unknown_above, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
       [
         batch.name,
         batch.modelId,
         JSON.stringify(batch.classes),
         JSON.stringify(batch.sources),
         batch.unsureBelow,
+        batch.unknownAbove,
         new Date().toISOString(),
       ],
     ).lastInsertRowid,
@@ -200,6 +206,7 @@ type CountsRow = {
   corrected: number;
   skipped: number;
   unsure: number;
+  unknown: number;
 };
 
 export function batchSummary(sql: Sql, row: BatchRow): GeoBatchSummary {
@@ -211,10 +218,11 @@ export function batchSummary(sql: Sql, row: BatchRow): GeoBatchSummary {
             COALESCE(SUM(g.review = 'accepted'), 0) AS accepted,
             COALESCE(SUM(g.review = 'corrected'), 0) AS corrected,
             COALESCE(SUM(g.review = 'skipped'), 0) AS skipped,
-            COALESCE(SUM(g.review = 'pending' AND g.probability < ?), 0) AS unsure
+            COALESCE(SUM(g.review = 'pending' AND g.probability < ?), 0) AS unsure,
+            COALESCE(SUM(${UNKNOWN_SQL}), 0) AS unknown
      FROM geo_batch_items g JOIN images i ON i.id = g.image_id
      WHERE g.batch_id = ?`,
-    [row.unsure_below, row.id],
+    [row.unsure_below, row.unknown_above, row.id],
   ) as CountsRow;
   return {
     id: row.id,
@@ -223,6 +231,7 @@ export function batchSummary(sql: Sql, row: BatchRow): GeoBatchSummary {
     sources: batchSources(row),
     createdAt: row.created_at,
     unsureBelow: row.unsure_below,
+    unknownAbove: row.unknown_above,
     complete: row.imported === 1 && c.predicted === c.photos,
     counts: { ...c, failed: batchErrors(row).length },
     accuracy: batchAccuracy(sql, row),

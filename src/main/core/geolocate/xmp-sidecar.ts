@@ -19,6 +19,11 @@ export type SidecarFacts = {
   modelId: string;
   /** A reviewer's part in the city (default: none, the model's estimate alone). */
   review?: ExportReview;
+  /**
+   * The model answered "unknown" (the photo looks like none of its cities) and the user asked for
+   * its forced choice anyway: the sidecar says so.
+   */
+  forcedChoice?: boolean;
 };
 
 /** The marker that tells our own sidecars (safe to replace) from anybody else's. */
@@ -103,7 +108,11 @@ export function sidecarXml(facts: SidecarFacts, now = new Date()): string {
     review === 'corrected'
       ? `City set by a reviewer in ${SIDECAR_CREATOR}: ${facts.city} (the ${model}).`
       : `Location estimated by ${SIDECAR_CREATOR} (${model}): ${facts.city}${review === 'accepted' ? ', confirmed by a reviewer' : ''}.`;
-  const note = `${who} The position is the city centre, not where the photo was taken.`;
+  const forced = facts.forcedChoice === true;
+  const caveat = forced
+    ? ' Forced choice: the photo looks like none of the cities the model knows, so the city is probably wrong.'
+    : '';
+  const note = `${who}${caveat} The position is the city centre, not where the photo was taken.`;
   return `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -124,6 +133,7 @@ export function sidecarXml(facts: SidecarFacts, now = new Date()): string {
     lp:Confidence="${facts.confidence.toFixed(4)}"
     lp:Model="${escapeXml(facts.modelId)}"
     lp:Review="${review}"
+    lp:ForcedChoice="${forced ? 'True' : 'False'}"
     lp:Estimated="True">
    <dc:description>
     <rdf:Alt>

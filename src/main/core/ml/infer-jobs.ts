@@ -2,12 +2,23 @@
 // set, ids and files), let the ML host run the model, store what comes back.
 import { AppError } from '../../../shared/contract/errors';
 import type {
+  Calibration,
+  EvaluationOpenSet,
   ImagePrediction,
   PredictJobResult,
   StoredEvaluation,
 } from '../../../shared/contract/ml-types';
+import {
+  auroc,
+  coverageCurve,
+  flaggedShare,
+  fprAt95,
+  isUnknown,
+} from '../../../shared/domain/open-set';
 import type { ParamsOut } from '../../../shared/contract/methods';
-import type { InferItem } from '../../ml/pipeline/types';
+import type { EvaluateRunResult, InferItem } from '../../ml/pipeline/types';
+
+type EvaluateItem = EvaluateRunResult['items'][number];
 import type { JobContext } from '../jobs/job-manager';
 import { readSettings } from '../repo/settings';
 import { imagesById, labeledImages, sqlOf } from './dataset';
@@ -115,6 +126,11 @@ async function runEvaluate(
     { ...modelRunParams(paths, sql, model, items, params.tta), priorCounts: model.trainCounts },
     ctx,
   );
+  const outside =
+    params.outside === null
+      ? null
+      : await scoreOutsideSet(hosts, paths, sql, model, params.outside.paths, params.tta, ctx);
+  const openSet = evaluationOpenSet(model, result, items, outside);
   // The report and its per-photo answers are one write: a crash never leaves one without the other.
   const stored = sql.transaction(() => {
     const evaluation = insertEvaluation(sql, {
@@ -124,6 +140,7 @@ async function runEvaluate(
       tta: params.tta,
       report: result.report,
       skipped: [...skipped, ...result.skipped],
+      openSet,
       jobId: ctx.jobId,
     });
     insertEvaluationItems(
@@ -144,6 +161,88 @@ async function runEvaluate(
   });
   core.notifyChanged('models');
   return stored;
+}
+
+type OutsideScores = { sources: string[]; scores: number[]; skipped: number };
+
+/** oodScores of the photos in `folders` (none of the model's cities); nothing is stored. */
+async function scoreOutsideSet(
+  hosts: MlHosts,
+  paths: MlPaths,
+  sql: ReturnType<typeof sqlOf>,
+  model: ModelRecord,
+  folders: string[],
+  tta: ParamsOut<'evaluate.start'>['tta'],
+  ctx: JobContext,
+): Promise<OutsideScores> {
+  ctx.progress(0, 0, 'Looking for outside photos…');
+  const scan = await predictionFiles(folders, () => ctx.signal.aborted);
+  if (scan.files.length === 0) {
+    throw new AppError(
+      'BAD_ARGUMENT',
+      `No photos in the outside set ${folders.join(', ')}${scan.errors[0] ? ` (${scan.errors[0].path}: ${scan.errors[0].reason})` : ''}.`,
+    );
+  }
+  const items: InferItem[] = scan.files.map((file) => ({
+    imageId: null,
+    contentHash: null,
+    kind: 'file',
+    file,
+    display: file,
+    label: null,
+  }));
+  const result = await hosts.run(
+    'model.predict',
+    { ...modelRunParams(paths, sql, model, items, tta), k: 1 },
+    ctx,
+  );
+  return {
+    sources: folders,
+    scores: result.predictions.flatMap((p) => (p.oodScore === null ? [] : [p.oodScore])),
+    skipped: scan.errors.length + result.errors.length,
+  };
+}
+
+/**
+ * Calibration before temperature scaling, what the model's threshold keeps of the evaluated
+ * photos, the coverage / accuracy curve and the outside set's figures. Null for models without
+ * open-set statistics.
+ */
+function evaluationOpenSet(
+  model: ModelRecord,
+  result: { calibrationBefore: Calibration; items: EvaluateItem[] },
+  items: InferItem[],
+  outside: OutsideScores | null,
+): EvaluationOpenSet | null {
+  const threshold = model.unknownThreshold;
+  const fitted = model.meta.openSet;
+  if (threshold === null || fitted === undefined) return null;
+  const scored = result.items.filter((i) => i.oodScore !== null);
+  const scores = scored.map((i) => i.oodScore!);
+  const correct = scored.map((i) => items[i.index]!.label === i.predicted);
+  const keptIdx = scored.flatMap((i, n) => (isUnknown(i.oodScore, threshold) ? [] : [n]));
+  const keptRight = keptIdx.filter((n) => correct[n]).length;
+  return {
+    temperature: fitted.temperature,
+    calibrationBefore: result.calibrationBefore,
+    threshold,
+    kept: {
+      coverage: scored.length === 0 ? 0 : keptIdx.length / scored.length,
+      accuracy: keptIdx.length === 0 ? null : keptRight / keptIdx.length,
+    },
+    coverage: coverageCurve(scores, correct),
+    outside:
+      outside === null
+        ? null
+        : {
+            sources: outside.sources,
+            n: outside.scores.length,
+            flagged: flaggedShare(outside.scores, threshold) ?? 0,
+            auroc: auroc(scores, outside.scores),
+            fprAt95: fprAt95(scores, outside.scores),
+            skipped: outside.skipped,
+          },
+  };
 }
 
 export function startPredict(
@@ -198,6 +297,8 @@ async function runPredict(
     imageId: items[p.index]!.imageId,
     path: items[p.index]!.display,
     top: p.top,
+    oodScore: p.oodScore,
+    unknown: isUnknown(p.oodScore, model.unknownThreshold),
   }));
   storePredictions(sql, model.id, params.tta, ctx.jobId, predictions);
   return { modelId: model.id, predictions, errors: [...errors, ...result.errors] };

@@ -27,6 +27,7 @@ import {
   modelDirOf,
   listModels,
   modelRecord,
+  setUnknownKeepRate,
 } from './models-repo';
 import { getRun, listRuns } from './runs-repo';
 import { newModelId, startTrain } from './train-job';
@@ -168,6 +169,11 @@ export class MlService {
         await rm(dir, { recursive: true, force: true });
         core.notifyChanged('models');
         return { removed: modelId };
+      },
+      'models.setUnknown': ({ modelId, keepRate }) => {
+        const model = setUnknownKeepRate(this.sql(), modelId, keepRate);
+        core.notifyChanged('models');
+        return Promise.resolve(model);
       },
       'models.export': async ({ modelId, path }) => {
         const model = modelRecord(this.sql(), modelId);

@@ -2,13 +2,16 @@ import { isAbsolute, join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type {
   EvaluationCellPhoto,
+  EvaluationOpenSet,
   EvaluationReport,
   ImagePrediction,
   ModelBundleMeta,
   ModelDetail,
+  ModelOpenSet,
   ModelSummary,
   StoredEvaluation,
 } from '../../../shared/contract/ml-types';
+import { keepRateForThreshold, thresholdForKeepRate } from '../../../shared/domain/open-set';
 import type { Sql } from '../db/sql';
 
 type ModelRow = {
@@ -20,8 +23,24 @@ type ModelRow = {
   train_counts_json: string | null;
   run_job_id: string | null;
   created_at: string;
+  unknown_threshold: number | null;
   test_report: string | null;
 };
+
+/** The model's "unknown" answer now: the user's threshold, else the one fitted at training. */
+function openSetOf(meta: ModelBundleMeta, custom: number | null): ModelOpenSet | null {
+  const fitted = meta.openSet;
+  if (fitted === undefined) return null;
+  const threshold = custom ?? fitted.threshold;
+  return {
+    threshold,
+    defaultThreshold: fitted.threshold,
+    keepRate: custom === null ? fitted.keepRate : keepRateForThreshold(fitted.quantiles, custom),
+    custom: custom !== null,
+    temperature: fitted.temperature,
+    fittedOn: fitted.fittedOn,
+  };
+}
 
 /** A model as the core uses it: the bundle folder (relative to the library) and its metadata. */
 export type ModelRecord = {
@@ -33,6 +52,8 @@ export type ModelRecord = {
   /** Training images per class, for the majority-class baseline (null for imported models). */
   trainCounts: number[] | null;
   createdAt: string;
+  /** Photos scoring above this are "unknown"; null for models without open-set statistics. */
+  unknownThreshold: number | null;
 };
 
 const SELECT = `SELECT m.*,
@@ -54,13 +75,14 @@ function toSummary(r: ModelRow): ModelDetail {
     fineTuned: meta.hasUpper,
     accuracy: test ?? val,
     accuracySplit: test !== null ? 'test' : val !== null ? 'val' : null,
+    openSet: openSetOf(meta, r.unknown_threshold),
     meta,
   };
 }
 
 export function insertModel(
   sql: Sql,
-  m: Omit<ModelRecord, 'createdAt'> & { runJobId: string | null },
+  m: Omit<ModelRecord, 'createdAt' | 'unknownThreshold'> & { runJobId: string | null },
 ): void {
   sql.run(
     `INSERT INTO models (id, name, dir, backbone, meta_json, train_counts_json, run_job_id, created_at)
@@ -103,15 +125,42 @@ export function modelDirOf(paths: { dir: string }, model: Pick<ModelRecord, 'dir
 
 export function modelRecord(sql: Sql, id: string): ModelRecord {
   const r = row(sql, id);
+  const meta = JSON.parse(r.meta_json) as ModelBundleMeta;
   return {
     id: r.id,
     name: r.name,
     dir: r.dir,
-    meta: JSON.parse(r.meta_json) as ModelBundleMeta,
+    meta,
     trainCounts:
       r.train_counts_json === null ? null : (JSON.parse(r.train_counts_json) as number[]),
     createdAt: r.created_at,
+    unknownThreshold: openSetOf(meta, r.unknown_threshold)?.threshold ?? null,
   };
+}
+
+/**
+ * Sets the share of the model's validation photos that keep their city (null: back to the
+ * default fitted at training time). Stored predictions and the model's geolocation batches
+ * answer by the new threshold at once.
+ */
+export function setUnknownKeepRate(sql: Sql, id: string, keepRate: number | null): ModelDetail {
+  const meta = modelRecord(sql, id).meta;
+  if (meta.openSet === undefined) {
+    throw new AppError(
+      'UNSUPPORTED',
+      'This model was trained before the app fitted open-set statistics, so it cannot answer "unknown"; train it again.',
+      { modelId: id },
+    );
+  }
+  const custom = keepRate === null ? null : thresholdForKeepRate(meta.openSet.quantiles, keepRate);
+  sql.transaction(() => {
+    sql.run('UPDATE models SET unknown_threshold = ? WHERE id = ?', [custom, id]);
+    sql.run('UPDATE geo_batches SET unknown_above = ? WHERE model_id = ?', [
+      custom ?? meta.openSet!.threshold,
+      id,
+    ]);
+  });
+  return getModel(sql, id);
 }
 
 /** Deletes the row; its evaluations and predictions go with it (foreign keys). */
@@ -127,6 +176,7 @@ type EvaluationRow = {
   tta: 'center' | 'multiCrop';
   report_json: string;
   skipped_json: string;
+  open_set_json: string | null;
   created_at: string;
 };
 
@@ -139,6 +189,7 @@ const toEvaluation = (r: EvaluationRow): StoredEvaluation => ({
   createdAt: r.created_at,
   report: JSON.parse(r.report_json) as EvaluationReport,
   skipped: JSON.parse(r.skipped_json) as StoredEvaluation['skipped'],
+  openSet: r.open_set_json === null ? null : (JSON.parse(r.open_set_json) as EvaluationOpenSet),
 });
 
 export function insertEvaluation(
@@ -147,8 +198,9 @@ export function insertEvaluation(
 ): StoredEvaluation {
   const id = Number(
     sql.run(
-      `INSERT INTO evaluations (model_id, dataset, sources_json, tta, report_json, skipped_json, job_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO evaluations (model_id, dataset, sources_json, tta, report_json, skipped_json,
+                                open_set_json, job_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         e.modelId,
         e.dataset,
@@ -156,6 +208,7 @@ export function insertEvaluation(
         e.tta,
         JSON.stringify(e.report),
         JSON.stringify(e.skipped),
+        e.openSet === null ? null : JSON.stringify(e.openSet),
         e.jobId,
         new Date().toISOString(),
       ],
@@ -254,9 +307,10 @@ export function storePredictions(
         ]);
       }
       sql.run(
-        `INSERT INTO predictions (model_id, image_id, path, tta, top_json, job_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        [modelId, p.imageId, p.path, tta, JSON.stringify(p.top), jobId, now],
+        `INSERT INTO predictions (model_id, image_id, path, tta, top_json, ood_score, job_id,
+                                  created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [modelId, p.imageId, p.path, tta, JSON.stringify(p.top), p.oodScore, jobId, now],
       );
     }
   });

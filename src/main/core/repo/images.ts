@@ -28,6 +28,7 @@ export type ImageQuery = {
   correctness: Correctness | null;
   minConfidence: number | null;
   maxConfidence: number | null;
+  unknown: boolean | null;
 };
 
 type SummaryRow = {
@@ -41,10 +42,37 @@ type SummaryRow = {
   taken_at: string | null;
   lat: number | null;
   lon: number | null;
+  p_unknown: number | null;
 } & PredictionColumns;
 
-const SUMMARY_COLUMNS = `i.id, i.path, i.width, i.height, c.name AS city, i.label_source, i.split,
-  i.taken_at, i.lat, i.lon, ${PREDICTION_COLUMNS}`;
+/**
+ * Whether the latest prediction (`lp`) was answered "unknown": its stored oodScore above its
+ * model's threshold, the user's (`unknown_threshold`) else the one fitted at training (in the
+ * bundle metadata). Worked out at query time, so changing a threshold re-answers every photo at
+ * once. The few models' thresholds are read first and inlined as a CASE on `lp.model_id`: parsing
+ * a bundle's metadata for every row would cost more than the rest of a page. The expression is 1
+ * or 0 (0 without a prediction, a score or a threshold: models trained before open-set answers).
+ */
+function latestUnknown(sql: Sql): { expr: string; args: SqlValue[] } {
+  const thresholds = sql.all<{ id: string; threshold: number | null }>(
+    `SELECT id, COALESCE(unknown_threshold, json_extract(meta_json, '$.openSet.threshold'))
+       AS threshold FROM models`,
+  );
+  const args: SqlValue[] = [];
+  for (const t of thresholds) if (t.threshold !== null) args.push(t.id, t.threshold);
+  if (args.length === 0) return { expr: '0', args };
+  const cases = 'WHEN ? THEN ? '.repeat(args.length / 2);
+  return {
+    expr: `IFNULL((SELECT p.ood_score FROM predictions p WHERE p.id = lp.prediction_id)
+      > CASE lp.model_id ${cases}END, 0)`,
+    args,
+  };
+}
+
+/** The summary's columns; `unknown` is the expression of `latestUnknown` (its args go first). */
+const summaryColumns = (unknown: string): string => `i.id, i.path, i.width, i.height,
+  c.name AS city, i.label_source, i.split, i.taken_at, i.lat, i.lon, ${PREDICTION_COLUMNS},
+  ${unknown} AS p_unknown`;
 
 /** Every image query joins its current label's city and its latest prediction (if any). */
 const SUMMARY_JOINS = `LEFT JOIN cities c ON c.id = i.city_id
@@ -62,6 +90,7 @@ const toSummary = (r: SummaryRow): ImageSummary => ({
   lat: r.lat,
   lon: r.lon,
   prediction: toPrediction(r),
+  unknown: r.p_unknown === 1,
 });
 
 /** `%`, `_` and the escape character itself are literal in a search, not wildcards. */
@@ -125,16 +154,24 @@ export function listImages(sql: Sql, q: ImageQuery): ImagePage {
     where.push(clause);
     args.push(arg);
   }
+  const unknown = latestUnknown(sql);
   const byPrediction = predictionFilters(q);
+  if (q.unknown !== null) {
+    // Like the other prediction filters it leaves out images without a prediction (it joins
+    // latest_predictions); the expression's own arguments come before the value compared.
+    byPrediction.where.push(`${unknown.expr} = ?`);
+    byPrediction.args.push(...unknown.args, q.unknown ? 1 : 0);
+  }
   const filter = [...where, ...byPrediction.where].join(' AND ') || '1';
   const filterArgs = [...args, ...byPrediction.args];
 
   const total = countImages(sql, where, args, byPrediction);
   const rows = sql.all<SummaryRow>(
-    `SELECT ${SUMMARY_COLUMNS} ${pageSource(where.length > 0, byPrediction.where.length > 0)}
+    `SELECT ${summaryColumns(unknown.expr)}
+     ${pageSource(where.length > 0, byPrediction.where.length > 0)}
      WHERE ${filter} AND ${ORDER_KEY(where.length > 0 || byPrediction.where.length === 0)} > ?
      ORDER BY ${ORDER_KEY(where.length > 0 || byPrediction.where.length === 0)} LIMIT ?`,
-    [...filterArgs, q.cursor ?? 0, q.limit + 1],
+    [...unknown.args, ...filterArgs, q.cursor ?? 0, q.limit + 1],
   );
   const more = rows.length > q.limit;
   const items = (more ? rows.slice(0, q.limit) : rows).map(toSummary);
@@ -189,10 +226,12 @@ type DetailRow = SummaryRow & {
 };
 
 export function getImage(sql: Sql, id: number): ImageDetail {
+  const unknown = latestUnknown(sql);
   const row = sql.get<DetailRow>(
-    `SELECT ${SUMMARY_COLUMNS}, i.content_hash, i.source, i.format, i.bytes, i.imported_at
+    `SELECT ${summaryColumns(unknown.expr)}, i.content_hash, i.source, i.format, i.bytes,
+       i.imported_at
      FROM images i ${SUMMARY_JOINS} WHERE i.id = ?`,
-    [id],
+    [...unknown.args, id],
   );
   if (row === undefined) throw new AppError('NOT_FOUND', `No image with id ${id}.`, { id });
   // History, oldest first; rows that cleared a label carry no city and are left out.

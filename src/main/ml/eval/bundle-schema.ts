@@ -4,6 +4,7 @@ import type {
   ClassMetrics,
   EvaluationReport,
   ModelBundleMeta,
+  OpenSetMeta,
   Proportion,
   TrainSummary,
 } from '../../../shared/contract/ml-types';
@@ -102,6 +103,20 @@ const trainSummary: z.ZodType<TrainSummary, z.ZodTypeDef, unknown> = z
   })
   .strict();
 
+const finite = z.number().finite();
+const openSetMeta: z.ZodType<OpenSetMeta> = z
+  .object({
+    method: z.literal('mahalanobis'),
+    temperature: z.number().positive().max(1000),
+    threshold: finite,
+    keepRate: unit,
+    fittedOn: z.enum(['val', 'train']),
+    count,
+    shrinkage: unit,
+    quantiles: z.array(finite).min(2).max(1001),
+  })
+  .strict();
+
 export const bundleMetaSchema: z.ZodType<ModelBundleMeta, z.ZodTypeDef, unknown> = z
   .object({
     format: z.literal('littleplanet-model'),
@@ -145,5 +160,6 @@ export const bundleMetaSchema: z.ZodType<ModelBundleMeta, z.ZodTypeDef, unknown>
       .strict(),
     summaries: z.array(trainSummary).max(10),
     backend: z.string().max(100),
+    openSet: openSetMeta.optional(),
   })
   .strict();

@@ -6,17 +6,25 @@ import type { ModelBundleMeta } from '../../../shared/contract/ml-types';
 import { checkHeadWeights } from '../train/head-spec';
 import { encodePack, readPack, writeFileAtomic } from '../train/pack';
 import type { HeadState, NamedArray } from '../train/types';
+import { openSetArrays, openSetFromArrays, type OpenSetModel } from '../openset/open-set';
 import { bundleMetaSchema } from './bundle-schema';
 
 /**
  * A trained model on disk. As a folder (the library's models/<id>/):
  *   model.json     ModelBundleMeta, readable JSON
  *   weights.lptp   head weights ('head/<name>') and, after stage 2, the fine-tuned trainable
- *                  weights of the backbone's upper part ('upper/<i>/<name>')
+ *                  weights of the backbone's upper part ('upper/<i>/<name>'), and the open-set
+ *                  statistics ('openset/<name>', see openset/open-set.ts)
  * As one file (export/import, .lpmodel): the same pack format with the metadata inside.
  * The backbone itself is not included: meta.backbone names it with its sha256.
  */
-export type ModelBundle = { meta: ModelBundleMeta; head: HeadState; upper: NamedArray[] | null };
+export type ModelBundle = {
+  meta: ModelBundleMeta;
+  head: HeadState;
+  upper: NamedArray[] | null;
+  /** Open-set statistics (arrays 'openset/<name>'), present exactly when meta.openSet is. */
+  openSet: OpenSetModel | null;
+};
 
 export const BUNDLE_META_FILE = 'model.json';
 export const BUNDLE_WEIGHTS_FILE = 'weights.lptp';
@@ -26,6 +34,7 @@ export const MAX_BUNDLE_BYTES = 512 * 1024 * 1024;
 
 const HEAD = 'head/';
 const UPPER = 'upper/';
+const OPENSET = 'openset/';
 
 function invalid(message: string, details?: Record<string, unknown>): AppError {
   return new AppError('MODEL_INVALID', message, details);
@@ -64,7 +73,8 @@ export function validateBundle(rawMeta: unknown, arrays: readonly NamedArray[]):
       .map((a) => ({ ...a, name: a.name.slice(prefix.length) }));
   const headWeights = strip(HEAD);
   const upper = strip(UPPER);
-  if (headWeights.length + upper.length !== arrays.length) {
+  const openSetArrays = strip(OPENSET);
+  if (headWeights.length + upper.length + openSetArrays.length !== arrays.length) {
     throw invalid('The weights file holds arrays that belong to no part of the model.');
   }
   const config = { ...meta.head };
@@ -88,8 +98,23 @@ export function validateBundle(rawMeta: unknown, arrays: readonly NamedArray[]):
     if (!w.values.every(Number.isFinite))
       throw invalid(`Upper weight ${w.name} holds non-finite values.`);
   });
+  if ((meta.openSet === undefined) !== (openSetArrays.length === 0)) {
+    throw invalid(
+      meta.openSet === undefined
+        ? 'Unexpected open-set statistics.'
+        : 'The open-set statistics are missing.',
+    );
+  }
+  if (!openSetArrays.every((a) => a.values.every(Number.isFinite))) {
+    throw invalid('The open-set statistics hold non-finite values.');
+  }
+  const openSet =
+    meta.openSet === undefined
+      ? null
+      : openSetFromArrays(meta.openSet, openSetArrays, config.inputDim, config.numClasses);
   return {
     meta,
+    openSet,
     head: {
       config: {
         inputDim: config.inputDim,
@@ -110,6 +135,10 @@ function arraysOf(bundle: ModelBundle): NamedArray[] {
     ...(bundle.upper ?? []).map((w) => ({
       ...w,
       name: w.name.startsWith(UPPER) ? w.name : `${UPPER}${w.name}`,
+    })),
+    ...(bundle.openSet === null ? [] : openSetArrays(bundle.openSet)).map((a) => ({
+      ...a,
+      name: `${OPENSET}${a.name}`,
     })),
   ];
 }

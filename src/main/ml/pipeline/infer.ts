@@ -8,7 +8,7 @@ import { topK } from '../eval/predict';
 import { readFeatures, withDatabase } from './feature-db';
 import { readImageFile, readNormImage, reasonOf, type Rgb } from './images';
 import { tensorLock } from './host-resources';
-import { withModelRunner, type ModelRunner } from './model-runner';
+import { withModelRunner, type ModelAnswers, type ModelRunner } from './model-runner';
 import type {
   EvaluateRunParams,
   EvaluateRunResult,
@@ -24,10 +24,21 @@ export type InferCallbacks = {
   progress(done: number, total: number): void;
 };
 
+/** One photo's answer: calibrated and uncalibrated probabilities [K], open-set score. */
+type Answer = { probabilities: Float32Array; uncalibrated: Float32Array; oodScore: number | null };
+
 type Outcome = {
-  probabilities: (Float32Array | null)[];
+  answers: (Answer | null)[];
   errors: { index: number; reason: string }[];
 };
+
+function answerAt(a: ModelAnswers, row: number, k: number): Answer {
+  return {
+    probabilities: a.probabilities.slice(row * k, (row + 1) * k),
+    uncalibrated: a.uncalibrated.slice(row * k, (row + 1) * k),
+    oodScore: a.oodScores === null ? null : (a.oodScores[row] as number),
+  };
+}
 
 /** Decodes ahead of the forward pass so sharp (libuv threads) overlaps the network (main thread). */
 const PREFETCH = 4;
@@ -40,7 +51,7 @@ function load(item: InferItem, maxPixels: number): Promise<Rgb> {
 async function cachedProbabilities(
   p: InferParams,
   runner: ModelRunner,
-  out: (Float32Array | null)[],
+  out: (Answer | null)[],
 ): Promise<void> {
   if (p.tta !== 'center' || !runner.usesCachedFeatures) return;
   const library = p.items
@@ -62,10 +73,10 @@ async function cachedProbabilities(
     ),
   );
   const missingSet = new Set(missing);
-  const probs = runner.fromFeatures(x);
+  const answers = await runner.fromFeatures(x);
   const k = runner.classes.length;
   library.forEach((e, row) => {
-    if (!missingSet.has(e.item.imageId!)) out[e.index] = probs.slice(row * k, (row + 1) * k);
+    if (!missingSet.has(e.item.imageId!)) out[e.index] = answerAt(answers, row, k);
   });
 }
 
@@ -80,12 +91,12 @@ async function runWith(
   p: InferParams,
   cb: InferCallbacks,
 ): Promise<{ classes: string[] } & Outcome> {
-  const probabilities: (Float32Array | null)[] = p.items.map(() => null);
-  await cachedProbabilities(p, runner, probabilities);
+  const answers: (Answer | null)[] = p.items.map(() => null);
+  await cachedProbabilities(p, runner, answers);
   const errors: Outcome['errors'] = [];
   const todo = p.items
     .map((item, index) => ({ item, index }))
-    .filter((e) => probabilities[e.index] === null);
+    .filter((e) => answers[e.index] === null);
   const total = p.items.length;
   let done = total - todo.length;
   cb.progress(done, total);
@@ -108,53 +119,61 @@ async function runWith(
     pending.delete(i);
     fetch(i + PREFETCH);
     if (rgb instanceof Error) errors.push({ index: e.index, reason: reasonOf(rgb) });
-    else probabilities[e.index] = runner.fromImage(rgb, p.tta);
+    else answers[e.index] = answerAt(await runner.fromImage(rgb, p.tta), 0, runner.classes.length);
     done++;
     cb.progress(done, total);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return { classes: runner.classes, probabilities, errors };
+  return { classes: runner.classes, answers, errors };
 }
 
 export async function evaluateImages(
   p: EvaluateRunParams,
   cb: InferCallbacks,
 ): Promise<EvaluateRunResult> {
-  const { classes, probabilities, errors } = await runModel(p, cb);
+  const { classes, answers, errors } = await runModel(p, cb);
   const k = classes.length;
   const skipped = errors.map((e) => ({ path: p.items[e.index]!.display, reason: e.reason }));
   const labels: number[] = [];
   const rows: Float32Array[] = [];
+  const uncalibrated: Float32Array[] = [];
   const items: EvaluateRunResult['items'] = [];
   p.items.forEach((item, i) => {
-    const probs = probabilities[i];
-    if (probs === null || probs === undefined) return;
+    const answer = answers[i];
+    if (answer === null || answer === undefined) return;
     if (item.label === null || item.label < 0 || item.label >= k) {
       throw new AppError('INTERNAL', `Evaluation item ${item.display} has no valid label.`);
     }
     labels.push(item.label);
-    rows.push(probs);
-    const predicted = argmaxRow(probs);
-    items.push({ index: i, predicted, probability: probs[predicted] as number });
+    rows.push(answer.probabilities);
+    uncalibrated.push(answer.uncalibrated);
+    const predicted = argmaxRow(answer.probabilities);
+    items.push({
+      index: i,
+      predicted,
+      probability: answer.probabilities[predicted] as number,
+      oodScore: answer.oodScore,
+    });
   });
-  const report = evaluate({
-    classes,
-    labels,
-    probabilities: rows,
-    ...(p.priorCounts === null ? {} : { priorCounts: p.priorCounts }),
-  });
-  return { report, skipped, items };
+  const prior = p.priorCounts === null ? {} : { priorCounts: p.priorCounts };
+  const report = evaluate({ classes, labels, probabilities: rows, ...prior });
+  const before = evaluate({ classes, labels, probabilities: uncalibrated, ...prior });
+  return { report, calibrationBefore: before.calibration, skipped, items };
 }
 
 export async function predictImages(
   p: PredictRunParams,
   cb: InferCallbacks,
 ): Promise<PredictRunResult> {
-  const { classes, probabilities, errors } = await runModel(p, cb);
+  const { classes, answers, errors } = await runModel(p, cb);
   const predictions: PredictRunResult['predictions'] = [];
-  probabilities.forEach((probs, index) => {
-    if (probs === null) return;
-    predictions.push({ index, top: topK(probs, classes, p.k)[0]! });
+  answers.forEach((answer, index) => {
+    if (answer === null) return;
+    predictions.push({
+      index,
+      top: topK(answer.probabilities, classes, p.k)[0]!,
+      oodScore: answer.oodScore,
+    });
   });
   return {
     predictions,

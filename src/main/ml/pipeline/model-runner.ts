@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { ModelBundleMeta } from '../../../shared/contract/ml-types';
-import { centerBox, ttaProbabilities } from '../augment';
+import { centerBox } from '../augment';
 import {
   extractFeatures,
   loadBackbone,
@@ -16,16 +16,30 @@ import {
 } from '../backbone';
 import { checkBackboneMatch, loadModelBundle } from '../eval';
 import { modelProbabilities } from '../eval/predict';
-import { HeadModel, headProbabilities } from '../train/head';
+import { HeadModel } from '../train/head';
 import { assignUpperWeights } from '../train/stage2';
 import type { HeadState } from '../train/types';
 import { SharedCache } from './host-resources';
 import type { Rgb } from './images';
-import { cropBatch, resizeSide, writeCrops, type InputSpec } from './views';
+import { cropBatch, resizeSide, ttaBoxes, writeCrops, type InputSpec } from './views';
+import { openSetScores, type OpenSetModel } from '../openset/open-set';
+import { softmaxRows } from '../openset/temperature';
 import type { GradCamParts } from '../explain/gradcam';
 import type { MaximiseParts } from '../explain/maximise';
 import { applyForInputGradient } from '../explain/maximise-graph';
 import type { NetworkImage } from '../explain/occlusion';
+
+/**
+ * What the model says about photos: calibrated class probabilities [n, K] (softmax of the logits
+ * divided by the fitted temperature), the uncalibrated ones (temperature 1, for the before/after
+ * comparison) and each photo's out-of-distribution score (null for models without open-set
+ * statistics, trained before the app had them).
+ */
+export type ModelAnswers = {
+  probabilities: Float32Array;
+  uncalibrated: Float32Array;
+  oodScores: Float32Array | null;
+};
 
 export class ModelRunner {
   /** Input → last conv activation, built on first Grad-CAM (shares the backbone's weights). */
@@ -36,6 +50,7 @@ export class ModelRunner {
     private readonly backbone: LoadedBackbone,
     readonly headState: HeadState,
     private readonly head: HeadModel,
+    readonly openSet: OpenSetModel | null,
   ) {}
 
   static async load(modelDir: string, backbonesRoot: string): Promise<ModelRunner> {
@@ -66,7 +81,7 @@ export class ModelRunner {
         assignUpperWeights(upper, bundle.upper);
       }
       const head = new HeadModel(bundle.head);
-      return new ModelRunner(bundle.meta, backbone, bundle.head, head);
+      return new ModelRunner(bundle.meta, backbone, bundle.head, head, bundle.openSet);
     } catch (error) {
       backbone.dispose();
       throw error;
@@ -89,26 +104,77 @@ export class ModelRunner {
     };
   }
 
-  /** Probabilities [n, K] for cached features [n, D] (stage-1 models only). */
-  fromFeatures(features: Float32Array): Float32Array {
+  /** The temperature the logits are divided by (1 without open-set statistics). */
+  get temperature(): number {
+    return this.openSet?.stats.temperature ?? 1;
+  }
+
+  /**
+   * Answers for backbone features [n, D] (of this model's backbone, fine-tuned or not): the head's
+   * logits, both softmaxes and the open-set score, all from the same features, so the score costs
+   * no extra forward pass. `views` consecutive rows are one photo's test-time views: their
+   * probabilities are averaged, and the score is taken on their mean feature.
+   */
+  async answers(features: Float32Array, views = 1): Promise<ModelAnswers> {
+    const d = this.headState.config.inputDim;
+    const k = this.classes.length;
+    const rows = features.length / d;
+    const logitsTensor = tf.tidy(() => this.head.logits(tf.tensor2d(features, [rows, d])));
+    let logits: Float32Array;
+    try {
+      logits = (await logitsTensor.data()) as Float32Array;
+    } finally {
+      logitsTensor.dispose();
+    }
+    const photos = rows / views;
+    const average = (p: Float32Array): Float32Array => {
+      if (views === 1) return p;
+      const out = new Float32Array(photos * k);
+      for (let r = 0; r < rows; r++) {
+        const base = Math.floor(r / views) * k;
+        for (let j = 0; j < k; j++) out[base + j]! += p[r * k + j]! / views;
+      }
+      return out;
+    };
+    const meanRows = (x: Float32Array, width: number): Float32Array => {
+      if (views === 1) return x;
+      const out = new Float32Array(photos * width);
+      for (let r = 0; r < rows; r++) {
+        const base = Math.floor(r / views) * width;
+        for (let j = 0; j < width; j++) out[base + j]! += x[r * width + j]! / views;
+      }
+      return out;
+    };
+    return {
+      probabilities: average(softmaxRows(logits, k, this.temperature)),
+      uncalibrated: average(softmaxRows(logits, k, 1)),
+      oodScores:
+        this.openSet === null
+          ? null
+          : openSetScores(this.openSet, meanRows(features, d), meanRows(logits, k)),
+    };
+  }
+
+  /** Answers for cached features [n, D] (stage-1 models only: the backbone is unchanged). */
+  async fromFeatures(features: Float32Array): Promise<ModelAnswers> {
     if (!this.usesCachedFeatures) {
       throw new AppError('INTERNAL', 'A fine-tuned model cannot use cached features.');
     }
-    return headProbabilities(this.headState, features);
+    return this.answers(features);
   }
 
-  /** Class probabilities [K] of one 256 image, averaged over the test-time views. */
-  fromImage(rgb: Rgb, tta: 'center' | 'multiCrop'): Float32Array {
+  /** Answers for one 256 image, over its test-time views (the centre crop, or the 10 crops). */
+  async fromImage(rgb: Rgb, tta: 'center' | 'multiCrop'): Promise<ModelAnswers> {
     const spec = this.spec;
-    const side = resizeSide(spec.inputSize);
-    return tf.tidy(() => {
-      // The whole resized, normalised image; ttaProbabilities cuts the views out of it.
-      const full = cropBatch(rgb, [{ top: 0, left: 0, size: side, mirror: false }], spec);
-      const image = tf.squeeze<tf.Tensor3D>(full, [0]);
-      return ttaProbabilities(image, tta, spec.inputSize, (batch) =>
-        modelProbabilities(this.head, null, extractFeatures(this.backbone, batch)),
-      );
-    });
+    const boxes = ttaBoxes(spec, tta);
+    const features = tf.tidy(() => extractFeatures(this.backbone, cropBatch(rgb, boxes, spec)));
+    let data: Float32Array;
+    try {
+      data = (await features.data()) as Float32Array;
+    } finally {
+      features.dispose();
+    }
+    return this.answers(data, boxes.length);
   }
 
   /** The centre crop of one 256 image as normalised network input (what prediction sees). */

@@ -16,7 +16,8 @@ import { withBackend, type BackendInfo } from '../backend';
 import { loadBackbone, splitAtLayer, type BackboneMeta } from '../backbone';
 import { saveModelBundle } from '../eval';
 import { classCounts } from '../train/examples';
-import { headProbabilities } from '../train/head';
+import { headLogits, headProbabilities } from '../train/head';
+import { fitOpenSet, type OpenSetModel } from '../openset/open-set';
 import { trainHead } from '../train/stage1';
 import { fineTune } from '../train/stage2';
 import type {
@@ -136,6 +137,85 @@ function blockProbabilities(
   return probs;
 }
 
+/**
+ * Backbone features [indices.length, D] of cached block inputs through the fine-tuned `upper`
+ * (pooled when it ends in a feature map). Reads asynchronously, in batches of 32.
+ */
+async function blockFeatures(
+  upper: tf.LayersModel,
+  reader: RowReader,
+  indices: Int32Array,
+  cutShape: number[],
+): Promise<Float32Array> {
+  const rowFloats = cutShape.reduce((a, b) => a * b, 1);
+  const parts: Float32Array[] = [];
+  for (let start = 0; start < indices.length; start += 32) {
+    const batch = indices.subarray(start, Math.min(indices.length, start + 32));
+    const rows = new Float32Array(batch.length * rowFloats);
+    reader(batch, rows);
+    const features = tf.tidy(() => {
+      const f = upper.predict(tf.tensor(rows, [batch.length, ...cutShape])) as tf.Tensor;
+      return f.rank === 4 ? tf.mean(f, [1, 2]) : f;
+    });
+    try {
+      parts.push((await features.data()) as Float32Array);
+    } finally {
+      features.dispose();
+    }
+  }
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** Features the open-set statistics are fitted on: training rows and validation photos. */
+type OpenSetFeatures = {
+  /** Training rows, `views` consecutive rows per photo. */
+  train: { features: Float32Array; labels: Int32Array; views: number };
+  val: { features: Float32Array; labels: Int32Array } | null;
+};
+
+/** At most this many training rows go through a fine-tuned upper part for the statistics. */
+const OPEN_SET_ROWS = 4096;
+
+function evenlySpaced(n: number, max: number): Int32Array {
+  const m = Math.min(n, max);
+  return Int32Array.from({ length: m }, (_, t) => Math.floor((t * n) / m));
+}
+
+/**
+ * Fits the model's open-set statistics (see openset/open-set.ts) on the final model's features:
+ * the Gaussians on the training rows, temperature and threshold on the validation photos.
+ */
+async function fitModelOpenSet(
+  head: HeadState,
+  input: OpenSetFeatures,
+  cb: RunCallbacks,
+): Promise<OpenSetModel> {
+  cb.progress(0, 0, 'Fitting the open-set statistics');
+  const val =
+    input.val === null || input.val.labels.length === 0
+      ? null
+      : { ...input.val, logits: await headLogits(head, input.val.features) };
+  if (val === null) {
+    cb.log(
+      'warn',
+      'No validation photos: the temperature and the "unknown" threshold are fitted on the training photos, so more photos may be answered "unknown" than the 5% intended.',
+    );
+  }
+  return fitOpenSet({
+    head,
+    train: input.train,
+    val,
+    trainViews: input.train.views,
+    ...(val === null ? { trainLogits: await headLogits(head, input.train.features) } : {}),
+  });
+}
+
 type Stage2Outcome = {
   summary: TrainSummary;
   history: EpochMetrics[];
@@ -143,6 +223,7 @@ type Stage2Outcome = {
   upper: NamedArray[];
   splitLayer: string;
   validation: EvaluationReport | null;
+  openSetFeatures: OpenSetFeatures;
 };
 
 async function runStage2(
@@ -257,7 +338,29 @@ async function runStage2(
               ),
             ),
           );
-    return { ...result, splitLayer, validation };
+    // The open-set statistics describe the fine-tuned features, so they are computed through it.
+    const trainRows = evenlySpaced(train.labels.length, OPEN_SET_ROWS);
+    const openSetFeatures = await tensorLock.shared(async () => ({
+      train: {
+        features: await blockFeatures(upper, trainBlocks.reader, trainRows, cutShape),
+        labels: Int32Array.from(trainRows, (r) => train.labels[r] as number),
+        // Sampled rows no longer group by photo: each row counts as a photo when cross-fitting.
+        views: 1,
+      },
+      val:
+        val === null || valBlocks === null
+          ? null
+          : {
+              features: await blockFeatures(
+                upper,
+                valBlocks.reader,
+                Int32Array.from({ length: p.val.length }, (_, i) => i),
+                cutShape,
+              ),
+              labels: Int32Array.from(val.labels),
+            },
+    }));
+    return { ...result, splitLayer, validation, openSetFeatures };
   } finally {
     backbone.dispose();
   }
@@ -297,6 +400,11 @@ export async function runTraining(p: TrainRunParams, cb: RunCallbacks): Promise<
   let head = stage1.head;
   let upper: NamedArray[] | null = null;
   let splitLayer: string | null = null;
+  let openSetFeatures: OpenSetFeatures = {
+    train: { features: sets.train.x, labels: Int32Array.from(sets.train.labels), views: p.views },
+    val:
+      sets.val === null ? null : { features: sets.val.x, labels: Int32Array.from(sets.val.labels) },
+  };
   const valSet = sets.val;
   let validation: EvaluationReport | null =
     valSet === null
@@ -320,10 +428,12 @@ export async function runTraining(p: TrainRunParams, cb: RunCallbacks): Promise<
       upper = s2.upper;
       splitLayer = s2.splitLayer;
       validation = s2.validation;
+      openSetFeatures = s2.openSetFeatures;
     }
   }
 
   const cancelled = cb.signal.aborted;
+  const openSet = await tensorLock.shared(() => fitModelOpenSet(head, openSetFeatures, cb));
   const bundleMeta: ModelBundleMeta = {
     format: 'littleplanet-model',
     version: 1,
@@ -349,8 +459,9 @@ export async function runTraining(p: TrainRunParams, cb: RunCallbacks): Promise<
     hyperParams: { stage1: p.stage1, stage2: upper !== null ? p.stage2 : null },
     summaries,
     backend: cb.backend.name,
+    openSet: openSet.stats,
   };
-  await saveModelBundle(p.modelDir, { meta: bundleMeta, head, upper });
+  await saveModelBundle(p.modelDir, { meta: bundleMeta, head, upper, openSet });
   if (cancelled) {
     cb.log(
       'warn',

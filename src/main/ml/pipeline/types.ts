@@ -5,6 +5,7 @@
  */
 import type { EpochMetrics } from '../../../shared/contract/job-types';
 import type {
+  Calibration,
   CityProbability,
   EvaluationReport,
   ModelBundleMeta,
@@ -120,16 +121,19 @@ export type InferParams = LibraryLocation & {
 export type EvaluateRunParams = InferParams & { priorCounts: number[] | null };
 
 export type EvaluateRunResult = {
+  /** On the calibrated probabilities (the model's fitted temperature). */
   report: EvaluationReport;
+  /** Calibration of the same answers before temperature scaling (temperature 1). */
+  calibrationBefore: Calibration;
   skipped: { path: string; reason: string }[];
   /** Each evaluated item's answer (`index` into the params' items): top class and its probability. */
-  items: { index: number; predicted: number; probability: number }[];
+  items: { index: number; predicted: number; probability: number; oodScore: number | null }[];
 };
 
 export type PredictRunParams = InferParams & { k: number };
 
 export type PredictRunResult = {
   /** One entry per readable item, in input order; `index` points into the params' items. */
-  predictions: { index: number; top: CityProbability[] }[];
+  predictions: { index: number; top: CityProbability[]; oodScore: number | null }[];
   errors: { path: string; reason: string }[];
 };

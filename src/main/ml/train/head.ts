@@ -105,3 +105,41 @@ export function headProbabilities(
   }
   return out;
 }
+
+/**
+ * Logits [n, K] for features [n, D] (row-major), in batches of `batchSize` rows. Reads with
+ * `await data()`, so it also runs where synchronous reads are unavailable (WebGPU in Node).
+ * Leaves no tensors behind.
+ */
+export async function headLogits(
+  state: HeadState,
+  features: Float32Array,
+  batchSize = 1024,
+): Promise<Float32Array> {
+  const { inputDim: d, numClasses: k } = state.config;
+  if (features.length % d !== 0) {
+    throw new AppError(
+      'BAD_ARGUMENT',
+      `Features length ${features.length} is not a multiple of ${d}.`,
+    );
+  }
+  const n = features.length / d;
+  const out = new Float32Array(n * k);
+  const head = new HeadModel(state);
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const rows = Math.min(batchSize, n - start);
+      const logits = tf.tidy(() =>
+        head.logits(tf.tensor2d(features.subarray(start * d, (start + rows) * d), [rows, d])),
+      );
+      try {
+        out.set(await logits.data(), start * k);
+      } finally {
+        logits.dispose();
+      }
+    }
+  } finally {
+    head.dispose();
+  }
+  return out;
+}

@@ -3,10 +3,14 @@ import type { FormEvent } from 'react';
 import type { ParamsIn } from '../../../shared/contract/methods';
 import type { ModelSummary } from '../../../shared/contract/ml-types';
 import { lines, pct } from '../ml/format';
+import { OutsideSetField } from './OutsideSetField';
 
 type Dataset = 'test' | 'val' | 'external';
 
-/** What to evaluate: a model, on the test or validation split or on an outside image set. */
+/**
+ * What to evaluate: a model, on the test or validation split or on another labelled image set,
+ * optionally with an outside set (photos from none of its cities).
+ */
 export function EvaluateForm(props: {
   models: ModelSummary[];
   modelId: string;
@@ -17,6 +21,7 @@ export function EvaluateForm(props: {
   const [dataset, setDataset] = useState<Dataset>('test');
   const [paths, setPaths] = useState('');
   const [csv, setCsv] = useState('');
+  const [outside, setOutside] = useState('');
   const [tta, setTta] = useState<'center' | 'multiCrop'>('center');
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -27,6 +32,7 @@ export function EvaluateForm(props: {
     if (dataset === 'external' && folders.length === 0 && csv.trim() === '')
       return setProblem('Give folders of city sub-folders, a CSV manifest, or both.');
     setProblem(null);
+    const outsideFolders = lines(outside);
     props.onStart({
       modelId: props.modelId,
       split: dataset === 'val' ? 'val' : 'test',
@@ -34,6 +40,7 @@ export function EvaluateForm(props: {
         dataset === 'external'
           ? { paths: folders, csv: csv.trim() === '' ? null : csv.trim() }
           : null,
+      outside: outsideFolders.length === 0 ? null : { paths: outsideFolders },
       tta,
     });
   };
@@ -124,6 +131,11 @@ export function EvaluateForm(props: {
             </div>
           </div>
         )}
+        <OutsideSetField
+          value={outside}
+          onChange={setOutside}
+          openSet={props.models.find((m) => m.id === props.modelId)?.openSet != null}
+        />
       </fieldset>
       {problem !== null && (
         <p className="form-error" role="alert">

@@ -9,6 +9,7 @@ import { hashParam, navigate } from '../ml/nav';
 import { useModels } from '../ml/use-ml-lists';
 import { useJob } from '../ml/use-job';
 import { CompareEvaluations } from './CompareEvaluations';
+import { DomainShiftCard } from './DomainShiftCard';
 import { EvaluateForm } from './EvaluateForm';
 import { EvaluationReportView } from './EvaluationReport';
 import { EvaluationsList } from './EvaluationsList';
@@ -91,6 +92,9 @@ export function EvaluateView() {
       />
       {modelId !== '' && (
         <EvaluationsList list={evaluations} shownId={current?.id ?? null} onShow={setShownId} />
+      )}
+      {model !== null && evaluations.value !== null && (
+        <DomainShiftCard model={model} evaluations={items} />
       )}
       {current !== null && current.modelId === modelId && (
         <EvaluationReportView evaluation={current} modelName={model?.name ?? current.modelId} />

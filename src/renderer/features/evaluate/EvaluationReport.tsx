@@ -1,12 +1,17 @@
 import type { StoredEvaluation } from '../../../shared/contract/ml-types';
 import { when } from '../ml/format';
 import { ConfusionMatrix } from './ConfusionMatrix';
+import { CoverageChart } from './CoverageChart';
 import { datasetLabel } from './EvaluationsList';
 import { Headline } from './Headline';
+import { OutsidePanel } from './OutsidePanel';
 import { PerCityTable } from './PerCityTable';
 import { ReliabilityChart } from './ReliabilityChart';
 
-/** One stored evaluation in full: headline, per-city table, confusion matrix, calibration. */
+/**
+ * One stored evaluation in full: headline, per-city table, confusion matrix, calibration and, for
+ * models with open-set statistics, coverage / accuracy and the outside set.
+ */
 export function EvaluationReportView(props: { evaluation: StoredEvaluation; modelName: string }) {
   const e = props.evaluation;
   return (
@@ -31,8 +36,28 @@ export function EvaluationReportView(props: { evaluation: StoredEvaluation; mode
               modelId={e.modelId}
             />
           </div>
-          <ReliabilityChart calibration={e.report.calibration} />
+          {e.openSet === null ? (
+            <ReliabilityChart calibration={e.report.calibration} />
+          ) : (
+            <div className="ml-report-grid ml-open-set-grid">
+              <ReliabilityChart
+                calibration={e.report.calibration}
+                scaling={{
+                  before: e.openSet.calibrationBefore,
+                  temperature: e.openSet.temperature,
+                }}
+              />
+              <CoverageChart openSet={e.openSet} />
+            </div>
+          )}
         </>
+      )}
+      {e.openSet?.outside != null && <OutsidePanel outside={e.openSet.outside} />}
+      {e.openSet === null && (
+        <p className="muted small" data-testid="eval-no-open-set">
+          No calibration before/after, coverage or outside set: the model was trained before
+          open-set statistics; retrain to get an unknown answer.
+        </p>
       )}
       {e.skipped.length > 0 && (
         <section className="card" aria-labelledby="skipped-title" data-testid="eval-skipped">

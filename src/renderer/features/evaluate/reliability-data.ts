@@ -31,13 +31,21 @@ export function reliabilityPoints(calibration: Calibration): ReliabilityPoint[] 
   );
 }
 
-/** Reliability diagram: accuracy bars, mean-confidence markers and the diagonal. */
-export function reliabilityChart(calibration: Calibration): { data: MlTrace[]; layout: MlLayout } {
+/**
+ * Reliability diagram: accuracy bars, mean-confidence markers and the diagonal. With `before`
+ * (the same answers before temperature scaling) the bars are the scaled answers and the
+ * unscaled ones are drawn over them as a grey line of accuracy against mean confidence.
+ */
+export function reliabilityChart(
+  calibration: Calibration,
+  before: Calibration | null = null,
+): { data: MlTrace[]; layout: MlLayout } {
   const used = reliabilityPoints(calibration);
+  const unscaled = before === null ? [] : reliabilityPoints(before);
   const data: MlTrace[] = [
     {
       type: 'bar',
-      name: 'accuracy in bin',
+      name: before === null ? 'accuracy in bin' : 'accuracy in bin (after scaling)',
       x: used.map((b) => b.x),
       y: used.map((b) => b.accuracy),
       width: used.map((b) => b.width),
@@ -64,11 +72,25 @@ export function reliabilityChart(calibration: Calibration): { data: MlTrace[]; l
       hoverinfo: 'skip',
     },
   ];
+  if (before !== null) {
+    data.push({
+      type: 'scatter',
+      name: 'before scaling (T = 1)',
+      mode: 'lines+markers',
+      x: unscaled.map((b) => b.confidence),
+      y: unscaled.map((b) => b.accuracy),
+      line: { color: '#98a2b3', width: 2 },
+      marker: { color: '#98a2b3', size: 7 },
+      customdata: unscaled.map((b) => b.hover),
+      hovertemplate: 'before scaling: accuracy %{y:.1%}<br>%{customdata}<extra></extra>',
+    });
+  }
+  // Four legend entries wrap onto two lines in a half-width card: room for them above the plot.
   const layout: MlLayout = {
-    height: 300,
-    margin: { l: 56, r: 28, t: 28, b: 44 },
+    height: before === null ? 300 : 330,
+    margin: { l: 56, r: 28, t: before === null ? 28 : 60, b: 44 },
     bargap: 0,
-    legend: { orientation: 'h', x: 0, y: 1.14 },
+    legend: { orientation: 'h', x: 0, y: before === null ? 1.14 : 1.3 },
     xaxis: {
       range: [0, 1],
       tickformat: '.0%',

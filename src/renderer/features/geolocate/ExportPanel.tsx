@@ -40,6 +40,7 @@ export function ExportPanel(props: { batch: GeoBatchSummary }) {
   const pickPaths = transport.pickPaths?.bind(transport) ?? null;
   const [format, setFormat] = useState<GeoExportFormat>('csv');
   const [scope, setScope] = useState<GeoExportScope>('all');
+  const [includeUnknown, setIncludeUnknown] = useState(false);
   const [dest, setDest] = useState('');
   const [backupDir, setBackupDir] = useState('');
   const [confirming, setConfirming] = useState(false);
@@ -75,6 +76,7 @@ export function ExportPanel(props: { batch: GeoBatchSummary }) {
         dest: dest.trim() === '' || format === 'xmp' || needsBackup ? null : dest.trim(),
         backupDir: needsBackup ? backupDir.trim() : null,
         confirmOriginals: needsBackup,
+        includeUnknown,
       })
       .then(setResult, (e: unknown) => setError(errorData(e)))
       .finally(() => setBusy(false));
@@ -141,6 +143,22 @@ export function ExportPanel(props: { batch: GeoBatchSummary }) {
             </select>
           </label>
         </div>
+        {batch.unknownAbove !== null && (
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={includeUnknown}
+              onChange={(e) => setIncludeUnknown(e.target.checked)}
+              data-testid="geo-export-unknown"
+            />
+            Also write photos answered unknown (forced choice)
+            <span className="muted small">
+              {' '}
+              {batch.counts.unknown} photo{batch.counts.unknown === 1 ? '' : 's'} look like none of
+              the model’s cities; reviewed ones are written either way.
+            </span>
+          </label>
+        )}
         {(isTextFormat(format) || needsDest) && (
           <div className="field">
             <label htmlFor="geo-export-dest">

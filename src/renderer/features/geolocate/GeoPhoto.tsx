@@ -27,8 +27,9 @@ export function GeoPhoto(props: { item: GeoItem; testId: string; children?: Reac
   const { transport } = useStudio();
   const { item } = props;
   const name = baseName(item.path);
+  // An "unknown" answer names no city: its forced choice is neither right nor wrong.
   const verdict =
-    item.gpsCity === null || item.predicted === null
+    item.gpsCity === null || item.predicted === null || item.unknown
       ? null
       : item.gpsCity === item.predicted
         ? 'right'
@@ -40,6 +41,7 @@ export function GeoPhoto(props: { item: GeoItem; testId: string; children?: Reac
       data-image-id={item.imageId}
       data-review={item.review}
       data-predicted={item.predicted ?? ''}
+      data-unknown={item.unknown}
     >
       <img
         className="geo-photo-image"
@@ -53,7 +55,16 @@ export function GeoPhoto(props: { item: GeoItem; testId: string; children?: Reac
           {name}
         </h3>
         <p className="muted small break">{item.path}</p>
-        <ol className="plain-list ml-probs" aria-label="The model's top cities">
+        {item.unknown && (
+          <p className="geo-unknown-note" data-testid="geo-photo-unknown">
+            Looks like none of the model’s cities.{' '}
+            <span className="muted small">Below is its forced choice.</span>
+          </p>
+        )}
+        <ol
+          className={`plain-list ml-probs${item.unknown ? ' geo-forced-choice' : ''}`}
+          aria-label={item.unknown ? "The model's forced choice" : "The model's top cities"}
+        >
           {item.top.map((c) => (
             <li key={c.city}>
               <span className="ml-prob-city">{c.city}</span>

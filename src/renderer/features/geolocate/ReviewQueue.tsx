@@ -20,6 +20,7 @@ const FILTERS: readonly { value: GeoItemFilter; label: string }[] = [
   { value: 'all', label: 'All photos' },
   { value: 'reviewed', label: 'Reviewed' },
   { value: 'gps', label: 'With GPS' },
+  { value: 'unknown', label: 'Unknown (none of the cities)' },
 ];
 
 /** A slider's changes are saved once it rests, not on every step of a drag. */

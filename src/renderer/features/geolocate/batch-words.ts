@@ -30,6 +30,8 @@ export function countChips(counts: GeoBatchSummary['counts']): CountChip[] {
     { key: 'corrected', label: 'corrected', value: counts.corrected },
     { key: 'skipped', label: 'skipped', value: counts.skipped },
   ];
+  // Photos answered "unknown" (none of the model's cities) are never written back unless asked.
+  if (counts.unknown > 0) chips.push({ key: 'unknown', label: 'unknown', value: counts.unknown });
   // Failures are rare: only worth a chip when there are some.
   if (counts.failed > 0) chips.push({ key: 'failed', label: 'failed', value: counts.failed });
   return chips;

@@ -33,6 +33,8 @@ export function nextOffset(filter: GeoItemFilter, items: readonly GeoItem[]): nu
       return items.filter((i) => i.unsure).length;
     case 'reviewed':
       return items.filter((i) => i.review !== 'pending').length;
+    // Reviewing an unknown photo does not take it off the server's list.
+    case 'unknown':
     case 'all':
     case 'gps':
       return items.length;

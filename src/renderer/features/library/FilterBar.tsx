@@ -15,6 +15,15 @@ const parseLabeled = (v: string): boolean | null => (v === '' ? null : v === 'ye
 /** An empty percentage field is an open bound. */
 const parsePct = (v: string): number | null => (v.trim() === '' ? null : Number(v));
 
+type Answer = 'unknown' | 'city';
+const ANSWER_CHOICES: readonly { value: Answer; label: string }[] = [
+  // Short: the select is narrow. "Unknown": like none of the model's cities.
+  { value: 'unknown', label: 'Unknown' },
+  { value: 'city', label: 'A city' },
+];
+const answerOf = (unknown: boolean | null): Answer | null =>
+  unknown === null ? null : unknown ? 'unknown' : 'city';
+
 const CORRECTNESS_LABELS: Record<Correctness, string> = {
   correct: 'Predicted right',
   wrong: 'Predicted wrong',
@@ -128,6 +137,16 @@ export function FilterBar(props: {
         value={filters.correctness}
         choices={CORRECTNESS.map((c) => ({ value: c, label: CORRECTNESS_LABELS[c] }))}
         onChange={(correctness) => onChange({ ...filters, correctness })}
+      />
+      <ChoiceFilter
+        label="Model's answer"
+        testId="filter-unknown"
+        any="City or unknown"
+        value={answerOf(filters.unknown)}
+        choices={ANSWER_CHOICES}
+        onChange={(answer) =>
+          onChange({ ...filters, unknown: answer === null ? null : answer === 'unknown' })
+        }
       />
       <fieldset className="filter-confidence">
         <legend>Confidence %</legend>

@@ -109,6 +109,7 @@ export function ImageGrid(props: {
           const selected = props.selected.has(image.id);
           const name = baseName(image.path);
           const wrong =
+            !image.unknown &&
             image.prediction !== null &&
             image.city !== null &&
             image.prediction.city.toLowerCase() !== image.city.toLowerCase();
@@ -127,16 +128,19 @@ export function ImageGrid(props: {
                   ? 0
                   : -1
               }
-              className={`grid-cell${selected ? ' selected' : ''}${wrong ? ' mispredicted' : ''}`}
+              className={`grid-cell${selected ? ' selected' : ''}${wrong ? ' mispredicted' : ''}${image.unknown ? ' unknown-answer' : ''}`}
               data-testid="grid-cell"
               data-index={index}
               data-image-id={image.id}
               data-city={image.city ?? ''}
               data-predicted={image.prediction?.city ?? ''}
+              data-unknown={image.unknown}
               title={
-                wrong && image.prediction !== null
-                  ? `${image.path}\nPredicted ${image.prediction.city}`
-                  : image.path
+                image.unknown
+                  ? `${image.path}\nUnknown (none of the model’s cities)`
+                  : wrong && image.prediction !== null
+                    ? `${image.path}\nPredicted ${image.prediction.city}`
+                    : image.path
               }
               onClick={(e) => onClick(e, index, image.id)}
               onKeyDown={(e) => onKeyDown(e, index, image.id)}
@@ -153,6 +157,11 @@ export function ImageGrid(props: {
               </span>
               {image.split !== null && (
                 <span className={`cell-split split-${image.split}`}>{image.split}</span>
+              )}
+              {image.unknown && (
+                <span className="cell-unknown" aria-label="unknown: none of the model’s cities">
+                  ?
+                </span>
               )}
               {wrong && (
                 <span

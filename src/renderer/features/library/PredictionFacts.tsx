@@ -3,7 +3,7 @@ import { formatTime } from './format';
 
 /** The image's latest prediction next to its label, so a wrong answer stands out. */
 export function PredictionFacts(props: { image: ImageSummary }) {
-  const { prediction, city } = props.image;
+  const { prediction, city, unknown } = props.image;
   if (prediction === null) {
     return (
       <p className="muted small" data-testid="detail-prediction-none">
@@ -11,16 +11,29 @@ export function PredictionFacts(props: { image: ImageSummary }) {
       </p>
     );
   }
+  // An "unknown" answer names no city, so it is neither right nor wrong against the label.
   const verdict =
-    city === null ? null : prediction.city.toLowerCase() === city.toLowerCase() ? 'right' : 'wrong';
+    city === null || unknown
+      ? null
+      : prediction.city.toLowerCase() === city.toLowerCase()
+        ? 'right'
+        : 'wrong';
   return (
     <dl
       className={`facts prediction-facts${verdict === 'wrong' ? ' wrong' : ''}`}
       data-testid="detail-prediction"
-      data-verdict={verdict ?? 'unlabeled'}
+      data-verdict={unknown ? 'unknown' : (verdict ?? 'unlabeled')}
     >
-      <dt>Predicted</dt>
-      <dd data-testid="detail-predicted-city">
+      {unknown && (
+        <>
+          <dt>Answer</dt>
+          <dd data-testid="detail-unknown">
+            <strong>Unknown (none of the model’s cities)</strong>
+          </dd>
+        </>
+      )}
+      <dt>{unknown ? 'Forced choice' : 'Predicted'}</dt>
+      <dd data-testid="detail-predicted-city" className={unknown ? 'forced-choice' : undefined}>
         <strong>{prediction.city}</strong>
         {verdict !== null && (
           <span className={`verdict verdict-${verdict}`}>

@@ -13,6 +13,8 @@ export type ImageFilters = {
   /** Bounds on the latest prediction's probability, in percent (0–100) as typed; null = open. */
   minConfidencePct: number | null;
   maxConfidencePct: number | null;
+  /** true: only the model's "unknown" answers (none of its cities); false: only city answers. */
+  unknown: boolean | null;
 };
 
 export const NO_FILTERS: ImageFilters = {
@@ -25,6 +27,7 @@ export const NO_FILTERS: ImageFilters = {
   correctness: null,
   minConfidencePct: null,
   maxConfidencePct: null,
+  unknown: null,
 };
 
 /** A percentage as the 0..1 ratio the contract takes; out-of-range input is clamped, not an error. */
@@ -55,6 +58,7 @@ export function listParams(
     ...(filters.correctness === null ? {} : { correctness: filters.correctness }),
     ...(min === null ? {} : { minConfidence: min }),
     ...(max === null ? {} : { maxConfidence: max }),
+    ...(filters.unknown === null ? {} : { unknown: filters.unknown }),
   };
 }
 

@@ -116,6 +116,13 @@ export function MapView() {
                 {map.value !== null && map.value !== undefined && map.value.unplaced > 0 && (
                   <> · {map.value.unplaced} not placed</>
                 )}
+                {place === 'estimated' && (map.value?.unknown ?? 0) > 0 && (
+                  <span data-testid="map-unknown" data-count={map.value?.unknown}>
+                    {' '}
+                    · {map.value?.unknown} photo{map.value?.unknown === 1 ? '' : 's'} answered
+                    unknown (not on the map)
+                  </span>
+                )}
                 {place === 'estimated' && batch.counts.skipped > 0 && (
                   <> · {batch.counts.skipped} skipped (not shown)</>
                 )}

@@ -9,6 +9,7 @@ import { ErrorLine } from '../ml/JobStatus';
 import { navigate } from '../ml/nav';
 import { useModels } from '../ml/use-ml-lists';
 import { ModelBundleForms } from './ModelBundleForms';
+import { UnknownAnswerControl } from './UnknownAnswerControl';
 
 /** Models trained in (or imported into) this library, with export, import and remove. */
 export function TrainedModelsCard() {
@@ -58,6 +59,9 @@ export function TrainedModelsCard() {
               <th scope="col" className="num">
                 Accuracy
               </th>
+              <th scope="col" title="When the model says a photo is of none of its cities">
+                Unknown answer
+              </th>
               <th scope="col">Created</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
@@ -81,6 +85,9 @@ export function TrainedModelsCard() {
                   {m.accuracySplit !== null && (
                     <span className="muted small"> {m.accuracySplit}</span>
                   )}
+                </td>
+                <td>
+                  <UnknownAnswerControl model={m} />
                 </td>
                 <td>{when(m.createdAt)}</td>
                 <td className="ml-actions">

@@ -35,6 +35,7 @@ export function PredictionResults(props: {
               data-image-id={p.imageId ?? ''}
               data-top={top?.city ?? ''}
               data-sum={covered}
+              data-unknown={p.unknown}
             >
               {p.imageId !== null ? (
                 <img src={transport.assetUrl('thumb', p.imageId)} alt="" />
@@ -46,6 +47,15 @@ export function PredictionResults(props: {
               <div className="ml-prediction-body">
                 <p className="ml-prediction-name" title={p.path}>
                   {baseName(p.path)}
+                  {p.unknown && (
+                    <span
+                      className="ml-unknown-badge"
+                      data-testid="prediction-unknown"
+                      title="Looks like none of the model’s cities; the ranking below is its forced choice."
+                    >
+                      Unknown
+                    </span>
+                  )}
                   {truth !== null && top !== undefined && (
                     <span className={truth === top.city ? 'ml-ok' : 'ml-bad'}>
                       {' '}

@@ -7,7 +7,8 @@ import { migration005Studies } from './005-studies';
 import { migration006EvaluationItems } from './006-evaluation-items';
 import { migration007Geolocation } from './007-geolocation';
 import { migration008Collect } from './008-collect';
-import { migration009Hardening } from './009-hardening';
+import { migration009OpenSet } from './009-open-set';
+import { migration010Hardening } from './010-hardening';
 
 /**
  * Every schema step, oldest first; version N sits at index N-1. Append new files here (e.g.
@@ -22,5 +23,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006EvaluationItems,
   migration007Geolocation,
   migration008Collect,
-  migration009Hardening,
+  migration009OpenSet,
+  migration010Hardening,
 ];

@@ -13,9 +13,9 @@ import type { Migration } from '../migration';
  * is one row here, pointing at the photo whose prediction it shares. Batches made before this
  * migration get their items' library paths (what they were written to before).
  */
-export const migration009Hardening: Migration = {
-  version: 9,
-  name: '009-hardening',
+export const migration010Hardening: Migration = {
+  version: 10,
+  name: '010-hardening',
   up(db: Database.Database): void {
     db.exec(`
       ALTER TABLE library ADD COLUMN max_file_bytes INTEGER NOT NULL DEFAULT 268435456

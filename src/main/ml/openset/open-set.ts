@@ -1,0 +1,171 @@
+// The open-set statistics a model carries: fitted once when the model is trained, from the
+// training photos' features and the validation photos' logits, and used on every prediction to
+// score how unlike the training photos a photo is (no extra forward pass: the features and logits
+// are computed anyway). The comparison that chose the score is `npm run bench -- openset`.
+import { AppError } from '../../../shared/contract/errors';
+import type { OpenSetMeta } from '../../../shared/contract/ml-types';
+import { defaultThreshold, SMALL_FIT_SET } from '../../../shared/domain/open-set';
+import type { HeadState, NamedArray } from '../train/types';
+import {
+  fitClassGaussians,
+  crossFittedDistances,
+  mahalanobisDistances,
+  type ClassGaussians,
+} from './gaussian';
+import { l2Normalised } from './scores';
+import { fitTemperature } from './temperature';
+
+/** Everything a model needs to score photos: the stored metadata and the fitted Gaussians. */
+export type OpenSetModel = { stats: OpenSetMeta; gaussians: ClassGaussians };
+
+/** Default share of validation photos that keep their city (the rest are answered "unknown"). */
+export const DEFAULT_KEEP_RATE = 0.95;
+/** Validation scores kept in the bundle (sorted quantiles) to turn a keep rate into a threshold. */
+const STORED_QUANTILES = 101;
+
+export type FitOpenSetInput = {
+  head: HeadState;
+  /** Training features [n, D] and their labels (all views). */
+  train: { features: Float32Array; labels: ArrayLike<number> };
+  /**
+   * Validation features [m, D], labels and the head's logits [m, K]; null fits the temperature
+   * and threshold on the training rows instead (optimistic: those photos were learned).
+   */
+  val: { features: Float32Array; labels: ArrayLike<number>; logits: Float32Array } | null;
+  trainLogits?: Float32Array;
+  /** Consecutive training rows per photo (its views), for the leave-one-photo-out scores. */
+  trainViews?: number;
+  keepRate?: number;
+};
+
+/** Training photos scored by cross-fitting for the threshold (beside the validation photos). */
+const MAX_HELD_OUT_TRAIN_PHOTOS = 1000;
+
+/**
+ * The out-of-distribution score: the squared Mahalanobis distance of the photo's L2-normalised
+ * backbone features to the nearest city's mean under the shared, shrunk within-city covariance,
+ * divided by the feature dimension so that values read alike for every backbone. Chosen over
+ * maximum softmax, energy, raw-feature Mahalanobis and k-nearest-neighbour distance by
+ * `npm run bench -- openset`: as good as kNN on every proxy, without keeping training features.
+ * `features` [n, D]; the logits are not used by this score (kept in the signature so a combined
+ * score can be tried without touching the callers).
+ */
+export function openSetScores(
+  model: OpenSetModel,
+  features: Float32Array,
+  _logits: Float32Array | null,
+): Float32Array {
+  const d = mahalanobisDistances(model.gaussians, l2Normalised(features, model.gaussians.dim));
+  const dim = model.gaussians.dim;
+  for (let i = 0; i < d.length; i++) d[i] = d[i]! / dim;
+  return d;
+}
+
+/**
+ * Quantiles 0, 1/100, …, 1 of `scores`, ascending, interpolated between neighbouring scores (so
+ * they stay strictly increasing for distinct scores, and a keep rate maps to one threshold and back).
+ */
+function quantiles(scores: Float32Array): number[] {
+  const sorted = Float64Array.from(scores).sort();
+  return Array.from({ length: STORED_QUANTILES }, (_, q) => {
+    const pos = (q / (STORED_QUANTILES - 1)) * (sorted.length - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(sorted.length - 1, lo + 1);
+    return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  });
+}
+
+export function fitOpenSet(input: FitOpenSetInput): OpenSetModel {
+  const { head } = input;
+  const dim = head.config.inputDim;
+  const k = head.config.numClasses;
+  const trainNormalised = l2Normalised(input.train.features, dim);
+  const gaussians = fitClassGaussians(trainNormalised, input.train.labels, dim, k);
+  const keepRate = input.keepRate ?? DEFAULT_KEEP_RATE;
+  const fitOn = input.val !== null && input.val.labels.length > 0 ? input.val : null;
+  if (fitOn === null && input.trainLogits === undefined) {
+    throw new AppError('INTERNAL', 'Open-set fitting needs validation photos or training logits.');
+  }
+  const logits = fitOn?.logits ?? input.trainLogits!;
+  const labels = fitOn?.labels ?? input.train.labels;
+  const features = fitOn?.features ?? input.train.features;
+  const temperature = fitTemperature(logits, labels, k);
+  const partial: OpenSetModel = {
+    gaussians,
+    stats: {
+      method: 'mahalanobis',
+      temperature,
+      threshold: 0,
+      keepRate,
+      fittedOn: fitOn === null ? 'train' : 'val',
+      count: labels.length,
+      shrinkage: gaussians.shrinkage,
+      quantiles: [],
+    },
+  };
+  // The threshold is fitted on every photo that can be scored fairly: the validation photos and
+  // the training photos, each scored by statistics fitted without it (cross-fitting). Far more
+  // photos than validation alone, which matters for the small libraries people start with.
+  // With enough validation photos their quantile stands alone (and large libraries skip the work).
+  const enoughVal = fitOn !== null && fitOn.labels.length >= SMALL_FIT_SET;
+  const heldOutTrain = enoughVal
+    ? new Float32Array(0)
+    : crossFittedDistances(
+        trainNormalised,
+        input.train.labels,
+        dim,
+        k,
+        input.trainViews ?? 1,
+        MAX_HELD_OUT_TRAIN_PHOTOS,
+      ).map((d2) => d2 / dim);
+  const scores =
+    fitOn === null
+      ? heldOutTrain
+      : Float32Array.from([...openSetScores(partial, features, logits), ...heldOutTrain]);
+  partial.stats.threshold = defaultThreshold(scores, keepRate);
+  partial.stats.quantiles = quantiles(scores);
+  partial.stats.count = scores.length;
+  return partial;
+}
+
+const CHOLESKY = 'cholesky';
+const MEANS = 'whitenedMeans';
+
+/** The arrays stored in the bundle's weights file (under 'openset/'). */
+export function openSetArrays(model: OpenSetModel): NamedArray[] {
+  const { dim, numClasses } = model.gaussians;
+  return [
+    { name: CHOLESKY, shape: [(dim * (dim + 1)) / 2], values: model.gaussians.cholesky },
+    { name: MEANS, shape: [numClasses, dim], values: model.gaussians.whitenedMeans },
+  ];
+}
+
+/** Rebuilds the model from stored metadata and arrays, checking their shapes. */
+export function openSetFromArrays(
+  stats: OpenSetMeta,
+  arrays: readonly NamedArray[],
+  dim: number,
+  numClasses: number,
+): OpenSetModel {
+  const cholesky = arrays.find((a) => a.name === CHOLESKY);
+  const means = arrays.find((a) => a.name === MEANS);
+  if (
+    arrays.length !== 2 ||
+    cholesky === undefined ||
+    means === undefined ||
+    cholesky.values.length !== (dim * (dim + 1)) / 2 ||
+    means.values.length !== numClasses * dim
+  ) {
+    throw new AppError('MODEL_INVALID', 'The open-set statistics do not fit the model.');
+  }
+  return {
+    stats,
+    gaussians: {
+      dim,
+      numClasses,
+      cholesky: cholesky.values,
+      whitenedMeans: means.values,
+      shrinkage: stats.shrinkage,
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ModelOpenSet, ModelSummary } from '../../../shared/contract/ml-types';
+import { useLibrary } from '../../app/library-state';
+import { useNotify } from '../../app/notices';
+import { useStudio } from '../../app/studio-context';
+import { fixed } from '../ml/format';
+
+/** A slider's changes are saved once it rests, not on every step of a drag. */
+const SAVE_AFTER_MS = 400;
+
+const percentOf = (openSet: ModelOpenSet): number => Math.round(openSet.keepRate * 100);
+
+/**
+ * When a model answers "unknown" (like none of its cities): the share of its validation photos
+ * that keep their city. Stored predictions and geolocation batches follow at once.
+ */
+export function UnknownAnswerControl(props: { model: ModelSummary }) {
+  const { model } = props;
+  if (model.openSet === null) {
+    return (
+      <span className="muted small" data-testid="unknown-none">
+        Trained before open-set statistics; retrain to get an unknown answer.
+      </span>
+    );
+  }
+  return <KeepRateSlider modelId={model.id} modelName={model.name} openSet={model.openSet} />;
+}
+
+function KeepRateSlider(props: { modelId: string; modelName: string; openSet: ModelOpenSet }) {
+  const { openSet } = props;
+  const { client } = useStudio();
+  const { changed } = useLibrary();
+  const notify = useNotify();
+  const [percent, setPercent] = useState(() => percentOf(openSet));
+  const saveTimer = useRef<number | null>(null);
+
+  // The stored value may change elsewhere (a reset, another door): follow it unless a save waits.
+  useEffect(() => {
+    if (saveTimer.current === null) setPercent(percentOf(openSet));
+  }, [openSet]);
+  useEffect(
+    () => () => {
+      if (saveTimer.current !== null) window.clearTimeout(saveTimer.current);
+    },
+    [],
+  );
+
+  const save = (keepRate: number | null): void => {
+    client.call('models.setUnknown', { modelId: props.modelId, keepRate }).then(
+      () => changed('models'),
+      (e: unknown) => notify.error(`Could not change the unknown answer of ${props.modelName}`, e),
+    );
+  };
+
+  const change = (next: number): void => {
+    setPercent(next);
+    if (saveTimer.current !== null) window.clearTimeout(saveTimer.current);
+    saveTimer.current = window.setTimeout(() => {
+      saveTimer.current = null;
+      save(next / 100);
+    }, SAVE_AFTER_MS);
+  };
+
+  const reset = (): void => {
+    if (saveTimer.current !== null) window.clearTimeout(saveTimer.current);
+    saveTimer.current = null;
+    save(null);
+  };
+
+  return (
+    <div
+      className="ml-unknown-control"
+      data-testid="unknown-control"
+      data-threshold={openSet.threshold}
+      data-custom={openSet.custom}
+      data-keep={openSet.keepRate}
+    >
+      <label>
+        <span className="small">
+          Keep {percent}% of {openSet.fittedOn === 'val' ? 'validation' : 'training'} photos
+        </span>
+        <input
+          type="range"
+          min={50}
+          max={100}
+          step={1}
+          value={percent}
+          onChange={(e) => change(Number(e.target.value))}
+          aria-label={`Unknown answer of ${props.modelName}: share of validation photos kept`}
+          data-testid="unknown-keep"
+        />
+      </label>
+      <span className="muted small" data-testid="unknown-threshold">
+        threshold {fixed(openSet.threshold, 2)} ·{' '}
+        {openSet.custom ? `default ${fixed(openSet.defaultThreshold, 2)}` : 'default'}
+      </span>
+      {openSet.custom && (
+        <button type="button" className="small" onClick={reset} data-testid="unknown-reset">
+          Reset to default
+        </button>
+      )}
+    </div>
+  );
+}
