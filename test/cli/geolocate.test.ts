@@ -3,7 +3,15 @@
 // and `geo list` / `geo export`. The library and its model are made in-process first (faster).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -221,6 +229,47 @@ void describe(
       const predicted = batch?.counts.predicted ?? 0;
       assert.ok(predicted >= atInterrupt && predicted < PHOTOS, `${predicted} predicted`);
       assert.equal(predicted % 2, 0, 'whole chunks only');
+    });
+
+    test('copies of library photos: write-back goes beside exactly the files given (#14 audit)', async () => {
+      // Byte-identical copies of two photos the library already has, under other names.
+      const reader = db();
+      const library = reader
+        .prepare("SELECT path FROM images WHERE path LIKE '%/photos/%' ORDER BY path LIMIT 2")
+        .all() as { path: string }[];
+      reader.close();
+      assert.equal(library.length, 2);
+      const untagged = join(root, 'untagged');
+      mkdirSync(untagged, { recursive: true });
+      const given = ['a.jpg', 'b.jpg'].map((name, i) => {
+        const dest = join(untagged, name);
+        copyFileSync(library[i]?.path ?? '', dest);
+        return dest;
+      });
+      const sidecarsBefore = readdirSync(join(library[0]?.path ?? '', '..'));
+      const result = await cli(['geolocate', '--model', modelId, ...given, '--xmp', '--json']);
+      const rows = json<{ path: string; city: string; xmp: string | null }[]>(result);
+      assert.deepEqual(
+        rows.map((r) => [r.path, r.xmp]),
+        given.map((g) => [g, g.replace(/\.jpg$/, '.xmp')]),
+      );
+      for (const g of given) {
+        assert.match(readFileSync(g.replace(/\.jpg$/, '.xmp'), 'utf8'), /EstimatedCity=/);
+      }
+      // Nothing was written beside the library's own copies.
+      assert.deepEqual(readdirSync(join(library[0]?.path ?? '', '..')), sidecarsBefore);
+      for (const l of library) assert.ok(!existsSync(l.path.replace(/\.jpg$/, '.xmp')), l.path);
+
+      const batchId = Number(/littleplanet: batch (\d+)/.exec(result.stderr)?.[1]);
+      const csv = await cli(['geo', 'export', String(batchId), '--format', 'csv']);
+      assert.deepEqual(
+        csv.stdout
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(',')[0]),
+        given,
+      );
     });
 
     test('--exif-copies, geo export and usage errors; originals untouched', async () => {

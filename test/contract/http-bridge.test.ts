@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AppEvent } from '../../src/shared/contract/job-types';
+import { MAX_BRIDGE_BODY_BYTES } from '../../src/shared/contract/limits';
 import { startHttpBridge, type HttpBridge } from '../../src/main/server/http-bridge';
 import { createFakeCore, FAKE_REPORT, FAKE_STATS, type FakeCore } from './fake-core';
 import { json, openEvents, rawRequest } from './http-client';
@@ -159,11 +160,25 @@ describe('HTTP bridge', () => {
       method: 'POST',
       path: '/api/call/library.stats',
       headers: auth,
-      body: Buffer.alloc(10 * 1024 * 1024 + 1, 0x20),
+      body: Buffer.alloc(MAX_BRIDGE_BODY_BYTES + 1, 0x20),
     }).catch((error: NodeJS.ErrnoException) => error);
     // The server answers 413 and closes; depending on timing the client may see the reset first.
     if (!(big instanceof Error)) assert.equal(big.status, 413);
     else assert.match(String(big.code), /ECONNRESET|EPIPE/);
+
+    // Whatever study.import accepts as text gets through the bridge (it took 10 MB, the method
+    // 50 MB): a 12 MB CSV with quotes and line breaks reaches validation and the handler.
+    const csvText = 'participant,image,guess,response_ms\n"P1","/p/a.jpg","Paris",900\n'.repeat(
+      (12 * 1024 * 1024) / 48,
+    );
+    const upload = await rawRequest(port, {
+      method: 'POST',
+      path: '/api/call/study.import',
+      headers: auth,
+      body: JSON.stringify({ studyId: 1, csvText }),
+    });
+    assert.notEqual(upload.status, 413);
+    assert.equal((json(upload) as { error: { code: string } }).error.code, 'UNSUPPORTED');
 
     const get = await rawRequest(port, { path: '/api/call/library.stats', headers: auth });
     assert.equal(get.status, 405);

@@ -98,4 +98,34 @@ describe('electron-builder.yml', () => {
     assert.equal(pinned, locked);
     assert.ok(satisfiesCaret(locked, range), `${locked} satisfies ${range}`);
   });
+
+  test('Electron fuses are set at packaging: no RunAsNode, no NODE_OPTIONS, asar only (#14)', async () => {
+    const config = loadConfig();
+    assert.deepEqual(config.electronFuses, {
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    // Names electron-builder does not know would be dropped silently by @electron/fuses; the
+    // validator knows them.
+    await assert.rejects(
+      validate({
+        ...config,
+        electronFuses: { ...config.electronFuses, runAsNodee: false } as never,
+      }),
+      /electronFuses/,
+    );
+  });
+
+  test('Electron is on a supported major', () => {
+    // Electron supports its latest three stable majors; 45 was the newest in December 2026, so
+    // 43 is the oldest still getting security fixes. Raise this as Electron moves on.
+    const OLDEST_SUPPORTED_MAJOR = 43;
+    const major = Number((loadConfig().electronVersion ?? '0').split('.')[0]);
+    assert.ok(major >= OLDEST_SUPPORTED_MAJOR, `Electron ${major} is out of support`);
+  });
 });

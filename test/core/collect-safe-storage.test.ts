@@ -73,4 +73,33 @@ describe('Electron safeStorage key store', () => {
     writeFileSync(join(dir, SECRETS_FILE), 'not json');
     assert.equal(store.get('mapillary'), null);
   });
+
+  it('Linux without a keyring (basic_text): says so, keeps a key for the session unless asked (#14)', (t) => {
+    const dir = tempUserData(t);
+    const basicText = { ...fakeSafeStorage(0x5c), getSelectedStorageBackend: () => 'basic_text' };
+    const store = safeSecretStore(basicText, dir, {});
+    const before = store.status('streetview');
+    assert.equal(before.weakDiskEncryption, true);
+    assert.match(before.note, /no keyring/);
+    assert.doesNotMatch(before.note, /Encrypted with this computer's keychain/);
+
+    const session = store.set('streetview', KEY);
+    assert.deepEqual([session.set, session.place], [true, 'session']);
+    assert.equal(existsSync(join(dir, SECRETS_FILE)), false, 'nothing written to disk');
+    assert.equal(store.get('streetview'), KEY);
+
+    const saved = store.set('mapillary', 'MLY|1|token', true);
+    assert.deepEqual([saved.set, saved.place], [true, 'safe-storage']);
+    assert.match(saved.note, /only obfuscated, not encrypted/);
+    assert.doesNotMatch(saved.note, /Encrypted with this computer's keychain/);
+
+    // With a real keyring the old wording holds and nothing is weak.
+    const keyring = {
+      ...fakeSafeStorage(0x5c),
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+    };
+    const strong = safeSecretStore(keyring, tempUserData(t), {}).set('streetview', KEY);
+    assert.deepEqual([strong.place, strong.weakDiskEncryption], ['safe-storage', false]);
+    assert.match(strong.note, /Encrypted with this computer's keychain/);
+  });
 });

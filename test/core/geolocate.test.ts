@@ -583,6 +583,40 @@ void describe('geolocation batches (real model, real photos)', { skip }, () => {
     assert.equal((await studio.client.call('geo.list', {})).length, 1, 'nothing was created');
   });
 
+  it('a batch of copies of library photos lists and writes back the copies themselves (#14)', async () => {
+    // The Geolocate screen's path: geo.create, geo.items, geo.export over two byte copies of a
+    // photo the library already has under batchDir.
+    const copies = tempDir(cleanup, 'lp-geo-copies-');
+    const one = join(copies, 'one.jpg');
+    const two = join(copies, 'sub', 'two.jpg');
+    mkdirSync(join(copies, 'sub'));
+    // The hot dog: skipped in review, so no earlier test wrote into it.
+    copyFileSync(files['b-hotdog.jpg'] ?? '', one);
+    copyFileSync(files['b-hotdog.jpg'] ?? '', two);
+    const { batch } = await createBatch(studio.client, { modelId, paths: [copies], name: null });
+    const page = await studio.client.call('geo.items', { batchId: batch.id, limit: 10 });
+    assert.deepEqual(
+      page.items.map((i) => [i.path, i.paths, i.predicted]),
+      [[one, [one, two], byName('b-hotdog.jpg').predicted]],
+    );
+    const xmp = await studio.client.call('geo.export', { batchId: batch.id, format: 'xmp' });
+    assert.equal(xmp.written, 2);
+    assert.deepEqual(xmp.files, [
+      { path: one, file: join(copies, 'one.xmp') },
+      { path: two, file: join(copies, 'sub', 'two.xmp') },
+    ]);
+    const csv = await studio.client.call('geo.export', { batchId: batch.id, format: 'csv' });
+    assert.deepEqual(
+      (csv.text ?? '')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]),
+      [one, two],
+    );
+    await studio.client.call('geo.remove', { batchId: batch.id });
+  });
+
   it('remove forgets the batch; photos, labels and predictions stay', async () => {
     const batchId = created.batch.id;
     const cat = byName('a-cat.jpg').imageId;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
@@ -189,6 +189,28 @@ describe('import: folders, labels, cache, idempotence', () => {
       [join(more, 'copy-of-a.jpg'), join(photos, 'Paris', 'a.jpg')],
     ]);
     assert.equal((await studio.client.call('library.stats', {})).images, 9);
+  });
+
+  it('reports a duplicate whose folder names another city than the library copy (#14)', async (t) => {
+    const root = tempDir(t, 'lp-dup-labels-');
+    for (const city of ['London', 'Paris', 'Sydney']) mkdirSync(join(root, city));
+    copyFileSync(join(photos, 'Paris', 'a.jpg'), join(root, 'London', 'a-again.jpg'));
+    copyFileSync(join(photos, 'Paris', 'a.jpg'), join(root, 'Paris', 'a-same.jpg'));
+    // Two new copies of one photo in one run, in two cities' folders.
+    const fresh = await makeJpeg(join(root, 'London', 'b.jpg'), { seed: 550 });
+    copyFileSync(fresh, join(root, 'Sydney', 'b.jpg'));
+    const { report } = await importAll(studio.client, { paths: [root] });
+    assert.equal(report.imported, 1);
+    const conflicts = Object.fromEntries(
+      report.duplicateOf.map((d) => [d.path.slice(root.length + 1), d.labelConflict ?? null]),
+    );
+    assert.deepEqual(conflicts, {
+      'London/a-again.jpg':
+        'same photo labeled London here and Paris in the library; the library keeps Paris',
+      'Paris/a-same.jpg': null,
+      'Sydney/b.jpg':
+        'same photo labeled Sydney here and London in the library; the library keeps London',
+    });
   });
 
   it('counts a touched but unchanged file as present, and refuses a changed one', async (t) => {

@@ -13,7 +13,7 @@ import {
   labelAnchors,
   perCityChart,
 } from '../../src/renderer/features/evaluate/per-city-data';
-import { referenceLines } from '../../src/renderer/features/evaluate/references';
+import { paperCitySeries, referenceLines } from '../../src/renderer/features/evaluate/references';
 import {
   reliabilityChart,
   reliabilityPoints,
@@ -88,7 +88,7 @@ void describe('per-city accuracy chart', () => {
     assert.equal(trace.error_y?.array.length, 4);
   });
 
-  void it("draws the paper's model, its humans and chance as lines, nothing per city", () => {
+  void it("draws the paper's model, its humans and chance as lines", () => {
     const refs = referenceLines(CLASSES.length);
     assert.deepEqual(
       refs.map((r) => [r.id, r.value]),
@@ -103,7 +103,7 @@ void describe('per-city accuracy chart', () => {
       ['paper model 75.3%', 'paper humans 27.2%', 'chance 1/4 = 25.0%'],
     );
     const { layout, data } = perCityChart(REPORT);
-    assert.equal(data.length, 1, "no per-city reference series: the paper's cities are not ours");
+    assert.equal(data.length, 2, "the bars and the paper's per-city points");
     assert.deepEqual(
       layout.shapes?.map((s) => [s.y0, s.y1, s.xref, s.x0, s.x1]),
       [
@@ -127,6 +127,35 @@ void describe('per-city accuracy chart', () => {
     assert.deepEqual(labelAnchors(referenceLines(2)), ['middle', 'middle', 'middle']);
     assert.equal(referenceLines(10)[2]?.value, 0.1);
     assert.equal(referenceLines(0)[2]?.value, 0, 'no division by zero');
+  });
+
+  void it("adds the paper's per-city accuracies (Table 2) on the cities it had (#14)", () => {
+    const { data, layout } = perCityChart(REPORT);
+    const paper = data[1] as { type?: string; x?: unknown[]; y?: unknown[]; name?: string };
+    assert.equal(paper.type, 'scatter');
+    assert.equal(paper.name, 'paper, Table 2');
+    // Tokyo was not one of the paper's cities: no point there.
+    assert.deepEqual(paper.x, ['London', 'Paris', 'Sydney']);
+    assert.deepEqual(paper.y, [0.735, 0.479, 0.785]);
+    assert.equal(layout.showlegend, true);
+    assert.deepEqual(paperCitySeries(['barcelona', 'Washington DC', 'Rio de Janeiro', 'Arezzo']), [
+      { city: 'barcelona', value: 0.785 },
+      { city: 'Washington DC', value: 0.82 },
+      { city: 'Rio de Janeiro', value: 0.64 },
+    ]);
+    // A library without any of the paper's cities gets no series and no legend.
+    const own = perCityChart(
+      evaluate({
+        classes: ['Arezzo', 'Tokyo'],
+        labels: [0, 1],
+        probabilities: [
+          [0.9, 0.1],
+          [0.2, 0.8],
+        ],
+      }),
+    );
+    assert.equal(own.data.length, 1);
+    assert.equal(own.layout.showlegend, false);
   });
 });
 

@@ -88,6 +88,7 @@ const batch = (over: Partial<GeoBatchSummary> = {}): GeoBatchSummary => ({
 const item = (imageId: number, over: Partial<GeoItem> = {}): GeoItem => ({
   imageId,
   path: `/photos/p${imageId}.jpg`,
+  paths: [`/photos/p${imageId}.jpg`],
   predicted: 'Paris',
   probability: 0.9 - imageId / 100,
   top: [

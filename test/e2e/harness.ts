@@ -7,16 +7,20 @@ import { createClient, type Client } from '../../src/shared/contract/client';
 import { inProcessTransport } from '../../src/main/core/in-process-transport';
 import { StudioCore } from '../../src/main/core/studio-core';
 import { startHttpBridge } from '../../src/main/server/http-bridge';
+import { skipOutsideCi } from '../helpers/ci';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium; LITTLEPLANET_CHROMIUM points elsewhere. */
+export const CHROMIUM = process.env.LITTLEPLANET_CHROMIUM ?? '/usr/bin/chromium';
 const REPO = resolve(__dirname, '../..');
 const SCREENSHOTS = join(REPO, 'docs/screenshots');
 
-/** Why the e2e tests cannot run here, or null when they can. */
-export function skipReason(): string | null {
-  return existsSync(CHROMIUM)
+/** Why the e2e tests cannot run here, or null when they can; in CI a missing Chromium throws. */
+export function skipReason(chromiumPath = CHROMIUM): string | null {
+  return existsSync(chromiumPath)
     ? null
-    : `e2e skipped: no Chromium at ${CHROMIUM} (apt-get install chromium); never "playwright install".`;
+    : skipOutsideCi(
+        `e2e skipped: no Chromium at ${chromiumPath} (apt-get install chromium); never "playwright install".`,
+      );
 }
 
 let builtDir: string | null = null;

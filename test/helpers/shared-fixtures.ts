@@ -1,7 +1,9 @@
 // Locates the read-only ../shared folder (pretrained backbone, sanity photos) beside the repository.
-// It is not part of the project: tests that need it call t.skip(SHARED_MISSING) when it is absent.
+// It is not part of the project: tests that need it call t.skip(SHARED_MISSING) when it is absent
+// (in CI its absence throws instead: see ci.ts).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { skipOutsideCi } from './ci';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -24,7 +26,7 @@ export const MOBILENET_V2_SHA256 =
 /** The app's built-in backbone, vendored in assets/: present in every clone. */
 export const BUNDLED_MOBILENET_V2 = join(REPO_ROOT, 'assets', 'mobilenet_v2_1.0_224_quant.tflite');
 
-/** The shared fixtures, or null when ../shared (or one of its files) is missing. */
+/** The shared fixtures, or null when ../shared (or one of its files) is missing; in CI it throws. */
 export function sharedFixtures(): SharedFixtures | null {
   const root = process.env.LITTLEPLANET_SHARED ?? join(REPO_ROOT, '..', 'shared');
   const f: SharedFixtures = {
@@ -34,5 +36,7 @@ export function sharedFixtures(): SharedFixtures | null {
     sanityDir: join(root, 'fixtures', 'sanity'),
   };
   const needed = [f.mobilenetV2Tflite, f.imagenetLabels, join(f.sanityDir, 'parrot.jpg')];
-  return needed.every((p) => existsSync(p)) ? f : null;
+  if (needed.every((p) => existsSync(p))) return f;
+  skipOutsideCi(SHARED_MISSING);
+  return null;
 }

@@ -2,21 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { cityKey, matchCityName } from '../../src/main/core/import/city-match';
-import { parseCsv, readManifest } from '../../src/main/core/import/csv';
+import { readManifest } from '../../src/main/core/import/csv';
 import { jpegOrientation, jpegSize } from '../../src/main/core/import/image-header';
 import { decodeUtf8, escapeBytes, extensionOf } from '../../src/main/core/import/file-names';
 
 describe('import helpers', () => {
-  it('parseCsv: quotes, escaped quotes, newlines in quotes, CRLF, BOM, blank lines', () => {
-    const text = '\ufeffa,b\r\n"x, y","say ""hi"""\n\n"multi\nline",z\nlast,';
-    assert.deepEqual(parseCsv(text), [
-      { line: 1, cells: ['a', 'b'] },
-      { line: 2, cells: ['x, y', 'say "hi"'] },
-      { line: 4, cells: ['multi\nline', 'z'] },
-      { line: 6, cells: ['last', ''] },
-    ]);
-  });
-
   it('readManifest: both forms, header names, relative paths, bad rows', () => {
     const withHeader = readManifest('/data/m.csv', 'File,Label\nimg/a.jpg,Paris\n/abs/b.jpg,\n');
     assert.deepEqual(withHeader.errors, []);

@@ -5,7 +5,7 @@ import { AppError } from '../../shared/contract/errors';
 import type { GeoJobResult } from '../../shared/contract/geo-types';
 import type { JobEvent } from '../../shared/contract/job-types';
 import type { CommandContext } from './command';
-import { progressReporter } from './import-command';
+import { progressReporter } from './progress-reporter';
 import { interruptCancels } from './interrupt-cancels';
 
 export async function runGeoJob(

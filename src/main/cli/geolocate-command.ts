@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import type { GeoExportResult, GeoItem } from '../../shared/contract/geo-types';
 import type { ParamsIn } from '../../shared/contract/methods';
-import { sidecarPath } from '../core/geolocate/xmp-sidecar';
 import { UsageError } from './args';
 import type { CommandContext, CommandSpec } from './command';
 import { runGeoJob } from './geo-wait';
@@ -121,43 +120,39 @@ export const GEOLOCATE_COMMAND: CommandSpec = {
       }
       if (city === undefined) return [];
       const p = item.probability ?? 0;
-      // "Unknown" unless a reviewer chose the city: the forced choice is reported beside, never as the city.
+      // One row per file given: copies of one photo share its prediction. "Unknown" unless a
+      // reviewer chose the city: the forced choice is reported beside, never as the city.
       if (item.unknown && item.reviewedCity === null) {
-        return [
-          {
-            path: item.path,
-            city: null,
-            p,
-            lat: null,
-            lon: null,
-            unknown: true,
-            oodScore: item.oodScore,
-            forcedChoice: city.name,
-          },
-        ];
-      }
-      return [
-        {
-          path: item.path,
-          city: city.name,
+        return item.paths.map((path) => ({
+          path,
+          city: null,
           p,
-          lat: city.lat,
-          lon: city.lon,
-          unknown: false,
+          lat: null,
+          lon: null,
+          unknown: true,
           oodScore: item.oodScore,
-        },
-      ];
+          forcedChoice: city.name,
+        }));
+      }
+      return item.paths.map((path) => ({
+        path,
+        city: city.name,
+        p,
+        lat: city.lat,
+        lon: city.lon,
+        unknown: false,
+        oodScore: item.oodScore,
+      }));
     });
+    rows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     if (rows.length === 0) throw new AppError('IO_ERROR', 'No photo could be geolocated.');
 
     const includeUnknown = flag(ctx, 'include-unknown');
     let sidecars: Map<string, string | null> | null = null;
     if (flag(ctx, 'xmp')) {
       const out = await exportTo(ctx, { batchId, format: 'xmp', includeUnknown }, 'sidecar');
-      const refused = new Set(out.skipped.map((s) => s.path));
-      sidecars = new Map(
-        rows.map((r) => [r.path, refused.has(r.path) ? null : sidecarPath(r.path)]),
-      );
+      const written = new Map(out.files.map((f) => [f.path, f.file]));
+      sidecars = new Map(rows.map((r) => [r.path, written.get(r.path) ?? null]));
     }
     for (const format of ['csv', 'geojson'] as const) {
       const file = stringOption(ctx, format);

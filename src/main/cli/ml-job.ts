@@ -2,7 +2,7 @@ import type { JobEvent, JobKind, JobResults } from '../../shared/contract/job-ty
 import type { JobMethodName, Methods, ParamsIn } from '../../shared/contract/methods';
 import { UsageError } from './args';
 import type { CommandContext, OptionValue } from './command';
-import { progressReporter } from './import-command';
+import { progressReporter } from './progress-reporter';
 import { interruptCancels } from './interrupt-cancels';
 
 /** What `client.runJob(method)` resolves with. */
@@ -15,6 +15,11 @@ export type JobRunOptions = {
   label: string;
   /** Show progress events (bar on a terminal, 10% steps otherwise). Default true. */
   progress?: boolean;
+  /**
+   * Away from a terminal, a line at each 10% step (default true); false leaves only a line every
+   * progress interval (training, whose epochs have their own lines).
+   */
+  stepLines?: boolean;
   /** Every event of the job, after the progress display saw it. */
   onEvent?: (event: JobEvent, clearProgress: () => void) => void;
   /** Called once with the job id as soon as it is known. */
@@ -31,7 +36,7 @@ export async function runCancellableJob<K extends JobMethodName>(
   params: ParamsIn<K>,
   options: JobRunOptions,
 ): Promise<JobResultOf<K>> {
-  const progress = progressReporter(ctx, options.label);
+  const progress = progressReporter(ctx, options.label, { steps: options.stepLines ?? true });
   const interrupt = interruptCancels(
     ctx,
     `Cancelling the ${options.what}… (press Ctrl-C again to quit at once)`,

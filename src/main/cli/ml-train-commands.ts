@@ -127,8 +127,9 @@ const train: CommandSpec = {
       {
         what: 'training',
         label: 'train',
-        // Batch progress only as a bar on a terminal; logs get the epoch lines.
-        progress: ctx.io.stderr.isTTY === true,
+        // A bar on a terminal; elsewhere the epoch lines, and between them a line every progress
+        // interval (an epoch of a large library takes minutes).
+        stepLines: false,
         onStart: (id) => {
           jobId = id;
           ctx.log(`Training job ${id} started.`);

@@ -200,6 +200,11 @@ export type OpenDialogOptionsLike = {
 /** Electron's safeStorage: strings encrypted with the OS keychain (Keychain, DPAPI, libsecret). */
 export type SafeStorageLike = {
   isEncryptionAvailable(): boolean;
+  /**
+   * Linux only: which secret store backs the encryption. "basic_text" means no keyring was found
+   * and a fixed, public password is used: obfuscation, not encryption.
+   */
+  getSelectedStorageBackend?(): string;
   encryptString(plainText: string): Buffer;
   decryptString(encrypted: Buffer): string;
 };

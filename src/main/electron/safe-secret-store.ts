@@ -26,10 +26,27 @@ function readStored(file: string): Stored {
 }
 
 /**
+ * On Linux without a keyring (no GNOME keyring / KWallet) safeStorage still "encrypts", with a
+ * fixed password anyone can look up: the key on disk is obfuscated, not protected.
+ */
+export function weakSafeStorage(safeStorage: SafeStorageLike): boolean {
+  try {
+    return safeStorage.getSelectedStorageBackend?.() === 'basic_text';
+  } catch {
+    return false;
+  }
+}
+
+const WEAK_NOTE =
+  'This Linux session has no keyring (Electron safeStorage falls back to a fixed password), so a key saved to disk would only be obfuscated, not encrypted';
+
+/**
  * The desktop app's key store: each key encrypted with Electron's safeStorage (the OS keychain)
  * and only the ciphertext, base64, in `<userData>/collect-keys.json` (mode 0600). Where the OS
- * offers no encryption, a key set is kept in memory for the session and the status says so; keys
- * in the environment variables are used when none is stored.
+ * offers no encryption, a key set is kept in memory for the session and the status says so; where
+ * it offers only obfuscation (Linux "basic_text"), the same unless the person asks to save it
+ * anyway, and the status says what that means. Keys in the environment variables are used when
+ * none is stored.
  */
 export function safeSecretStore(
   safeStorage: SafeStorageLike,
@@ -38,6 +55,7 @@ export function safeSecretStore(
 ): SecretStore & { readonly file: string } {
   const file = join(userDataDir, SECRETS_FILE);
   const fallback = envSecretStore(env);
+  const weak = weakSafeStorage(safeStorage);
 
   const write = (stored: Stored): void => {
     mkdirSync(dirname(file), { recursive: true });
@@ -68,10 +86,13 @@ export function safeSecretStore(
         provider,
         'safe-storage',
         true,
-        "Encrypted with this computer's keychain (Electron safeStorage) in the app's data folder.",
+        weak
+          ? "Saved in the app's data folder, but only obfuscated, not encrypted: this Linux session has no keyring (Electron safeStorage falls back to a fixed password), so anyone who can read your files can read the key. Clear it to keep keys for one session only."
+          : "Encrypted with this computer's keychain (Electron safeStorage) in the app's data folder.",
+        weak,
       );
     }
-    const other = fallback.status(provider);
+    const other = { ...fallback.status(provider), weakDiskEncryption: weak };
     if (stored) {
       return {
         ...other,
@@ -84,6 +105,12 @@ export function safeSecretStore(
         note: `This system offers no keychain encryption, so a key set here is kept for this session only. You can also set ${KEY_ENV[provider]}.`,
       };
     }
+    if (weak && other.place !== 'environment') {
+      return {
+        ...other,
+        note: `${WEAK_NOTE}; a key set here is kept for this session only unless you choose to save it anyway. You can also set ${KEY_ENV[provider]}.`,
+      };
+    }
     return other;
   };
 
@@ -91,8 +118,8 @@ export function safeSecretStore(
     file,
     status,
     get: (provider) => decrypted(provider) ?? fallback.get(provider),
-    set(provider, key) {
-      if (!safeStorage.isEncryptionAvailable()) {
+    set(provider, key, persist = false) {
+      if (!safeStorage.isEncryptionAvailable() || (weak && !persist)) {
         fallback.set(provider, key);
         return status(provider);
       }

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { AssetKind } from '../../shared/contract/client';
 import { dispatch } from '../../shared/contract/dispatch';
+import { MAX_BRIDGE_BODY_BYTES } from '../../shared/contract/limits';
 import {
   AppError,
   toErrorData,
@@ -42,7 +43,7 @@ export type HttpBridgeOptions = {
   token?: string;
   /** Interval of the SSE keepalive comment (15 s). */
   keepaliveMs?: number;
-  /** Largest accepted request body (10 MB). */
+  /** Largest accepted request body (MAX_BRIDGE_BODY_BYTES: study.import's text fits). */
   maxBodyBytes?: number;
 };
 
@@ -54,7 +55,7 @@ export type HttpBridge = {
   close(): Promise<void>;
 };
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const MAX_BODY_BYTES = MAX_BRIDGE_BODY_BYTES;
 const KEEPALIVE_MS = 15_000;
 const ASSET_ROUTE = /^\/asset\/(thumb|norm)\/([1-9][0-9]{0,15})$/;
 

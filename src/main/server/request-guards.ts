@@ -44,14 +44,23 @@ export function tokenMatches(given: string | null, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** `Authorization: Bearer <token>`, else the `token` query parameter (EventSource and <img> cannot set headers). */
+/**
+ * Routes a browser reaches without being able to send a header: the event stream (EventSource)
+ * and cached images (<img src>). Only these take the token from the query string; a URL's query
+ * ends up in history, logs and Referer headers, so method calls must use the header.
+ */
+export function queryTokenAllowed(pathname: string): boolean {
+  return pathname === '/api/events' || pathname.startsWith('/asset/');
+}
+
+/** `Authorization: Bearer <token>`, else, on the routes that cannot send one, `?token=`. */
 export function tokenFrom(req: IncomingMessage, url: URL): string | null {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     return match?.[1] ?? null;
   }
-  return url.searchParams.get('token');
+  return queryTokenAllowed(url.pathname) ? url.searchParams.get('token') : null;
 }
 
 export class BodyTooLargeError extends AppError {

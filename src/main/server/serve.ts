@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHttpBridge, type BridgeCore, type HttpBridge } from './http-bridge';
+import { writeLaunchPage } from './launch-page';
 import { openInBrowser, type OpenResult } from './open-browser';
 
 /**
@@ -21,8 +23,10 @@ export type ServeOptions = {
   announce: (link: string, port: number) => void;
   /** Lines for a person (stderr). */
   log: (line: string) => void;
-  /** Tests replace the browser launcher. */
-  openBrowser?: (url: string) => OpenResult;
+  /** Tests replace the browser launcher; it is given a file path or URL, never the token. */
+  openBrowser?: (target: string) => OpenResult;
+  /** Where the launch page is written (default: the system's temp folder). */
+  launchDir?: string;
 };
 
 /**
@@ -52,7 +56,15 @@ export async function serveStudio(options: ServeOptions): Promise<HttpBridge> {
     // link still works, so this is a warning, never a reason to stop.
     let opened: OpenResult;
     try {
-      opened = (options.openBrowser ?? openInBrowser)(link);
+      // The browser gets a private file that redirects to the link, not the link itself: a
+      // command line is readable by every local user (see launch-page.ts).
+      const page = writeLaunchPage(options.launchDir ?? tmpdir(), link);
+      const close = bridge.close.bind(bridge);
+      bridge.close = () => {
+        page.remove();
+        return close();
+      };
+      opened = (options.openBrowser ?? openInBrowser)(page.path);
     } catch (error) {
       opened = { opened: false, reason: error instanceof Error ? error.message : String(error) };
     }

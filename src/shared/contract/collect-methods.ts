@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainName } from './names';
 import { jobMethod, method } from './define';
 import type { CollectKeyStatus, CollectRun } from './collect-types';
 import { COLLECT_PROVIDERS } from './collect-types';
@@ -17,7 +18,7 @@ export const collectMethods = {
     z
       .object({
         provider,
-        cities: z.array(z.string().trim().min(1).max(100)).min(1).max(100),
+        cities: z.array(plainName()).min(1).max(100),
         count: z.number().int().min(1).max(100_000),
         radiusKm: z.number().gt(0).max(500).default(25),
         /** [minLon, minLat, maxLon, maxLat] instead of the disc; needs exactly one city. */
@@ -70,6 +71,11 @@ export const collectMethods = {
           .min(8, 'that key is too short')
           .max(4096)
           .regex(/^[\x21-\x7e]+$/, 'a key is printable ASCII without spaces'),
+        /**
+         * Save the key to disk even where that only obfuscates it (see
+         * CollectKeyStatus.weakDiskEncryption); elsewhere keys are saved encrypted regardless.
+         */
+        persist: z.boolean().default(false),
       })
       .strict(),
   ),

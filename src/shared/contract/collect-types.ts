@@ -96,4 +96,10 @@ export type CollectKeyStatus = {
   writable: boolean;
   /** A sentence for people: where the key is kept, and how to change it. */
   note: string;
+  /**
+   * True where a key saved to disk would only be obfuscated, not encrypted (Linux without a
+   * keyring: Electron's safeStorage backend "basic_text"). collect.key.set then keeps a key for
+   * this session only, unless asked to `persist` it anyway.
+   */
+  weakDiskEncryption: boolean;
 };

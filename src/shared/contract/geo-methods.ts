@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainName } from './names';
 import { jobMethod, method } from './define';
 import type {
   GeoBatchCreated,
@@ -19,7 +20,7 @@ import {
 
 const batchId = z.number().int().positive();
 const modelId = z.string().min(1).max(100);
-const cityName = z.string().trim().min(1).max(100);
+const cityName = plainName();
 const unsureBelow = z.number().min(0).max(1);
 
 export const geoMethods = {

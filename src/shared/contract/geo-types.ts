@@ -92,8 +92,13 @@ export type GeoBatchCreated = GeoBatchSummary & { jobId: string };
 
 export type GeoItem = {
   imageId: number;
-  /** The original file, as imported. */
+  /** The first file the batch was given with this photo's content (see `paths`). */
   path: string;
+  /**
+   * Every file the batch was given with this content, in path order: copies of a photo share its
+   * prediction and review, and write-back goes beside each of them.
+   */
+  paths: string[];
   /** Null until the photo is predicted. */
   predicted: string | null;
   probability: number | null;
@@ -144,6 +149,8 @@ export type GeoExportResult = {
   /** Photos written (sidecars, copies or edited originals), or rows in the file. */
   written: number;
   skipped: { path: string; reason: string }[];
+  /** xmp / exif-copies: the file written for each photo (its sidecar or its copy). */
+  files: { path: string; file: string }[];
   /** The CSV / GeoJSON file or the folder written to, when one was given. */
   dest: string | null;
   /** The CSV / GeoJSON text itself (a browser page downloads it). Null for the other formats. */

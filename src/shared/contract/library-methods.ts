@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionalPlainName, plainName } from './names';
 import { jobMethod, method } from './define';
 import type {
   City,
@@ -76,8 +77,8 @@ export const libraryMethods = {
   'cities.add': method<City>()(
     z
       .object({
-        name: z.string().trim().min(1).max(100),
-        country: z.string().trim().max(100).default(''),
+        name: plainName(),
+        country: optionalPlainName().default(''),
         lat: z.number().min(-90).max(90),
         lon: z.number().min(-180).max(180),
         radiusKm: z.number().positive().max(20_000).default(25),

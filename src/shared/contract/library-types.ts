@@ -110,7 +110,12 @@ export type ImportReport = {
   alreadyPresent: number;
   labeled: number;
   errors: ImportError[];
-  duplicateOf: { path: string; existingPath: string }[];
+  /**
+   * Files whose content the library already has under another path. `labelConflict` says when the
+   * file's folder (or manifest) names another city than the copy in the library has: "same photo
+   * labeled London here and Paris in the library"; the library keeps its label.
+   */
+  duplicateOf: { path: string; existingPath: string; labelConflict?: string }[];
   durationMs: number;
 };
 

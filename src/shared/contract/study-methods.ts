@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MAX_CSV_BYTES, utf8Length } from './limits';
+import { plainName } from './names';
 import { method } from './define';
 import type {
   Participant,
@@ -18,7 +20,7 @@ export const participantIdSchema = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,63}$/, 'use letters, digits, space, . _ @ - (max 64)');
-const cityName = z.string().trim().min(1).max(100);
+const cityName = plainName();
 
 export const studyMethods = {
   /**
@@ -114,7 +116,15 @@ export const studyMethods = {
         /** A CSV file the core can read (image paths may be relative to its folder)… */
         path: z.string().min(1).nullable().default(null),
         /** …or its text, as a browser page uploads it (image paths then must be as imported). */
-        csvText: z.string().max(50_000_000).nullable().default(null),
+        /** At most MAX_CSV_BYTES of UTF-8, as a file would be; the bridge carries that much. */
+        csvText: z
+          .string()
+          .max(MAX_CSV_BYTES)
+          .refine((t) => utf8Length(t) <= MAX_CSV_BYTES, {
+            message: `the CSV text is too large; the limit is ${MAX_CSV_BYTES / 1024 / 1024} MB`,
+          })
+          .nullable()
+          .default(null),
       })
       .strict()
       .refine((p) => (p.path === null) !== (p.csvText === null), {

@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectProvider } from '../../../shared/contract/collect-types';
+import { csvText } from '../csv/csv-text';
 import type { FetchedRow } from './collect-repo';
 
 /**
@@ -32,11 +33,6 @@ export function writePhoto(destDir: string, city: string, file: string, bytes: B
   return `${cityFolder(city)}/${file}`;
 }
 
-function csvCell(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export const MANIFEST_HEADER = [
   'path',
   'city',
@@ -62,27 +58,20 @@ export function writeManifest(
   rows: readonly FetchedRow[],
 ): string {
   mkdirSync(destDir, { recursive: true });
-  const lines = [MANIFEST_HEADER.join(',')];
-  for (const row of rows) {
-    lines.push(
-      [
-        row.file,
-        row.city,
-        row.item_lat,
-        row.item_lon,
-        provider,
-        row.item_id,
-        row.captured_at,
-        row.credit,
-        licence,
-      ]
-        .map(csvCell)
-        .join(','),
-    );
-  }
+  const lines = rows.map((row) => [
+    row.file,
+    row.city,
+    row.item_lat,
+    row.item_lon,
+    provider,
+    row.item_id,
+    row.captured_at,
+    row.credit,
+    licence,
+  ]);
   const path = join(destDir, `run-${runId}.csv`);
   const temp = `${path}.part`;
-  writeFileSync(temp, `${lines.join('\n')}\n`);
+  writeFileSync(temp, csvText(MANIFEST_HEADER, lines));
   renameSync(temp, path);
   return path;
 }

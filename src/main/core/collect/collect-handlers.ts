@@ -111,7 +111,7 @@ export function createCollectHandlers(core: CollectCore, setup: CollectSetup): C
     'collect.runs': sync(() => listRuns(core.sql())),
     'collect.run': sync(({ runId }) => getRun(core.sql(), runId)),
     'collect.key.status': sync(({ provider }) => secrets.status(provider)),
-    'collect.key.set': sync(({ provider, key }) => secrets.set(provider, key)),
+    'collect.key.set': sync(({ provider, key, persist }) => secrets.set(provider, key, persist)),
     'collect.key.clear': sync(({ provider }) => secrets.clear(provider)),
   };
 }

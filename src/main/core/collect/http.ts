@@ -145,18 +145,14 @@ export class CollectHttp {
   }
 
   private async readBody(response: Response): Promise<Buffer> {
+    const tooMuch = (bytes: number): PointFailed =>
+      new PointFailed(`${this.options.service} sent ${bytes} bytes or more, more than expected`);
     const length = Number(response.headers.get('content-length') ?? '0');
     if (length > MAX_BODY_BYTES) {
       await response.body?.cancel();
-      throw new PointFailed(`${this.options.service} sent ${length} bytes, more than expected`);
+      throw tooMuch(length);
     }
-    const body = Buffer.from(await response.arrayBuffer());
-    if (body.length > MAX_BODY_BYTES) {
-      throw new PointFailed(
-        `${this.options.service} sent ${body.length} bytes, more than expected`,
-      );
-    }
-    return body;
+    return readCapped(response, MAX_BODY_BYTES, tooMuch);
   }
 
   /** The start of an error body, redacted, as `: text` (or '' when empty or unreadable). */
@@ -187,4 +183,30 @@ export function looksLikeImage(body: Buffer): boolean {
     body.subarray(0, 4).toString('latin1') === 'RIFF' &&
     body.subarray(8, 12).toString('latin1') === 'WEBP'
   );
+}
+
+/**
+ * The body, chunk by chunk, stopped (and the connection let go) as soon as it passes `max` bytes:
+ * a server that sends no length, or a wrong one, cannot make us hold more than `max` in memory.
+ */
+export async function readCapped(
+  response: Response,
+  max: number,
+  tooMuch: (bytes: number) => Error,
+): Promise<Buffer> {
+  if (response.body === null) return Buffer.alloc(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw tooMuch(size);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
 }

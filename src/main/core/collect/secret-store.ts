@@ -14,7 +14,8 @@ export type SecretStore = {
   status(provider: CollectProvider): CollectKeyStatus;
   /** The key, or null when none is set. */
   get(provider: CollectProvider): string | null;
-  set(provider: CollectProvider, key: string): CollectKeyStatus;
+  /** `persist`: save to disk even where the disk store is weak (see weakDiskEncryption). */
+  set(provider: CollectProvider, key: string, persist?: boolean): CollectKeyStatus;
   clear(provider: CollectProvider): CollectKeyStatus;
 };
 
@@ -35,8 +36,9 @@ export function keyStatus(
   place: SecretPlace,
   writable: boolean,
   note: string,
+  weakDiskEncryption = false,
 ): CollectKeyStatus {
-  return { provider, set: place !== 'none', place, writable, note };
+  return { provider, set: place !== 'none', place, writable, note, weakDiskEncryption };
 }
 
 /**

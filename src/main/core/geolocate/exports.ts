@@ -1,5 +1,6 @@
 // Geolocation results as files other tools read: CSV (one row per photo) and GeoJSON (a point per
 // photo at its estimated city's centre). Pure formatting; the caller writes the text.
+import { csvText } from '../csv/csv-text';
 
 /** Who chose a photo's city: the model alone, or a reviewer who accepted or corrected it. */
 export type ExportReview = 'none' | 'accepted' | 'corrected';
@@ -21,19 +22,33 @@ export type GeolocatedPhoto = {
   forcedChoice: boolean;
 };
 
-const csvCell = (value: string | number | boolean): string => {
-  const s = String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+const CSV_HEADER = [
+  'path',
+  'city',
+  'country',
+  'probability',
+  'lat',
+  'lon',
+  'model',
+  'review',
+  'forced_choice',
+];
 
 export function geolocationCsv(rows: readonly GeolocatedPhoto[], modelId: string): string {
-  const header = 'path,city,country,probability,lat,lon,model,review,forced_choice';
-  const lines = rows.map((r) =>
-    [r.path, r.city, r.country, r.p.toFixed(4), r.lat, r.lon, modelId, r.review, r.forcedChoice]
-      .map(csvCell)
-      .join(','),
+  return csvText(
+    CSV_HEADER,
+    rows.map((r) => [
+      r.path,
+      r.city,
+      r.country,
+      Number(r.p.toFixed(4)),
+      r.lat,
+      r.lon,
+      modelId,
+      r.review,
+      r.forcedChoice,
+    ]),
   );
-  return `${[header, ...lines].join('\n')}\n`;
 }
 
 export function geolocationGeoJson(rows: readonly GeolocatedPhoto[], modelId: string): string {

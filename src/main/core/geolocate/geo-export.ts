@@ -2,7 +2,6 @@
 // copies with EXIF GPS, or (confirmed, with backups first) the originals themselves. Photos that
 // carry their own GPS and skipped photos are never written; a photo that cannot be written is
 // reported in `skipped` with the reason and the others go on.
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -19,7 +18,8 @@ import { writeGpsCopy, writeGpsIntoOriginal, type GpsStamp } from './exif-gps';
 import { geolocationCsv, geolocationGeoJson, type GeolocatedPhoto } from './exports';
 import { UNKNOWN_SQL } from './geo-items';
 import { batchRow, batchSources } from './geo-repo';
-import { writeSidecar } from './xmp-sidecar';
+import { removeLeftTemps, tempPathFor } from './left-temps';
+import { SidecarNamer, writeSidecar } from './xmp-sidecar';
 
 export type ExportParams = {
   batchId: number;
@@ -59,13 +59,16 @@ export function exportRows(
   const batch = batchRow(sql, batchId);
   const cities = new Map(listCities(sql).map((c) => [c.name.toLowerCase(), c]));
   const reviewedOnly = scope === 'reviewed' ? "AND g.review IN ('accepted', 'corrected')" : '';
+  // One row per file the batch was given (a copy of a library photo is written beside the copy,
+  // not beside the library's first path); copies share their photo's prediction and review.
   const found = sql.all<Row>(
-    `SELECT i.path, i.lat, g.predicted_city, g.probability, g.top_json, g.review, g.reviewed_city,
-            ${UNKNOWN_SQL} AS unknown
+    `SELECT COALESCE(p.path, i.path) AS path, i.lat, g.predicted_city, g.probability, g.top_json,
+            g.review, g.reviewed_city, ${UNKNOWN_SQL} AS unknown
      FROM geo_batch_items g JOIN images i ON i.id = g.image_id
+     LEFT JOIN geo_batch_paths p ON p.batch_id = g.batch_id AND p.image_id = g.image_id
      WHERE g.batch_id = ? AND g.review <> 'skipped'
        AND (g.predicted_city IS NOT NULL OR g.reviewed_city IS NOT NULL) ${reviewedOnly}
-     ORDER BY i.path`,
+     ORDER BY path`,
     [batch.unknown_above, batchId],
   );
   const rows: GeolocatedPhoto[] = [];
@@ -129,7 +132,8 @@ export function copyFolder(photo: string, sources: readonly string[], dest: stri
 
 /** Writes `text` to `path` through a temporary file, so a reader never sees half a file. */
 async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  removeLeftTemps(path);
+  const tmp = tempPathFor(path);
   try {
     await writeFile(tmp, text);
     await rename(tmp, path);
@@ -153,6 +157,7 @@ export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoEx
     format: params.format,
     written: 0,
     skipped,
+    files: [],
     dest: null,
     text: null,
     backupDir: null,
@@ -177,6 +182,7 @@ export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoEx
     forcedChoice: r.forcedChoice,
   });
   let written = 0;
+  const files = base.files;
   const present = rows.filter((r) => {
     if (existsSync(r.path)) return true;
     skipped.push({ path: r.path, reason: 'the photo is no longer there' });
@@ -184,11 +190,14 @@ export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoEx
   });
 
   if (params.format === 'xmp') {
+    const namer = new SidecarNamer();
     for (const r of present) {
       try {
-        const out = writeSidecar(r.path, stamp(r));
-        if (out.written) written++;
-        else skipped.push({ path: r.path, reason: out.reason ?? 'not written' });
+        const out = writeSidecar(r.path, stamp(r), namer);
+        if (out.written) {
+          written++;
+          files.push({ path: r.path, file: out.path });
+        } else skipped.push({ path: r.path, reason: out.reason ?? 'not written' });
       } catch (error) {
         skipped.push({ path: r.path, reason: reasonOf(error) });
       }
@@ -204,7 +213,8 @@ export async function exportBatch(sql: Sql, params: ExportParams): Promise<GeoEx
     await mkdir(dest, { recursive: true });
     for (const r of present) {
       try {
-        await writeGpsCopy(r.path, copyFolder(r.path, sources, dest), stamp(r));
+        const file = await writeGpsCopy(r.path, copyFolder(r.path, sources, dest), stamp(r));
+        files.push({ path: r.path, file });
         written++;
       } catch (error) {
         skipped.push({ path: r.path, reason: reasonOf(error) });

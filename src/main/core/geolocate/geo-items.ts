@@ -13,6 +13,7 @@ import { batchRow } from './geo-repo';
 export type ItemRow = {
   image_id: number;
   path: string;
+  paths_json: string;
   lat: number | null;
   lon: number | null;
   predicted_city: string | null;
@@ -27,6 +28,13 @@ export type ItemRow = {
 };
 
 /**
+ * The files the batch was given with this photo's content, in path order (usually one; a batch
+ * made of copies of library photos names the copies, not the library's paths).
+ */
+const GIVEN_PATHS = `(SELECT json_group_array(path) FROM (SELECT p.path FROM geo_batch_paths p
+    WHERE p.batch_id = g.batch_id AND p.image_id = g.image_id ORDER BY p.path))`;
+
+/**
  * A photo the model answered "unknown": its oodScore is above the batch's threshold (the one
  * parameter, NULL for models without open-set statistics, which never answer unknown).
  */
@@ -34,9 +42,12 @@ export const UNKNOWN_SQL = 'COALESCE(g.ood_score > ?, 0)';
 
 /**
  * `unsure` and `unknown` need the batch's two thresholds (unsure_below, unknown_above) as the
- * first two parameters, before the WHERE's.
+ * first two parameters, before the WHERE's. `path` is the first file the batch was given.
  */
-export const ITEM_SELECT = `SELECT g.image_id, i.path, i.lat, i.lon, g.predicted_city, g.probability,
+export const ITEM_SELECT = `SELECT g.image_id,
+    COALESCE((SELECT MIN(p.path) FROM geo_batch_paths p
+              WHERE p.batch_id = g.batch_id AND p.image_id = g.image_id), i.path) AS path,
+    ${GIVEN_PATHS} AS paths_json, i.lat, i.lon, g.predicted_city, g.probability,
     g.top_json, g.gps_city, g.review, g.reviewed_city, g.ood_score,
     (g.review = 'pending' AND g.probability IS NOT NULL AND g.probability < ?) AS unsure,
     ${UNKNOWN_SQL} AS unknown
@@ -52,6 +63,7 @@ export function toItem(r: ItemRow): GeoItem {
   return {
     imageId: r.image_id,
     path: r.path,
+    paths: givenPaths(r),
     predicted: r.predicted_city,
     probability: r.probability,
     top: r.top_json === null ? [] : (JSON.parse(r.top_json) as CityProbability[]),
@@ -63,6 +75,11 @@ export function toItem(r: ItemRow): GeoItem {
     oodScore: r.ood_score,
     unknown: r.unknown === 1,
   };
+}
+
+function givenPaths(r: ItemRow): string[] {
+  const paths = JSON.parse(r.paths_json) as string[];
+  return paths.length === 0 ? [r.path] : paths;
 }
 
 const FILTERS: Record<GeoItemFilter, string> = {
@@ -79,7 +96,8 @@ const FILTERS: Record<GeoItemFilter, string> = {
 const ORDERS: Record<GeoItemOrder, string> = {
   'confidence-desc': 'g.probability IS NULL, g.probability DESC, g.image_id',
   'confidence-asc': 'g.probability IS NULL, g.probability ASC, g.image_id',
-  path: 'i.path, g.image_id',
+  // `path` is the result column: the first file given, which is the one the screen shows.
+  path: 'path, g.image_id',
 };
 
 export type ItemsQuery = {

@@ -120,12 +120,13 @@ async function importSources(
   const sources = batchSources(batchRow(sql, batchId));
   ctx.progress(0, 0, 'Importing the photos…');
   const report = await core.runImport(sources, ctx);
-  // Files whose content the library already had under another path belong to the batch too.
-  const duplicates = report.duplicateOf.flatMap((d) => {
+  // Files whose content the library already had under another path belong to the batch too,
+  // under their own paths: that is where their write-back goes.
+  const copies = report.duplicateOf.flatMap((d) => {
     const id = sql.get<{ id: number }>('SELECT id FROM images WHERE path = ?', [d.existingPath]);
-    return id === undefined ? [] : [id.id];
+    return id === undefined ? [] : [{ path: d.path, imageId: id.id }];
   });
-  recordMembers(sql, batchId, sources, duplicates);
+  recordMembers(sql, batchId, sources, copies);
   addBatchErrors(sql, batchId, report.errors);
   return report.errors;
 }

@@ -105,32 +105,48 @@ const sourceArgs = (source: string): string[] => {
   return [base, `${base}/`, `${base}0`];
 };
 
+/** A file of the batch's sources whose content the library already had under another path. */
+export type GivenCopy = { path: string; imageId: number };
+
 /**
- * Records the library photos that belong to the batch: those whose path lies in one of the
- * sources, plus `extraImageIds` (files of the sources the import found already in the library
- * under another path, as duplicates). Existing items are kept as they are. Returns the count added.
+ * Records the library photos that belong to the batch, and the files it was given: photos whose
+ * path lies in one of the sources (given as themselves), plus `copies` (files of the sources the
+ * import found in the library under another path): the copy shares the library photo's item and
+ * prediction, but write-back goes to the copy's own path. Existing rows are kept. Returns the
+ * count of items added.
  */
 export function recordMembers(
   sql: Sql,
   batchId: number,
   sources: readonly string[],
-  extraImageIds: readonly number[],
+  copies: readonly GivenCopy[],
 ): number {
   return sql.transaction(() => {
     let added = 0;
     for (const source of sources) {
+      const args = [batchId, ...sourceArgs(source)];
       added += sql.run(
         `INSERT OR IGNORE INTO geo_batch_items (batch_id, image_id)
          SELECT ?, i.id FROM images i WHERE ${IN_SOURCE}`,
-        [batchId, ...sourceArgs(source)],
+        args,
       ).changes;
+      sql.run(
+        `INSERT OR IGNORE INTO geo_batch_paths (batch_id, path, image_id)
+         SELECT ?, i.path, i.id FROM images i WHERE ${IN_SOURCE}`,
+        args,
+      );
     }
-    for (const id of extraImageIds) {
+    for (const copy of copies) {
       added += sql.run(
         `INSERT OR IGNORE INTO geo_batch_items (batch_id, image_id)
          SELECT ?, id FROM images WHERE id = ?`,
-        [batchId, id],
+        [batchId, copy.imageId],
       ).changes;
+      sql.run(
+        `INSERT OR IGNORE INTO geo_batch_paths (batch_id, path, image_id)
+         SELECT ?, ?, id FROM images WHERE id = ?`,
+        [batchId, copy.path, copy.imageId],
+      );
     }
     return added;
   });

@@ -1,11 +1,12 @@
 // File operations for writing into people's photo folders, where losing a byte is not acceptable:
 // new files appear whole or not at all (temp file, fsync, then a hard link that fails instead of
 // overwriting), replacements are an atomic rename in the same folder, and temp files never stay.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { copyFile, link, mkdir, open, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
+import { removeLeftTemps, tempPathFor } from './left-temps';
 
 /** Photos past this size are refused before reading: the whole file is held in memory. */
 const MAX_PHOTO_BYTES = 1024 * 1024 * 1024;
@@ -57,8 +58,11 @@ export function candidateName(fileName: string, n: number): string {
   return `${fileName.slice(0, fileName.length - ext.length)}-${n}${ext}`;
 }
 
-const tempPathBeside = (path: string): string =>
-  join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+/** A hidden temp file beside `path`; one a killed run left for the same target goes first. */
+function tempPathBeside(path: string): string {
+  removeLeftTemps(path);
+  return tempPathFor(path, true);
+}
 
 /** Writes `bytes` to a new file (never an existing one) and flushes it to disk. */
 async function writeDurably(path: string, bytes: Buffer, mode: number): Promise<void> {

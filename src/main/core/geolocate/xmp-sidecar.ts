@@ -1,12 +1,13 @@
 // XMP sidecars for geolocated photos: the estimated city written beside the photo, never into it.
-// Photo managers (Lightroom, darktable, digiKam, exiftool) read `<name>.xmp` next to `<name>.jpg`;
-// the GPS fields use XMP's "DDD,MM.mmmmK" form from the EXIF-in-XMP schema, and the description
+// Photo managers read `<name>.xmp` next to `<name>.jpg` (Lightroom, exiftool) or `<name>.jpg.xmp`
+// (darktable, digiKam); see `SidecarNamer` for which one is written. The GPS fields use XMP's "DDD,MM.mmmmK" form from the EXIF-in-XMP schema, and the description
 // says plainly that the position is a model's estimate of the city centre, not a measurement.
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
+import { IMAGE_EXTENSIONS } from '../import/file-names';
 import type { ExportReview } from './exports';
+import { removeLeftTemps, tempPathFor } from './left-temps';
 
 export type SidecarFacts = {
   city: string;
@@ -28,9 +29,50 @@ export type SidecarFacts = {
 /** The marker that tells our own sidecars (safe to replace) from anybody else's. */
 export const SIDECAR_CREATOR = 'LittlePlaNet Studio';
 
-/** `photo.jpg` → `photo.xmp`, in the same folder (the Adobe convention). */
+const stemKey = (name: string): string => basename(name, extname(name)).toLowerCase();
+const isPhotoName = (name: string): boolean =>
+  IMAGE_EXTENSIONS.has(extname(name).slice(1).toLowerCase());
+
+/**
+ * Where a photo's sidecar goes, so that two photos never share one. `photo.jpg` → `photo.xmp` (the
+ * Adobe form, which Lightroom reads and darktable / digiKam read too) while no other photo in the
+ * folder has the same name with another extension. When one does (`a.jpg` + `a.JPEG`,
+ * `IMG_1.HEIC` + `IMG_1.JPG`; compared ignoring case, as macOS and Windows file systems do), each
+ * of them gets `photo.ext.xmp` (the darktable / digiKam form, which keeps the extension).
+ * `siblings` is the folder's listing; `sidecarPath` reads it.
+ */
+export function sidecarPathAmong(photo: string, siblings: readonly string[]): string {
+  const key = stemKey(photo);
+  const own = basename(photo);
+  const shared = siblings.some((n) => n !== own && isPhotoName(n) && stemKey(n) === key);
+  return join(dirname(photo), shared ? `${own}.xmp` : `${basename(photo, extname(photo))}.xmp`);
+}
+
+/** Folder listings for a run of sidecars (a batch's photos share a few folders). */
+export class SidecarNamer {
+  private readonly listings = new Map<string, string[]>();
+
+  listing(dir: string): string[] {
+    let names = this.listings.get(dir);
+    if (names === undefined) {
+      try {
+        names = readdirSync(dir);
+      } catch {
+        names = [];
+      }
+      this.listings.set(dir, names);
+    }
+    return names;
+  }
+
+  pathFor(photo: string): string {
+    return sidecarPathAmong(photo, this.listing(dirname(photo)));
+  }
+}
+
+/** The sidecar path of one photo (reads its folder). */
 export function sidecarPath(photo: string): string {
-  return join(dirname(photo), `${basename(photo, extname(photo))}.xmp`);
+  return new SidecarNamer().pathFor(photo);
 }
 
 /** 48.8566 → "48,51.3960N" (degrees, decimal minutes, hemisphere). */
@@ -42,8 +84,22 @@ export function xmpCoordinate(value: number, axis: 'lat' | 'lon'): string {
   return `${degrees},${minutes.toFixed(4)}${hemisphere}`;
 }
 
-const escapeXml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/**
+ * Characters XML 1.0 forbids (most C0 controls, U+FFFE/U+FFFF, unpaired surrogates) make the whole
+ * sidecar unreadable, and tab / CR / LF in an attribute are folded by parsers; C1 controls and
+ * DEL are allowed but mean nothing in a city name. Each becomes a space, so any stored text gives a
+ * well-formed sidecar. (With the u flag a surrogate range matches only unpaired halves.)
+ */
+const NOT_TEXT = /[\p{Cc}\u2028\u2029\ufffe\uffff\ud800-\udfff]/gu;
+
+export const escapeXml = (s: string): string =>
+  s
+    .replace(NOT_TEXT, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 
 export function sidecarXml(facts: SidecarFacts, now = new Date()): string {
   const review = facts.review ?? 'none';
@@ -94,11 +150,17 @@ export function sidecarXml(facts: SidecarFacts, now = new Date()): string {
 export type SidecarOutcome = { path: string; written: boolean; reason: string | null };
 
 /**
- * Writes the sidecar atomically beside `photo`. An existing sidecar is replaced only when we wrote
- * it (its creator tool is ours): someone else's edits are never lost. The photo is not opened.
+ * Writes the sidecar atomically beside `photo` (named by `namer`, see `sidecarPathAmong`). An
+ * existing sidecar is replaced only when we wrote it (its creator tool is ours): someone else's
+ * edits are never lost. A temp file a killed earlier write left is removed. The photo is not
+ * opened.
  */
-export function writeSidecar(photo: string, facts: SidecarFacts): SidecarOutcome {
-  const path = sidecarPath(photo);
+export function writeSidecar(
+  photo: string,
+  facts: SidecarFacts,
+  namer = new SidecarNamer(),
+): SidecarOutcome {
+  const path = namer.pathFor(photo);
   if (existsSync(path)) {
     let text = '';
     try {
@@ -110,7 +172,8 @@ export function writeSidecar(photo: string, facts: SidecarFacts): SidecarOutcome
       return { path, written: false, reason: 'a sidecar by another program is already there' };
     }
   }
-  const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  removeLeftTemps(path, namer.listing(dirname(path)));
+  const tmp = tempPathFor(path);
   try {
     writeFileSync(tmp, sidecarXml(facts));
     renameSync(tmp, path);

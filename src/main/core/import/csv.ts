@@ -1,54 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ImportError } from '../../../shared/contract/library-types';
-
-/**
- * RFC 4180 CSV: quoted fields with "" escapes, commas and newlines inside quotes, CRLF or LF line
- * ends, an optional UTF-8 BOM. Returns rows with the 1-based line each started on.
- */
-export function parseCsv(text: string): { line: number; cells: string[] }[] {
-  const rows: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const endRow = (): void => {
-    cells.push(cell);
-    if (cells.length > 1 || (cells[0] ?? '').trim() !== '') rows.push({ line: rowLine, cells });
-    cells = [];
-    cell = '';
-  };
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i] as string;
-    if (quoted) {
-      if (ch === '"') {
-        if (src[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell.trim() === '') {
-      cell = '';
-      quoted = true;
-    } else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-      endRow();
-      line++;
-      rowLine = line;
-    } else {
-      cell += ch;
-    }
-  }
-  if (cell !== '' || cells.length > 0) endRow();
-  return rows;
-}
+import { CsvSyntaxError, readCsvRows, type CsvRow } from '../csv/csv-text';
 
 /** One photo named by a manifest: a city name, a position, or neither (imported unlabeled). */
 export type ManifestEntry = {
@@ -76,10 +28,17 @@ export function readManifest(
   csvPath: string,
   text: string,
 ): { entries: ManifestEntry[]; errors: ImportError[] } {
-  const rows = parseCsv(text);
   const errors: ImportError[] = [];
   const entries: ManifestEntry[] = [];
   const where = (line: number): string => `${csvPath}:${line}`;
+  let rows: CsvRow[];
+  try {
+    rows = readCsvRows(text);
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    errors.push({ path: where(error.line), reason: `not a CSV file: ${error.message}` });
+    return { entries, errors };
+  }
 
   let columns = { path: 0, city: -1, lat: -1, lon: -1 };
   const first = rows[0]?.cells.map((c) => c.trim().toLowerCase());

@@ -14,6 +14,27 @@ export function isHeic(buffer: Buffer): boolean {
   return HEIC_BRANDS.has(major);
 }
 
+const startsWith = (buffer: Buffer, bytes: readonly number[], at = 0): boolean =>
+  buffer.length >= at + bytes.length && bytes.every((b, i) => buffer[at + i] === b);
+
+/**
+ * Whether the first bytes carry the signature of a format the import decodes (JPEG, PNG, WebP,
+ * TIFF, or an ISO-BMFF `ftyp` box: AVIF / HEIC). Lets the import refuse a large file that is not
+ * an image after reading its header, not its whole body; sharp still judges everything else.
+ */
+export function looksLikeImage(header: Buffer): boolean {
+  return (
+    startsWith(header, [0xff, 0xd8, 0xff]) ||
+    startsWith(header, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) ||
+    (header.toString('latin1', 0, 4) === 'RIFF' && header.toString('latin1', 8, 12) === 'WEBP') ||
+    startsWith(header, [0x49, 0x49, 0x2a, 0x00]) ||
+    startsWith(header, [0x4d, 0x4d, 0x00, 0x2a]) ||
+    startsWith(header, [0x49, 0x49, 0x2b, 0x00]) ||
+    startsWith(header, [0x4d, 0x4d, 0x00, 0x2b]) ||
+    header.toString('latin1', 4, 8) === 'ftyp'
+  );
+}
+
 // Start-of-frame markers carry the size: baseline, progressive, lossless, arithmetic variants.
 const SOF = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
 

@@ -52,6 +52,16 @@ export class ImportWriter {
     );
   }
 
+  /** The city a library photo is labeled with, or null when it has none. */
+  labelOfPath(path: string): string | null {
+    return (
+      this.sql.get<{ name: string }>(
+        'SELECT c.name FROM images i JOIN cities c ON c.id = i.city_id WHERE i.path = ?',
+        [path],
+      )?.name ?? null
+    );
+  }
+
   findPathByHash(contentHash: string): string | undefined {
     return this.sql.get<{ path: string }>('SELECT path FROM images WHERE content_hash = ?', [
       contentHash,

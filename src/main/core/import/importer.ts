@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { ImportError, ImportReport } from '../../../shared/contract/library-types';
+import { tooLarge } from '../../../shared/contract/limits';
 import { nearestCityWithin } from '../../../shared/domain/geo';
 import { splitForKey } from '../../../shared/domain/splits';
 import { Sql } from '../db/sql';
@@ -11,7 +12,8 @@ import { CacheWriter } from './cache-files';
 import { readPhotoMeta } from './exif';
 import { describeFsError } from './fs-errors';
 import { ImportWriter, type CommitOutcome } from './import-writer';
-import { ImageRejected, renderImage } from './render';
+import { looksLikeImage } from './image-header';
+import { ImageRejected, NOT_AN_IMAGE, renderImage } from './render';
 import { scanInputs, type Candidate } from './scan';
 
 export type ImportOptions = {
@@ -70,12 +72,28 @@ export async function runImport(
     report.skipped++;
     if (report.errors.length < MAX_LISTED) report.errors.push(error);
   };
-  const duplicate = (path: string, existingPath: string): void => {
+  const duplicate = (path: string, existingPath: string, labelConflict?: string): void => {
     report.duplicates++;
-    if (report.duplicateOf.length < MAX_LISTED) report.duplicateOf.push({ path, existingPath });
+    if (report.duplicateOf.length < MAX_LISTED) {
+      report.duplicateOf.push({ path, existingPath, ...(labelConflict ? { labelConflict } : {}) });
+    }
   };
-  // Content hashes claimed in this run, so two copies decoded at the same time count once.
+  // Content hashes claimed in this run, so two copies decoded at the same time count once; with
+  // the city their folder or manifest named (the library's label for them once committed).
   const claimed = new Map<string, string>();
+  const claimedLabels = new Map<string, string | null>();
+  /**
+   * A copy whose folder names another city than the first copy's label: the same photo cannot be
+   * in both, so one label is wrong, and the person should hear of it rather than find it later.
+   */
+  const labelConflict = (c: Candidate, contentHash: string, firstPath: string) => {
+    if (c.label === null) return undefined;
+    const first = claimedLabels.get(contentHash) ?? writer.labelOfPath(firstPath);
+    if (first !== null && first.toLowerCase() === c.label.city.toLowerCase()) return undefined;
+    return first === null
+      ? `same photo labeled ${c.label.city} here and unlabeled in the library; the library keeps no label`
+      : `same photo labeled ${c.label.city} here and ${first} in the library; the library keeps ${first}`;
+  };
   const settle = (outcomes: CommitOutcome[]): void => {
     let added = 0;
     for (const o of outcomes) {
@@ -125,8 +143,18 @@ export async function runImport(
       fail({ path: c.path, reason: 'empty file (0 bytes)' });
       return;
     }
+    // Size first, then the header, then the body: a huge file or one that is plainly not an
+    // image costs a stat or a few kilobytes, not its whole size in memory.
+    if (info.size > settings.maxFileBytes) {
+      fail({ path: c.path, reason: tooLarge(info.size, settings.maxFileBytes) });
+      return;
+    }
     let bytes: Buffer;
     try {
+      if (!looksLikeImage(readInto(c.path, Math.min(info.size, HEADER_BYTES), scratch))) {
+        fail({ path: c.path, reason: NOT_AN_IMAGE });
+        return;
+      }
       bytes = readInto(c.path, info.size, scratch);
     } catch (error) {
       fail({ path: c.path, reason: describeFsError(error) });
@@ -147,14 +175,16 @@ export async function runImport(
     }
     const firstPath = claimed.get(contentHash) ?? writer.findPathByHash(contentHash);
     if (firstPath !== undefined) {
-      duplicate(c.path, firstPath);
+      duplicate(c.path, firstPath, labelConflict(c, contentHash, firstPath));
       return;
     }
     claimed.set(contentHash, c.path);
+    claimedLabels.set(contentHash, c.label?.city ?? null);
     try {
       await importNew(c, bytes, contentHash, bytes.length, mtimeMs);
     } catch (error) {
       claimed.delete(contentHash);
+      claimedLabels.delete(contentHash);
       throw error;
     }
   };
@@ -176,6 +206,7 @@ export async function runImport(
     ]);
     if (!outcome.ok) {
       claimed.delete(contentHash);
+      claimedLabels.delete(contentHash);
       const { error } = outcome;
       fail({
         path: c.path,
@@ -238,6 +269,7 @@ export async function runImport(
         // Unexpected (e.g. the disk is full writing the cache): this file is skipped, not lost.
         fail({ path: candidate.path, reason: `import failed: ${describeFsError(error)}` });
       }
+      shrinkScratch(scratch);
       done++;
       hooks.progress(done, total, `Imported ${report.imported}, skipped ${report.skipped}`);
       // Files already in the library are handled without awaiting anything; yield now and then so
@@ -258,7 +290,21 @@ export async function runImport(
 }
 
 /** A lane's reusable read buffer: one photo at a time, so no per-file allocation (and less GC). */
-type Scratch = { buffer: Buffer };
+export type Scratch = { buffer: Buffer };
+
+/** Enough for any image format's signature (and a JPEG's first segments). */
+const HEADER_BYTES = 64 * 1024;
+
+/**
+ * A lane keeps a buffer of typical photo size between files; one grown for an unusually large file
+ * is let go afterwards, so a single 200 MB panorama does not pin 200 MB per lane for the rest of
+ * the import.
+ */
+export const SCRATCH_KEEP_BYTES = 32 * 1024 * 1024;
+
+export function shrinkScratch(scratch: Scratch): void {
+  if (scratch.buffer.length > SCRATCH_KEEP_BYTES) scratch.buffer = Buffer.alloc(0);
+}
 
 /** Reads a whole file into the lane's buffer; the view is valid until the lane's next read. */
 function readInto(path: string, size: number, scratch: Scratch): Buffer {

@@ -19,6 +19,8 @@ export type Rendered = {
 };
 
 /** A file that is not an importable image; `message` is the reason shown to the person. */
+export const NOT_AN_IMAGE = 'not an image (the content is not JPEG, PNG, WebP, TIFF, AVIF or HEIC)';
+
 export class ImageRejected extends Error {
   override readonly name = 'ImageRejected';
 }
@@ -214,9 +216,7 @@ async function readHeader(buffer: Buffer): Promise<Header> {
     // sharp's generic "exceeds pixel limit".
     meta = await sharp(buffer, { limitInputPixels: false }).metadata();
   } catch {
-    throw new ImageRejected(
-      'not an image (the content is not JPEG, PNG, WebP, TIFF, AVIF or HEIC)',
-    );
+    throw new ImageRejected(NOT_AN_IMAGE);
   }
   let format: ImageFormat;
   switch (meta.format) {

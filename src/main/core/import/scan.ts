@@ -1,6 +1,8 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
 import type { ImportError, LabelSource } from '../../../shared/contract/library-types';
+import { MAX_CSV_BYTES } from '../../../shared/contract/limits';
+import { readTextFile, TextFileError } from '../csv/read-text-file';
 import { matchCityName } from './city-match';
 import { readManifest } from './csv';
 import { decodeUtf8, escapeBytes, extensionOf, IMAGE_EXTENSIONS } from './file-names';
@@ -55,9 +57,16 @@ export async function scanInputs(
     const csvPath = resolve(options.csv);
     let text: string | null = null;
     try {
-      text = await readFile(csvPath, 'utf8');
+      text = await readTextFile(csvPath, MAX_CSV_BYTES);
     } catch (error) {
-      errors.push({ path: csvPath, reason: `cannot read the manifest: ${describeFsError(error)}` });
+      const reason = error instanceof TextFileError ? error.message : describeFsError(error);
+      errors.push({
+        path:
+          error instanceof TextFileError && error.line !== null
+            ? `${csvPath}:${error.line}`
+            : csvPath,
+        reason: `cannot read the manifest: ${reason}`,
+      });
     }
     if (text !== null) {
       const manifest = readManifest(csvPath, text);

@@ -6,6 +6,8 @@ export type LibrarySettings = {
   split: SplitConfig;
   /** Images whose header claims more pixels than this are refused (decompression bombs). */
   maxImagePixels: number;
+  /** Files larger than this many bytes are refused before they are read. */
+  maxFileBytes: number;
 };
 
 type SettingsRow = {
@@ -16,6 +18,7 @@ type SettingsRow = {
   split_seed: number;
   split_spatial_km: number | null;
   max_image_pixels: number;
+  max_file_bytes: number;
 };
 
 export function readSettings(sql: Sql): LibrarySettings {
@@ -31,6 +34,7 @@ export function readSettings(sql: Sql): LibrarySettings {
       spatialKm: row.split_spatial_km,
     },
     maxImagePixels: row.max_image_pixels,
+    maxFileBytes: row.max_file_bytes,
   };
 }
 
@@ -44,4 +48,8 @@ export function writeSplitConfig(sql: Sql, config: SplitConfig): void {
 
 export function writeMaxImagePixels(sql: Sql, maxImagePixels: number): void {
   sql.run('UPDATE library SET max_image_pixels = ? WHERE id = 1', [maxImagePixels]);
+}
+
+export function writeMaxFileBytes(sql: Sql, maxFileBytes: number): void {
+  sql.run('UPDATE library SET max_file_bytes = ? WHERE id = 1', [maxFileBytes]);
 }

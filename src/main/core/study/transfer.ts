@@ -1,9 +1,9 @@
 // study.export and study.import: trials out as CSV/JSON, and trials recorded on another machine
 // merged back in. The export's first columns are exactly what the import reads, so a round trip
 // between two copies of a library works.
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
+import { MAX_CSV_BYTES } from '../../../shared/contract/limits';
 import type { CityProbability } from '../../../shared/contract/ml-types';
 import { participantIdSchema } from '../../../shared/contract/study-methods';
 import type {
@@ -13,7 +13,8 @@ import type {
   TrialRecord,
 } from '../../../shared/contract/study-types';
 import type { Sql } from '../db/sql';
-import { parseCsv } from '../import/csv';
+import { CsvSyntaxError, csvText, readCsvRows, type CsvRow } from '../csv/csv-text';
+import { readTextFile, TextFileError } from '../csv/read-text-file';
 import { modelAnswer } from './model-answer';
 import { ensureParticipant } from './participants';
 import { loadStudy, type Study } from './study-repo';
@@ -52,12 +53,6 @@ const CSV_COLUMNS = [
   'source',
 ] as const;
 
-function csvCell(value: string | number | boolean | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** Every answered trial (an unanswered one is a photo on screen, not a result). */
 export function exportStudy(sql: Sql, studyId: number): StudyExport {
   loadStudy(sql, studyId);
@@ -86,27 +81,23 @@ export function exportStudy(sql: Sql, studyId: number): StudyExport {
       answeredAt: r.answered_at,
       source: r.source,
     }));
-  const lines = trials.map((t) =>
-    [
-      t.participant,
-      t.image,
-      t.guess,
-      t.responseMs,
-      t.confidence,
-      t.round,
-      t.truth,
-      t.correct,
-      t.modelCity,
-      t.modelProbability,
-      t.modelTop3 === null ? null : t.modelTop3.map((c) => `${c.city}:${c.probability}`).join(';'),
-      t.shownAt,
-      t.answeredAt,
-      t.source,
-    ]
-      .map(csvCell)
-      .join(','),
-  );
-  return { studyId, trials, csv: [CSV_COLUMNS.join(','), ...lines].join('\n') + '\n' };
+  const rows = trials.map((t) => [
+    t.participant,
+    t.image,
+    t.guess,
+    t.responseMs,
+    t.confidence,
+    t.round,
+    t.truth,
+    t.correct,
+    t.modelCity,
+    t.modelProbability,
+    t.modelTop3 === null ? null : t.modelTop3.map((c) => `${c.city}:${c.probability}`).join(';'),
+    t.shownAt,
+    t.answeredAt,
+    t.source,
+  ]);
+  return { studyId, trials, csv: csvText(CSV_COLUMNS, rows) };
 }
 
 type Row = {
@@ -238,14 +229,29 @@ export async function importStudy(
     text = source.csvText;
   } else {
     try {
-      text = await readFile(file, 'utf8');
+      text = await readTextFile(file, MAX_CSV_BYTES);
     } catch (error) {
+      if (error instanceof TextFileError) {
+        throw new AppError('BAD_ARGUMENT', `${file}: ${error.message}`, {
+          path: source.path,
+          line: error.line,
+        });
+      }
       throw new AppError('IO_ERROR', `Cannot read ${file}: ${(error as Error).message}`, {
         path: source.path,
       });
     }
   }
-  const [header, ...rows] = parseCsv(text);
+  let parsed: CsvRow[];
+  try {
+    parsed = readCsvRows(text);
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    throw new AppError('BAD_ARGUMENT', `${file} is not a CSV file: ${error.message}`, {
+      line: error.line,
+    });
+  }
+  const [header, ...rows] = parsed;
   const columns = new Map((header?.cells ?? []).map((c, i) => [c.trim().toLowerCase(), i]));
   const absent = REQUIRED.filter((c) => !columns.has(c));
   if (absent.length > 0) {

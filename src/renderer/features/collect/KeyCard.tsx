@@ -15,6 +15,8 @@ import { PROVIDER_NAMES } from './collect-form';
 export function KeyCard(props: { provider: CollectProvider; onChange: () => void }) {
   const { client } = useStudio();
   const [draft, setDraft] = useState('');
+  // Where the disk store only obfuscates (Linux without a keyring), saving is the person's choice.
+  const [persist, setPersist] = useState(false);
   const [error, setError] = useState<AppErrorData | null>(null);
   const [nonce, setNonce] = useState(0);
   const status = useLoad(
@@ -29,7 +31,7 @@ export function KeyCard(props: { provider: CollectProvider; onChange: () => void
   const save = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
     setError(null);
-    client.call('collect.key.set', { provider: props.provider, key: draft }).then(
+    client.call('collect.key.set', { provider: props.provider, key: draft, persist }).then(
       () => {
         setDraft('');
         done();
@@ -84,6 +86,18 @@ export function KeyCard(props: { provider: CollectProvider; onChange: () => void
           Clear
         </button>
       </form>
+      {value?.weakDiskEncryption === true && (
+        <label className="collect-key-persist">
+          <input
+            type="checkbox"
+            checked={persist}
+            onChange={(e) => setPersist(e.target.checked)}
+            data-testid="collect-key-persist"
+          />{' '}
+          Save the key to disk anyway (only obfuscated, not encrypted: without a keyring anyone who
+          can read your files can read it). Unticked, it is kept until the app closes.
+        </label>
+      )}
       {error !== null && <ErrorLine error={error} />}
     </section>
   );

@@ -1,7 +1,7 @@
 import type { MlAnnotation, MlLayout, MlShape, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import type { EvaluationReport } from '../../../shared/contract/ml-types';
 import { interval, pct } from '../ml/format';
-import { referenceLines, type ReferenceLine } from './references';
+import { paperCitySeries, referenceLines, type ReferenceLine } from './references';
 
 /** One bar: a city's accuracy (its recall, as the paper reports per city) and 95% interval. */
 export type CityBar = {
@@ -84,7 +84,10 @@ function referenceLabel(r: ReferenceLine, yanchor: 'top' | 'middle' | 'bottom'):
   };
 }
 
-/** The per-city bar chart with the paper's overall figures and chance as reference lines. */
+/**
+ * The per-city bar chart with the paper's overall figures and chance as reference lines, and the
+ * paper's own per-city accuracy (Table 2) as a diamond on each city it had.
+ */
 export function perCityChart(report: EvaluationReport): { data: MlTrace[]; layout: MlLayout } {
   const bars = cityBars(report);
   const refs = referenceLines(report.classes.length);
@@ -112,10 +115,29 @@ export function perCityChart(report: EvaluationReport): { data: MlTrace[]; layou
       },
     },
   ];
+  const paper = paperCitySeries(bars.map((b) => b.city));
+  if (paper.length > 0) {
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'paper, Table 2',
+      x: paper.map((p) => p.city),
+      y: paper.map((p) => p.value),
+      marker: {
+        symbol: 'diamond',
+        size: 9,
+        color: '#e0a030',
+        line: { color: '#1f2430', width: 1 },
+      },
+      hovertemplate:
+        "%{x}: the paper's model %{y:.1%} (Table 2, its Street View photos)<extra></extra>",
+    });
+  }
   const layout: MlLayout = {
     height: 260,
-    margin: { l: 48, r: 128, t: 12, b: 40 },
-    showlegend: false,
+    margin: { l: 48, r: 128, t: paper.length > 0 ? 28 : 12, b: 40 },
+    showlegend: paper.length > 0,
+    legend: { orientation: 'h', x: 0, y: 1.12 },
     xaxis: { type: 'category', automargin: true, fixedrange: true },
     yaxis: {
       range: [0, 1.05],

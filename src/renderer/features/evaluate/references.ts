@@ -1,9 +1,11 @@
+import { paperCityAccuracy } from '../../../shared/domain/paper';
 import { PAPER_ACCURACY, PAPER_HUMAN_ACCURACY, pct } from '../ml/format';
 
 /**
- * Overall figures to read per-city accuracy against. Only the paper's two overall numbers (its
- * model and its human guessers, both over 10 cities) and this set's chance level: the paper's
- * per-city numbers belong to its cities and data, not to a user's own library.
+ * Overall figures to read per-city accuracy against, as lines: the paper's two overall numbers (its
+ * model and its human guessers, both over 10 cities) and this set's chance level. The paper's
+ * per-city numbers (Table 2) are a separate series of points over the cities it had
+ * (`paperCitySeries`).
  */
 export type ReferenceLine = {
   id: 'paper' | 'humans' | 'chance';
@@ -12,6 +14,14 @@ export type ReferenceLine = {
   color: string;
   dash: 'dash' | 'dot';
 };
+
+/** The paper's Table 2 accuracy for each of `classes` it had, in the chart's order. */
+export function paperCitySeries(classes: readonly string[]): { city: string; value: number }[] {
+  return classes.flatMap((city) => {
+    const value = paperCityAccuracy(city);
+    return value === null ? [] : [{ city, value }];
+  });
+}
 
 export function referenceLines(classCount: number): ReferenceLine[] {
   const chance = classCount > 0 ? 1 / classCount : 0;

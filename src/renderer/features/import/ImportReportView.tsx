@@ -63,6 +63,7 @@ export function ImportReportView(props: { report: ImportReport }) {
               <tr>
                 <th scope="col">File</th>
                 <th scope="col">Same as</th>
+                <th scope="col">Label</th>
               </tr>
             </thead>
             <tbody>
@@ -70,6 +71,9 @@ export function ImportReportView(props: { report: ImportReport }) {
                 <tr key={`${d.path}-${i}`}>
                   <td className="break mono">{d.path}</td>
                   <td className="break mono">{d.existingPath}</td>
+                  <td data-testid={d.labelConflict ? 'report-label-conflict' : undefined}>
+                    {d.labelConflict ?? ''}
+                  </td>
                 </tr>
               ))}
             </tbody>

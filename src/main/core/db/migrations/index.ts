@@ -9,6 +9,7 @@ import { migration007Geolocation } from './007-geolocation';
 import { migration008Collect } from './008-collect';
 import { migration009OpenSet } from './009-open-set';
 import { migration010Labeling } from './010-labeling';
+import { migration011Hardening } from './011-hardening';
 
 /**
  * Every schema step, oldest first; version N sits at index N-1. Append new files here (e.g.
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008Collect,
   migration009OpenSet,
   migration010Labeling,
+  migration011Hardening,
 ];
