@@ -32,7 +32,8 @@ describe('migration 010 (labeling)', () => {
       other.prepare("UPDATE images SET label_source = 'queue' WHERE id = 1").run(),
     );
 
-    assert.deepEqual(migrate(db).applied, [10]);
+    // 010 (this one) and every later migration.
+    assert.equal(migrate(db).applied[0], 10);
     db.prepare("UPDATE images SET label_source = 'queue' WHERE id = 1").run();
     db.prepare(
       "INSERT INTO labels (image_id, city_id, source, created_at) VALUES (1, 2, 'queue', 'now')",

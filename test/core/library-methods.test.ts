@@ -169,7 +169,14 @@ describe('library methods', () => {
     const cleared = await client.call('images.get', { id: b });
     assert.deepEqual([cleared.city, cleared.labelSource, cleared.split], [null, null, null]);
     const stats = await client.call('library.stats', {});
-    assert.deepEqual(stats.labelSources, { folder: 0, csv: 0, gps: 0, human: 1, model: 0 });
+    assert.deepEqual(stats.labelSources, {
+      folder: 0,
+      csv: 0,
+      gps: 0,
+      human: 1,
+      model: 0,
+      queue: 0,
+    });
     await assert.rejects(client.call('images.get', { id: 12345 }), { code: 'NOT_FOUND' });
   });
 

@@ -136,20 +136,18 @@ async function runEvaluate(
       ? null
       : await scoreOutsideSet(hosts, paths, sql, model, params.outside.paths, params.tta, ctx);
   const openSet = evaluationOpenSet(model, result, items, outside);
-  const geo = geoErrorReport(
-    classes,
-    classCentres(sql, classes),
-    result.items.map((r) => {
-      const item = items[r.index] as InferItem;
-      return {
-        imageId: item.imageId,
-        path: item.display,
-        trueIndex: item.label as number,
-        predictedIndex: r.predicted,
-        probability: r.probability,
-      };
-    }),
-  );
+  // Each evaluated photo's answer: for the distances, and stored with the report.
+  const answered = result.items.map((r) => {
+    const item = items[r.index] as InferItem;
+    return {
+      imageId: item.imageId,
+      path: item.display,
+      trueIndex: item.label as number,
+      predictedIndex: r.predicted,
+      probability: r.probability,
+    };
+  });
+  const geo = geoErrorReport(classes, classCentres(sql, classes), answered);
   // The report and its per-photo answers are one write: a crash never leaves one without the other.
   const stored = sql.transaction(() => {
     const evaluation = insertEvaluation(sql, {
@@ -162,20 +160,7 @@ async function runEvaluate(
       openSet,
       jobId: ctx.jobId,
     });
-    insertEvaluationItems(
-      sql,
-      evaluation.id,
-      result.items.map((r) => {
-        const item = items[r.index] as InferItem;
-        return {
-          imageId: item.imageId,
-          path: item.display,
-          trueIndex: item.label as number,
-          predictedIndex: r.predicted,
-          probability: r.probability,
-        };
-      }),
-    );
+    insertEvaluationItems(sql, evaluation.id, answered);
     return evaluation;
   });
   core.notifyChanged('models');

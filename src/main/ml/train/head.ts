@@ -76,13 +76,15 @@ export class HeadModel {
 }
 
 /**
- * Class probabilities [n, K] (rows sum to 1) for features [n, D] (row-major Float32Array),
- * computed in batches of `batchSize` rows. Leaves no tensors behind.
+ * Runs the head over features [n, D] (row-major) in batches of `batchSize` rows and reads what
+ * `output` makes of each batch's logits ([rows, K]) with `await data()`, so it also runs where
+ * synchronous reads are unavailable (WebGPU in Node). Leaves no tensors behind.
  */
-export async function headProbabilities(
+async function overBatches(
   state: HeadState,
   features: Float32Array,
-  batchSize = 1024,
+  batchSize: number,
+  output: (logits: tf.Tensor2D) => tf.Tensor2D,
 ): Promise<Float32Array> {
   const { inputDim: d, numClasses: k } = state.config;
   if (features.length % d !== 0) {
@@ -97,11 +99,12 @@ export async function headProbabilities(
   try {
     for (let start = 0; start < n; start += batchSize) {
       const rows = Math.min(batchSize, n - start);
-      const probs = tf.tidy(() => {
-        const x = tf.tensor2d(features.subarray(start * d, (start + rows) * d), [rows, d]);
-        return tf.softmax(head.logits(x));
-      });
-      out.set(await takeFloats(probs), start * k);
+      const batch = tf.tidy(() =>
+        output(
+          head.logits(tf.tensor2d(features.subarray(start * d, (start + rows) * d), [rows, d])),
+        ),
+      );
+      out.set(await takeFloats(batch), start * k);
     }
   } finally {
     head.dispose();
@@ -109,40 +112,20 @@ export async function headProbabilities(
   return out;
 }
 
-/**
- * Logits [n, K] for features [n, D] (row-major), in batches of `batchSize` rows. Reads with
- * `await data()`, so it also runs where synchronous reads are unavailable (WebGPU in Node).
- * Leaves no tensors behind.
- */
-export async function headLogits(
+/** Class probabilities [n, K] (rows sum to 1) for features [n, D], `batchSize` rows at a time. */
+export function headProbabilities(
   state: HeadState,
   features: Float32Array,
   batchSize = 1024,
 ): Promise<Float32Array> {
-  const { inputDim: d, numClasses: k } = state.config;
-  if (features.length % d !== 0) {
-    throw new AppError(
-      'BAD_ARGUMENT',
-      `Features length ${features.length} is not a multiple of ${d}.`,
-    );
-  }
-  const n = features.length / d;
-  const out = new Float32Array(n * k);
-  const head = new HeadModel(state);
-  try {
-    for (let start = 0; start < n; start += batchSize) {
-      const rows = Math.min(batchSize, n - start);
-      const logits = tf.tidy(() =>
-        head.logits(tf.tensor2d(features.subarray(start * d, (start + rows) * d), [rows, d])),
-      );
-      try {
-        out.set(await logits.data(), start * k);
-      } finally {
-        logits.dispose();
-      }
-    }
-  } finally {
-    head.dispose();
-  }
-  return out;
+  return overBatches(state, features, batchSize, (logits) => tf.softmax(logits));
+}
+
+/** Logits [n, K] for features [n, D], `batchSize` rows at a time. */
+export function headLogits(
+  state: HeadState,
+  features: Float32Array,
+  batchSize = 1024,
+): Promise<Float32Array> {
+  return overBatches(state, features, batchSize, (logits) => logits);
 }
