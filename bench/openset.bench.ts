@@ -187,7 +187,7 @@ async function crossValidatedScores(
       add('Mahalanobis, L2-normalised', mahalanobisDistances(gaussiansL2, l2Normalised(x, d)));
       add('kNN k=1', knnScores(bank, l2Normalised(x, d), d, 1));
       add('kNN k=5', knnScores(bank, l2Normalised(x, d), d, 5));
-      const shipped = openSetScores(fitted, x, logits);
+      const shipped = openSetScores(fitted, x);
       add('shipped (open-set.ts)', shipped);
       const flagged = shipped.filter((v) => v > fitted.stats.threshold).length;
       if (set === 'inside') {

@@ -16,7 +16,7 @@ import { readSettings } from '../repo/settings';
 import { imagesById, sqlOf, type ImageRef } from './dataset';
 import type { MlCore } from './ml-core';
 import type { MlHosts } from './ml-hosts';
-import { libraryItem, mlPaths, type MlPaths } from './ml-paths';
+import { fileItem, libraryItem, mlPaths, type MlPaths } from './ml-paths';
 import { modelDirOf, modelRecord, type ModelRecord } from './models-repo';
 
 type Target = { item: InferItem; contentHash: string; imageId: number | null; path: string };
@@ -75,14 +75,7 @@ async function findTarget(
   }
   const contentHash = createHash('sha256').update(bytes).digest('hex');
   return {
-    item: {
-      imageId: null,
-      contentHash: null,
-      kind: 'file',
-      file: path,
-      display: path,
-      label: null,
-    },
+    item: fileItem(path),
     contentHash,
     imageId: null,
     path,

@@ -9,6 +9,7 @@ import { scanInputs } from '../import/scan';
 import type { Sql } from '../db/sql';
 import { listCities } from '../repo/cities';
 import type { InferItem } from '../../ml/pipeline/types';
+import { fileItem } from './ml-paths';
 
 export type Skipped = { path: string; reason: string };
 
@@ -64,14 +65,7 @@ export async function externalItems(
       });
       continue;
     }
-    items.push({
-      imageId: null,
-      contentHash: null,
-      kind: 'file',
-      file: c.path,
-      display: c.path,
-      label,
-    });
+    items.push(fileItem(c.path, label));
   }
   return { items, skipped };
 }

@@ -30,7 +30,7 @@ import { imagesById, labeledImages, sqlOf } from './dataset';
 import { externalItems, predictionFiles, type Skipped } from './external-set';
 import type { MlCore } from './ml-core';
 import type { MlHosts } from './ml-hosts';
-import { libraryItem, mlPaths, type MlPaths } from './ml-paths';
+import { fileItem, libraryItem, mlPaths, type MlPaths } from './ml-paths';
 import {
   insertEvaluation,
   insertEvaluationItems,
@@ -187,14 +187,7 @@ async function scoreOutsideSet(
       `No photos in the outside set ${folders.join(', ')}${scan.errors[0] ? ` (${scan.errors[0].path}: ${scan.errors[0].reason})` : ''}.`,
     );
   }
-  const items: InferItem[] = scan.files.map((file) => ({
-    imageId: null,
-    contentHash: null,
-    kind: 'file',
-    file,
-    display: file,
-    label: null,
-  }));
+  const items = scan.files.map((file) => fileItem(file));
   const result = await hosts.run(
     'model.predict',
     { ...modelRunParams(paths, sql, model, items, tta), k: 1 },
@@ -291,14 +284,7 @@ async function runPredict(
   const scan = await predictionFiles(params.paths, () => ctx.signal.aborted);
   errors.push(...scan.errors);
   for (const file of scan.files) {
-    items.push({
-      imageId: null,
-      contentHash: null,
-      kind: 'file',
-      file,
-      display: file,
-      label: null,
-    });
+    items.push(fileItem(file));
   }
   if (items.length === 0) return { modelId: model.id, predictions: [], errors };
   const result = await hosts.run(

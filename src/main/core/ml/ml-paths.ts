@@ -41,6 +41,11 @@ export function normFile(paths: MlPaths, contentHash: string): string {
 }
 
 /** A library image for the ML host, read from its cached 256x256 norm image. */
+/** Any image file outside the library, decoded as import would (`label`: evaluation only). */
+export function fileItem(path: string, label: number | null = null): InferItem {
+  return { imageId: null, contentHash: null, kind: 'file', file: path, display: path, label };
+}
+
 export function libraryItem(
   paths: MlPaths,
   image: { imageId: number; contentHash: string; path: string },

@@ -3,6 +3,7 @@
 // batch instead of a triangular solve per photo, so the score stays a small share of predict time
 // on every backend (`npm run bench -- openset` measures it).
 import * as tf from '@tensorflow/tfjs';
+import { takeFloats } from '../backend/read';
 import type { ClassGaussians } from './gaussian';
 
 export class BackendOpenSetScorer {
@@ -25,25 +26,22 @@ export class BackendOpenSetScorer {
    * Scores of backbone features [n, D] (any real values): L2-normalise, whiten, squared distance
    * to the nearest whitened city mean, per feature dimension. Reads with `await data()`.
    */
-  async score(features: Float32Array): Promise<Float32Array> {
+  score(features: Float32Array): Promise<Float32Array> {
     const dim = this.g.dim;
     const rows = features.length / dim;
-    const scores = tf.tidy(() => {
-      const f = tf.tensor2d(features, [rows, dim]);
-      const unit = tf.div(f, tf.maximum(tf.norm(f, 'euclidean', 1, true), 1e-12));
-      const y = tf.matMul(unit, this.wT);
-      // ||y - m||² = ||y||² - 2 y·m + ||m||², for every photo and city at once.
-      const d2 = tf.add(
-        tf.sub(tf.sum(tf.square(y), 1, true), tf.mul(2, tf.matMul(y, this.means, false, true))),
-        tf.sum(tf.square(this.means), 1),
-      );
-      return tf.div(tf.maximum(tf.min(d2, 1), 0), dim);
-    });
-    try {
-      return (await scores.data()) as Float32Array;
-    } finally {
-      scores.dispose();
-    }
+    return takeFloats(
+      tf.tidy(() => {
+        const f = tf.tensor2d(features, [rows, dim]);
+        const unit = tf.div(f, tf.maximum(tf.norm(f, 'euclidean', 1, true), 1e-12));
+        const y = tf.matMul(unit, this.wT);
+        // ||y - m||² = ||y||² - 2 y·m + ||m||², for every photo and city at once.
+        const d2 = tf.add(
+          tf.sub(tf.sum(tf.square(y), 1, true), tf.mul(2, tf.matMul(y, this.means, false, true))),
+          tf.sum(tf.square(this.means), 1),
+        );
+        return tf.div(tf.maximum(tf.min(d2, 1), 0), dim);
+      }),
+    );
   }
 
   dispose(): void {

@@ -105,20 +105,33 @@ export function mahalanobisDistances(g: ClassGaussians, features: Float32Array):
   const y = new Float64Array(dim);
   for (let r = 0; r < n; r++) {
     lowerTimes(g.whitening, features.subarray(r * dim, (r + 1) * dim), dim, y);
-    let best = Infinity;
-    for (let c = 0; c < numClasses; c++) {
-      const base = c * dim;
-      if (g.whitenedMeans[base] === ABSENT) continue;
-      let d2 = 0;
-      for (let i = 0; i < dim; i++) {
-        const v = y[i]! - g.whitenedMeans[base + i]!;
-        d2 += v * v;
-      }
-      if (d2 < best) best = d2;
-    }
-    out[r] = best;
+    out[r] = nearestSquaredDistance(y, g.whitenedMeans, numClasses, dim);
   }
   return out;
+}
+
+/**
+ * min over cities of ||y - m_c||², for a whitened feature y and whitened means [K, dim] (flat);
+ * cities without training rows (mean ABSENT) never match.
+ */
+function nearestSquaredDistance(
+  y: Float64Array,
+  means: ArrayLike<number>,
+  numClasses: number,
+  dim: number,
+): number {
+  let best = Infinity;
+  for (let c = 0; c < numClasses; c++) {
+    const base = c * dim;
+    if (means[base] === ABSENT) continue;
+    let d2 = 0;
+    for (let i = 0; i < dim; i++) {
+      const v = y[i]! - means[base + i]!;
+      d2 += v * v;
+    }
+    if (d2 < best) best = d2;
+  }
+  return best;
 }
 
 /**
@@ -154,22 +167,18 @@ export function crossFittedDistances(
     });
     // A Cholesky solve per scored photo is cheaper here than inverting the factor of each fold.
     const { means, counts, l } = fitFactor(fitRows, fitLabels, dim, numClasses);
-    const whitenedMeans = Array.from({ length: numClasses }, (_, c) =>
-      counts[c] === 0 ? null : forwardSolve(l, means.subarray(c * dim, (c + 1) * dim), dim),
-    );
+    const whitenedMeans = new Float64Array(numClasses * dim).fill(ABSENT);
+    for (let c = 0; c < numClasses; c++) {
+      if (counts[c]! > 0) {
+        whitenedMeans.set(forwardSolve(l, means.subarray(c * dim, (c + 1) * dim), dim), c * dim);
+      }
+    }
     const take = Math.min(heldPhotos.length, Math.ceil(maxPhotos / folds));
     const y = new Float64Array(dim);
     for (let t = 0; t < take; t++) {
       const p = heldPhotos[Math.floor((t * heldPhotos.length) / take)]!;
       forwardSolve(l, features.subarray(p * views * dim, p * views * dim + dim), dim, y);
-      let best = Infinity;
-      for (const m of whitenedMeans) {
-        if (m === null) continue;
-        let d2 = 0;
-        for (let i = 0; i < dim; i++) d2 += (y[i]! - m[i]!) ** 2;
-        best = Math.min(best, d2);
-      }
-      out.push(best);
+      out.push(nearestSquaredDistance(y, whitenedMeans, numClasses, dim));
     }
   }
   return Float32Array.from(out);

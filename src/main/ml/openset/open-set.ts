@@ -4,7 +4,11 @@
 // are computed anyway). The comparison that chose the score is `npm run bench -- openset`.
 import { AppError } from '../../../shared/contract/errors';
 import type { OpenSetMeta } from '../../../shared/contract/ml-types';
-import { defaultThreshold, SMALL_FIT_SET } from '../../../shared/domain/open-set';
+import {
+  defaultThreshold,
+  SMALL_FIT_SET,
+  thresholdForKeepRate,
+} from '../../../shared/domain/open-set';
 import type { HeadState, NamedArray } from '../train/types';
 import {
   fitClassGaussians,
@@ -28,12 +32,12 @@ export type FitOpenSetInput = {
   /** Training features [n, D] and their labels (all views). */
   train: { features: Float32Array; labels: ArrayLike<number> };
   /**
-   * Validation features [m, D], labels and the head's logits [m, K]; null fits the temperature
-   * and threshold on the training rows instead (optimistic: those photos were learned).
+   * Validation features [m, D], labels and the head's logits [m, K]; null fits the temperature on
+   * the training logits and the threshold on the cross-fitted training photos alone.
    */
   val: { features: Float32Array; labels: ArrayLike<number>; logits: Float32Array } | null;
   trainLogits?: Float32Array;
-  /** Consecutive training rows per photo (its views), for the leave-one-photo-out scores. */
+  /** Consecutive training rows per photo (its views), so cross-fitting holds out whole photos. */
   trainViews?: number;
   keepRate?: number;
 };
@@ -47,14 +51,9 @@ const MAX_HELD_OUT_TRAIN_PHOTOS = 1000;
  * divided by the feature dimension so that values read alike for every backbone. Chosen over
  * maximum softmax, energy, raw-feature Mahalanobis and k-nearest-neighbour distance by
  * `npm run bench -- openset`: as good as kNN on every proxy, without keeping training features.
- * `features` [n, D]; the logits are not used by this score (kept in the signature so a combined
- * score can be tried without touching the callers).
+ * `features` [n, D].
  */
-export function openSetScores(
-  model: OpenSetModel,
-  features: Float32Array,
-  _logits: Float32Array | null,
-): Float32Array {
+export function openSetScores(model: OpenSetModel, features: Float32Array): Float32Array {
   const d = mahalanobisDistances(model.gaussians, l2Normalised(features, model.gaussians.dim));
   const dim = model.gaussians.dim;
   for (let i = 0; i < d.length; i++) d[i] = d[i]! / dim;
@@ -66,13 +65,10 @@ export function openSetScores(
  * they stay strictly increasing for distinct scores, and a keep rate maps to one threshold and back).
  */
 function quantiles(scores: Float32Array): number[] {
-  const sorted = Float64Array.from(scores).sort();
-  return Array.from({ length: STORED_QUANTILES }, (_, q) => {
-    const pos = (q / (STORED_QUANTILES - 1)) * (sorted.length - 1);
-    const lo = Math.floor(pos);
-    const hi = Math.min(sorted.length - 1, lo + 1);
-    return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-  });
+  const sorted = Array.from(scores).sort((a, b) => a - b);
+  return Array.from({ length: STORED_QUANTILES }, (_, q) =>
+    thresholdForKeepRate(sorted, q / (STORED_QUANTILES - 1)),
+  );
 }
 
 export function fitOpenSet(input: FitOpenSetInput): OpenSetModel {
@@ -88,7 +84,6 @@ export function fitOpenSet(input: FitOpenSetInput): OpenSetModel {
   }
   const logits = fitOn?.logits ?? input.trainLogits!;
   const labels = fitOn?.labels ?? input.train.labels;
-  const features = fitOn?.features ?? input.train.features;
   const temperature = fitTemperature(logits, labels, k);
   const partial: OpenSetModel = {
     gaussians,
@@ -98,7 +93,7 @@ export function fitOpenSet(input: FitOpenSetInput): OpenSetModel {
       threshold: 0,
       keepRate,
       fittedOn: fitOn === null ? 'train' : 'val',
-      count: labels.length,
+      count: 0,
       shrinkage: gaussians.shrinkage,
       quantiles: [],
     },
@@ -118,10 +113,14 @@ export function fitOpenSet(input: FitOpenSetInput): OpenSetModel {
         input.trainViews ?? 1,
         MAX_HELD_OUT_TRAIN_PHOTOS,
       ).map((d2) => d2 / dim);
+  const pooled = [
+    ...(fitOn === null ? [] : openSetScores(partial, fitOn.features)),
+    ...heldOutTrain,
+  ];
+  // Too few photos to cross-fit and no validation split: the training photos themselves, scored
+  // by the statistics they made (optimistic, but a threshold rather than none).
   const scores =
-    fitOn === null
-      ? heldOutTrain
-      : Float32Array.from([...openSetScores(partial, features, logits), ...heldOutTrain]);
+    pooled.length > 0 ? Float32Array.from(pooled) : openSetScores(partial, input.train.features);
   partial.stats.threshold = defaultThreshold(scores, keepRate);
   partial.stats.quantiles = quantiles(scores);
   partial.stats.count = scores.length;

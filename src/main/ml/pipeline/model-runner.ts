@@ -123,26 +123,13 @@ export class ModelRunner {
     const d = this.headState.config.inputDim;
     const k = this.classes.length;
     const rows = features.length / d;
-    const logitsTensor = tf.tidy(() => this.head.logits(tf.tensor2d(features, [rows, d])));
-    let logits: Float32Array;
-    try {
-      logits = (await logitsTensor.data()) as Float32Array;
-    } finally {
-      logitsTensor.dispose();
-    }
-    const photos = rows / views;
-    const average = (p: Float32Array): Float32Array => {
-      if (views === 1) return p;
-      const out = new Float32Array(photos * k);
-      for (let r = 0; r < rows; r++) {
-        const base = Math.floor(r / views) * k;
-        for (let j = 0; j < k; j++) out[base + j]! += p[r * k + j]! / views;
-      }
-      return out;
-    };
-    const meanRows = (x: Float32Array, width: number): Float32Array => {
+    const logits = await takeFloats(
+      tf.tidy(() => this.head.logits(tf.tensor2d(features, [rows, d]))),
+    );
+    /** Rows [rows, width] → the mean of each photo's `views` consecutive rows [rows / views, width]. */
+    const meanOfViews = (x: Float32Array, width: number): Float32Array => {
       if (views === 1) return x;
-      const out = new Float32Array(photos * width);
+      const out = new Float32Array((rows / views) * width);
       for (let r = 0; r < rows; r++) {
         const base = Math.floor(r / views) * width;
         for (let j = 0; j < width; j++) out[base + j]! += x[r * width + j]! / views;
@@ -150,13 +137,13 @@ export class ModelRunner {
       return out;
     };
     return {
-      probabilities: average(softmaxRows(logits, k, this.temperature)),
-      uncalibrated: average(softmaxRows(logits, k, 1)),
+      probabilities: meanOfViews(softmaxRows(logits, k, this.temperature), k),
+      uncalibrated: meanOfViews(softmaxRows(logits, k, 1), k),
       oodScores:
         this.openSet === null
           ? null
           : await (this.scorer ??= new BackendOpenSetScorer(this.openSet.gaussians)).score(
-              meanRows(features, d),
+              meanOfViews(features, d),
             ),
     };
   }
@@ -173,14 +160,10 @@ export class ModelRunner {
   async fromImage(rgb: Rgb, tta: 'center' | 'multiCrop'): Promise<ModelAnswers> {
     const spec = this.spec;
     const boxes = ttaBoxes(spec, tta);
-    const features = tf.tidy(() => extractFeatures(this.backbone, cropBatch(rgb, boxes, spec)));
-    let data: Float32Array;
-    try {
-      data = (await features.data()) as Float32Array;
-    } finally {
-      features.dispose();
-    }
-    return this.answers(data, boxes.length);
+    const features = await takeFloats(
+      tf.tidy(() => extractFeatures(this.backbone, cropBatch(rgb, boxes, spec))),
+    );
+    return this.answers(features, boxes.length);
   }
 
   /** The centre crop of one 256 image as normalised network input (what prediction sees). */

@@ -125,35 +125,6 @@ function report(
   return evaluate({ classes, labels, probabilities, priorCounts: prior });
 }
 
-/** Class probabilities [n, K] of `n` cached block inputs through `upper` and the head. */
-async function blockProbabilities(
-  upper: tf.LayersModel,
-  head: HeadState,
-  reader: RowReader,
-  n: number,
-  cutShape: number[],
-): Promise<Float32Array> {
-  const rowFloats = cutShape.reduce((a, b) => a * b, 1);
-  const k = head.config.numClasses;
-  const probs = new Float32Array(n * k);
-  for (let start = 0; start < n; start += 32) {
-    const count = Math.min(32, n - start);
-    const rows = new Float32Array(count * rowFloats);
-    reader(
-      Int32Array.from({ length: count }, (_, i) => start + i),
-      rows,
-    );
-    const features = await takeFloats(
-      tf.tidy(() => {
-        const f = upper.predict(tf.tensor(rows, [count, ...cutShape])) as tf.Tensor;
-        return f.rank === 4 ? tf.mean(f, [1, 2]) : f;
-      }),
-    );
-    probs.set(await headProbabilities(head, features), start * k);
-  }
-  return probs;
-}
-
 /**
  * Backbone features [indices.length, D] of cached block inputs through the fine-tuned `upper`
  * (pooled when it ends in a feature map). Reads asynchronously, in batches of 32.
@@ -170,15 +141,14 @@ async function blockFeatures(
     const batch = indices.subarray(start, Math.min(indices.length, start + 32));
     const rows = new Float32Array(batch.length * rowFloats);
     reader(batch, rows);
-    const features = tf.tidy(() => {
-      const f = upper.predict(tf.tensor(rows, [batch.length, ...cutShape])) as tf.Tensor;
-      return f.rank === 4 ? tf.mean(f, [1, 2]) : f;
-    });
-    try {
-      parts.push((await features.data()) as Float32Array);
-    } finally {
-      features.dispose();
-    }
+    parts.push(
+      await takeFloats(
+        tf.tidy(() => {
+          const f = upper.predict(tf.tensor(rows, [batch.length, ...cutShape])) as tf.Tensor;
+          return f.rank === 4 ? tf.mean(f, [1, 2]) : f;
+        }),
+      ),
+    );
   }
   const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   let offset = 0;
@@ -341,46 +311,40 @@ async function runStage2(
           ),
       }),
     );
-    // Validation of the fine-tuned model: upper (holding the best weights) + head on block inputs.
+    // The fine-tuned features (upper holds the best weights) of the validation photos, computed
+    // once: they serve the validation report and the open-set statistics, which describe the
+    // fine-tuned features.
+    const trainRows = evenlySpaced(train.labels.length, OPEN_SET_ROWS);
+    const { trainFeatures, valFeatures } = await tensorLock.shared(async () => ({
+      trainFeatures: await blockFeatures(upper, trainBlocks.reader, trainRows, cutShape),
+      valFeatures:
+        val === null || valBlocks === null
+          ? null
+          : await blockFeatures(
+              upper,
+              valBlocks.reader,
+              Int32Array.from({ length: p.val.length }, (_, i) => i),
+              cutShape,
+            ),
+    }));
     const validation =
-      val === null || valBlocks === null
+      val === null || valFeatures === null
         ? null
         : await tensorLock.shared(async () =>
-            report(
-              p.classes,
-              await blockProbabilities(
-                upper,
-                result.head,
-                valBlocks.reader,
-                p.val.length,
-                cutShape,
-              ),
-              val.labels,
-              prior,
-            ),
+            report(p.classes, await headProbabilities(result.head, valFeatures), val.labels, prior),
           );
-    // The open-set statistics describe the fine-tuned features, so they are computed through it.
-    const trainRows = evenlySpaced(train.labels.length, OPEN_SET_ROWS);
-    const openSetFeatures = await tensorLock.shared(async () => ({
+    const openSetFeatures: OpenSetFeatures = {
       train: {
-        features: await blockFeatures(upper, trainBlocks.reader, trainRows, cutShape),
+        features: trainFeatures,
         labels: Int32Array.from(trainRows, (r) => train.labels[r] as number),
         // Sampled rows no longer group by photo: each row counts as a photo when cross-fitting.
         views: 1,
       },
       val:
-        val === null || valBlocks === null
+        val === null || valFeatures === null
           ? null
-          : {
-              features: await blockFeatures(
-                upper,
-                valBlocks.reader,
-                Int32Array.from({ length: p.val.length }, (_, i) => i),
-                cutShape,
-              ),
-              labels: Int32Array.from(val.labels),
-            },
-    }));
+          : { features: valFeatures, labels: Int32Array.from(val.labels) },
+    };
     return { ...result, splitLayer, validation, openSetFeatures };
   } finally {
     backbone.dispose();
