@@ -25,6 +25,7 @@ import {
 } from '../../src/main/ml/openset/linalg';
 import { energyScores, knnScores, l2Normalised, mspScores } from '../../src/main/ml/openset/scores';
 import { fitTemperature, meanNll, softmaxRows } from '../../src/main/ml/openset/temperature';
+import { fitOpenSet, openSetScores } from '../../src/main/ml/openset/open-set';
 import { Prng } from '../../src/main/ml/train/prng';
 
 const close = (a: number, b: number, tol: number, what = '') =>
@@ -234,6 +235,23 @@ void describe('open-set statistics', () => {
     const knn = knnScores(bank, q, 2, 1);
     close(knn[0]!, 0, 1e-6);
     close(knn[1]!, 1 - Math.SQRT1_2, 1e-6);
+  });
+
+  test('a library with no validation split and too few photos to cross-fit still gets a threshold', () => {
+    const d = 4;
+    const features = Float32Array.from([1, 0, 0, 0, 0.9, 0.1, 0, 0, 0, 1, 0, 0, 0.1, 0.9, 0, 0]);
+    const model = fitOpenSet({
+      head: { config: { inputDim: d, numClasses: 2, hidden: null, dropout: 0 }, weights: [] },
+      train: { features, labels: [0, 0, 1, 1] },
+      val: null,
+      trainLogits: Float32Array.from([2, 0, 2, 0, 0, 2, 0, 2]),
+    });
+    assert.equal(model.stats.fittedOn, 'train');
+    assert.equal(model.stats.count, 4);
+    assert.ok(Number.isFinite(model.stats.threshold) && model.stats.threshold > 0);
+    assert.ok(model.stats.quantiles.every(Number.isFinite));
+    // A feature unlike both cities scores above it.
+    assert.ok(openSetScores(model, Float32Array.from([0, 0, 1, 0]))[0]! > model.stats.threshold);
   });
 
   test('temperature scaling recovers the temperature that made the labels', () => {
