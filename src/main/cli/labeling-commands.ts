@@ -12,6 +12,9 @@ import {
   runCancellableJob,
   stringOption,
 } from './ml-job';
+import { labelQueueMethods } from '../../shared/contract/label-queue-methods';
+import { paramsShape } from '../../shared/contract/param-info';
+import { paramOption } from './param-option';
 
 const STRATEGIES: Record<LabelStrategy, LabelStrategy> = {
   margin: 'margin',
@@ -50,6 +53,9 @@ const LABEL: CommandSpec = {
   },
 };
 
+const suggestParams = paramsShape(labelQueueMethods['queue.suggest'].params);
+const suspectParams = paramsShape(labelQueueMethods['suspects.start'].params);
+
 const SUGGEST: CommandSpec = {
   name: 'suggest',
   summary: 'The photos without a human label most worth labeling next',
@@ -63,17 +69,15 @@ const SUGGEST: CommandSpec = {
       description: 'the model whose head ranks',
       required: true,
     },
-    n: { type: 'int', value: 'N', description: 'how many photos (default 50)' },
-    strategy: {
-      type: 'string',
+    n: paramOption(suggestParams.n, { value: 'N', description: 'how many photos' }),
+    strategy: paramOption(suggestParams.strategy, {
       value: 'margin|entropy|diverse|hybrid|random',
-      description: 'how to rank (default hybrid)',
-    },
-    seed: {
-      type: 'int',
+      description: 'how to rank',
+    }),
+    seed: paramOption(suggestParams.seed, {
       value: 'S',
-      description: 'seed of random and of the projection (default 1)',
-    },
+      description: 'seed of random and of the projection',
+    }),
   },
   library: 'open',
   async run(ctx) {
@@ -114,8 +118,8 @@ const SUSPECTS: CommandSpec = {
       description: 'the model whose cities to judge',
       required: true,
     },
-    folds: { type: 'int', value: 'K', description: 'folds (default 5)' },
-    seed: { type: 'int', value: 'S', description: 'fold seed (default 1)' },
+    folds: paramOption(suspectParams.folds, { value: 'K', description: 'folds' }),
+    seed: paramOption(suspectParams.seed, { value: 'S', description: 'fold seed' }),
   },
   library: 'open',
   async run(ctx) {

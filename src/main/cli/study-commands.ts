@@ -6,6 +6,9 @@ import type { JobInfo } from '../../shared/contract/job-types';
 import type { StudyResults } from '../../shared/contract/study-types';
 import type { CommandContext, CommandSpec } from './command';
 import { choiceOption, defined, flag, numberOption, stringOption } from './ml-job';
+import { DEFAULT_STUDY_ROUNDS, studyMethods } from '../../shared/contract/study-methods';
+import { paramsShape } from '../../shared/contract/param-info';
+import { paramOption } from './param-option';
 
 const SPLIT_CHOICES = { train: 'train', val: 'val', test: 'test' } as const;
 const REVEAL_CHOICES = { reveal: 'reveal', pure: 'pure' } as const;
@@ -52,6 +55,8 @@ function waitForJob(ctx: CommandContext, jobId: string): Promise<JobInfo> {
   });
 }
 
+const createParams = paramsShape(studyMethods['study.create'].params);
+
 const STUDY_CREATE: CommandSpec = {
   name: 'study create',
   summary: 'Create a human-vs-model study',
@@ -61,9 +66,13 @@ const STUDY_CREATE: CommandSpec = {
   options: {
     name: { type: 'string', value: 'NAME', description: 'the study name', required: true },
     model: { type: 'string', value: 'ID', description: 'the model people are compared with' },
-    rounds: { type: 'int', value: 'N', description: 'photos per participant (default 20)' },
-    seed: { type: 'int', value: 'S', description: 'photo order seed (default 1)' },
-    split: { type: 'string', value: 'test|val|train', description: 'photo split (default test)' },
+    // The contract's default is null (a fixed list shows all its photos); a split draws this many.
+    rounds: paramOption(createParams.rounds, {
+      value: 'N',
+      description: `photos per participant (default ${DEFAULT_STUDY_ROUNDS})`,
+    }),
+    seed: paramOption(createParams.seed, { value: 'S', description: 'photo order seed' }),
+    split: paramOption(createParams.split, { value: 'test|val|train', description: 'photo split' }),
     images: { type: 'string', value: 'FILE', description: 'fixed photo list, one path per line' },
     paired: {
       type: 'boolean',
