@@ -15,8 +15,8 @@ export type NumberParam = {
   nullable: boolean;
 };
 
-/** A text parameter's length limits (after trimming, where the schema trims). */
-export type TextParam = { minLength: number | null; maxLength: number | null };
+/** A text parameter's length limits (after trimming, where the schema trims): 0 / Infinity if none. */
+export type TextParam = { minLength: number; maxLength: number };
 
 type Unwrapped = {
   inner: z.ZodTypeAny;
@@ -82,7 +82,7 @@ export function inRange(n: number, param: NumberParam): boolean {
 export function textParam(schema: z.ZodTypeAny): TextParam {
   const { inner } = unwrap(schema);
   if (!(inner instanceof z.ZodString)) throw new TypeError('textParam needs a string schema');
-  return { minLength: inner.minLength, maxLength: inner.maxLength };
+  return { minLength: inner.minLength ?? 0, maxLength: inner.maxLength ?? Infinity };
 }
 
 /**
