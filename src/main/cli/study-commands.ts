@@ -7,7 +7,7 @@ import type { StudyResults } from '../../shared/contract/study-types';
 import type { CommandContext, CommandSpec } from './command';
 import { choiceOption, defined, flag, numberOption, stringOption } from './ml-job';
 import { DEFAULT_STUDY_ROUNDS, studyMethods } from '../../shared/contract/study-methods';
-import { paramsShape } from '../../shared/contract/param-info';
+import { paramDefault, paramsShape } from '../../shared/contract/param-info';
 import { paramOption } from './param-option';
 
 const SPLIT_CHOICES = { train: 'train', val: 'val', test: 'test' } as const;
@@ -60,8 +60,7 @@ const createParams = paramsShape(studyMethods['study.create'].params);
 const STUDY_CREATE: CommandSpec = {
   name: 'study create',
   summary: 'Create a human-vs-model study',
-  details:
-    "Prints {id, rounds, images, cities, warnings}. Photos come from a split (default test; never\nthe model's training photos) or, with --images, a fixed list every participant sees (one\nimported image path per line; photos the model was trained on are warned about on stderr).\nThe model's missing answers are predicted before the command returns.",
+  details: `Prints {id, rounds, images, cities, warnings}. Photos come from a split (default ${paramDefault(createParams.split)}; never\nthe model's training photos) or, with --images, a fixed list every participant sees (one\nimported image path per line; photos the model was trained on are warned about on stderr).\nThe model's missing answers are predicted before the command returns.`,
   positionals: { min: 0, max: 0 },
   options: {
     name: { type: 'string', value: 'NAME', description: 'the study name', required: true },
