@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { paramDefault, paramKind } from '../../shared/contract/param-info';
 import type { OptionSpec } from './command';
 
-export type ParamOptionText = {
+type ParamOptionText = {
   /** Shown after the flag, e.g. `N` in `--epochs N`. */
   value: string;
   /** What the option does, without its default (that is added from the schema). */
@@ -14,7 +14,7 @@ export type ParamOptionText = {
 };
 
 /** How a default reads in help: "(default 30)", "(default: none)", or nothing. */
-export function defaultSuffix(value: unknown, none: string | undefined): string {
+function defaultSuffix(value: unknown, none: string | undefined): string {
   if (value === null) return none === undefined ? '' : ` (default: ${none})`;
   if (typeof value === 'number' || typeof value === 'string') return ` (default ${value})`;
   return '';
