@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { CommandSpec } from '../../src/main/cli/command';
 import { COMMANDS } from '../../src/main/cli/commands';
 import { commandHelp } from '../../src/main/cli/format';
-import { paramOption } from '../../src/main/cli/param-option';
+import { defaultMark, paramOption } from '../../src/main/cli/param-option';
 import { collectMethods } from '../../src/shared/contract/collect-methods';
 import { hyperParamsSchema, resolveHyperParams } from '../../src/shared/contract/ml-methods';
 import { paramDefault, paramKind, paramsShape } from '../../src/shared/contract/param-info';
@@ -64,6 +64,8 @@ void describe('CLI options from the contract', () => {
       const param = spec.param as z.ZodTypeAny;
       assert.equal(spec.type, paramKind(param), `${where} takes what the schema takes`);
       const value: unknown = paramDefault(param);
+      // An enum's default may be marked in the text instead: "the centre crop (default) or …".
+      if (typeof value === 'string' && line.includes('(default)')) continue;
       if (typeof value === 'number' || typeof value === 'string') {
         const shows = new RegExp(`default ${String(value).replace(/[.|]/g, '\\$&')}(?![\\w.])`);
         assert.match(line, shows, `${where} shows ${value}`);
@@ -92,6 +94,20 @@ void describe('CLI options from the contract', () => {
       assert.equal(shown, String(paramDefault(spec.param)), where);
     }
     assert.ok(stated >= 30, `${stated} options state a default`);
+  });
+
+  void it('the choice marked "(default)" follows the schema\'s default', () => {
+    const before = z.enum(['center', 'multiCrop']).default('center');
+    const after = z.enum(['center', 'multiCrop']).default('multiCrop');
+    const text = (tta: z.ZodTypeAny) =>
+      `the centre crop${defaultMark(tta, 'center')} or 10 crops${defaultMark(tta, 'multiCrop')}`;
+    assert.equal(text(before), 'the centre crop (default) or 10 crops');
+    assert.equal(text(after), 'the centre crop or 10 crops (default)');
+    const tta = allOptions.find((o) => o.where === 'evaluate --tta');
+    assert.ok(tta?.line.includes('the centre crop (default) or 10 crops averaged'));
+    const suggest = COMMANDS.find((c) => c.name === 'suggest');
+    assert.equal(suggest?.details?.match(/\(default\)/g)?.length, 1, 'one strategy is the default');
+    assert.match(suggest.details, /hybrid \(default\)/);
   });
 
   void it("train's optimiser line is the paper's recipe from the schema", () => {

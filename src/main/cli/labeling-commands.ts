@@ -14,7 +14,7 @@ import {
 } from './ml-job';
 import { labelQueueMethods } from '../../shared/contract/label-queue-methods';
 import { paramsShape } from '../../shared/contract/param-info';
-import { paramOption } from './param-option';
+import { defaultMark, paramOption } from './param-option';
 
 const STRATEGIES: Record<LabelStrategy, LabelStrategy> = {
   margin: 'margin',
@@ -56,11 +56,16 @@ const LABEL: CommandSpec = {
 const suggestParams = paramsShape(labelQueueMethods['queue.suggest'].params);
 const suspectParams = paramsShape(labelQueueMethods['suspects.start'].params);
 
+const mark = (strategy: LabelStrategy): string => defaultMark(suggestParams.strategy, strategy);
+
 const SUGGEST: CommandSpec = {
   name: 'suggest',
   summary: 'The photos without a human label most worth labeling next',
-  details:
-    "Prints [{imageId, path, score}] most useful first, ranked from cached features (computed\nfirst where missing) and the model's head. margin / entropy: the least sure photos; diverse:\nspread over the feature space; hybrid (default): the least sure, spread; random: seeded control.",
+  details: [
+    'Prints [{imageId, path, score}] most useful first, ranked from cached features (computed',
+    `first where missing) and the model's head. margin${mark('margin')} / entropy${mark('entropy')}: the least sure photos; diverse${mark('diverse')}:`,
+    `spread over the feature space; hybrid${mark('hybrid')}: the least sure, spread; random${mark('random')}: seeded control.`,
+  ].join('\n'),
   positionals: { min: 0, max: 0 },
   options: {
     model: {

@@ -19,7 +19,7 @@ import {
   stringOption,
 } from './ml-job';
 import { paramsShape } from '../../shared/contract/param-info';
-import { paramOption } from './param-option';
+import { defaultMark, paramOption } from './param-option';
 
 const TTA_CHOICES = { center: 'center', 'multi-crop': 'multiCrop' } as const;
 const OPTIMIZER_CHOICES: Readonly<Record<string, OptimizerName>> = { sgd: 'sgd', adam: 'adam' };
@@ -40,10 +40,12 @@ const hyper = hyperParamsSchema.shape;
 const trainParams = paramsShape(mlMethods['train.start'].params);
 const paperDefaults = resolveHyperParams({});
 
+const tta = paramsShape(mlMethods['evaluate.start'].params).tta;
 const ttaOption: OptionSpec = {
   type: 'string',
   value: 'center|multi-crop',
-  description: 'test-time views: the centre crop (default) or 10 crops averaged',
+  description: `test-time views: the centre crop${defaultMark(tta, 'center')} or 10 crops averaged${defaultMark(tta, 'multiCrop')}`,
+  param: tta,
 };
 
 const train: CommandSpec = {

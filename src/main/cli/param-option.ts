@@ -20,6 +20,11 @@ function defaultSuffix(value: unknown, none: string | undefined): string {
   return '';
 }
 
+/** " (default)" after the one choice of an enum parameter that is its default, else nothing. */
+export function defaultMark(param: z.ZodTypeAny, choice: string): string {
+  return paramDefault(param) === choice ? ' (default)' : '';
+}
+
 export function paramOption(param: z.ZodTypeAny, text: ParamOptionText): OptionSpec {
   return {
     type: paramKind(param),

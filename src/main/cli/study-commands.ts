@@ -8,7 +8,7 @@ import type { CommandContext, CommandSpec } from './command';
 import { choiceOption, defined, flag, numberOption, stringOption } from './ml-job';
 import { DEFAULT_STUDY_ROUNDS, studyMethods } from '../../shared/contract/study-methods';
 import { paramDefault, paramsShape } from '../../shared/contract/param-info';
-import { paramOption } from './param-option';
+import { defaultMark, paramOption } from './param-option';
 
 const SPLIT_CHOICES = { train: 'train', val: 'val', test: 'test' } as const;
 const REVEAL_CHOICES = { reveal: 'reveal', pure: 'pure' } as const;
@@ -80,7 +80,8 @@ const STUDY_CREATE: CommandSpec = {
     reveal: {
       type: 'string',
       value: 'reveal|pure',
-      description: 'show truth and model after each guess (default) or nothing until the end',
+      description: `show truth and model after each guess${defaultMark(createParams.reveal, 'reveal')} or nothing until the end${defaultMark(createParams.reveal, 'pure')}`,
+      param: createParams.reveal,
     },
     'time-limit': { type: 'int', value: 'MS', description: 'time limit per round' },
     consent: { type: 'string', value: 'TEXT', description: 'consent text participants accept' },
