@@ -6,7 +6,7 @@ import type { LoopState } from './checkpoint';
 import { balancedClassWeights, checkExampleSet, classCounts } from './examples';
 import { evaluateSet, trainEpoch, type EpochStep } from './loop-epoch';
 import { fingerprintOf, resumeCheckpoint, writeCheckpoint } from './loop-checkpoint';
-import { judgeEpoch } from './loop-plateau';
+import { judgeEpoch, type EpochJudgement } from './loop-plateau';
 import { TrainOptimizer } from './optimizer';
 import { Prng, deriveSeed } from './prng';
 import type { TrainableModel } from './trainable';
@@ -78,6 +78,63 @@ function freshState(learningRate: number, prngState: number): LoopState {
 }
 
 /**
+ * Validates the model after an epoch (when there is a validation set) and judges the epoch on the
+ * monitored accuracy; `state` is the state before the epoch, `started` its performance.now().
+ */
+async function validateEpoch(
+  input: LoopInput,
+  val: ExampleSet | null,
+  state: LoopState,
+  trained: { loss: number; accuracy: number },
+  started: number,
+): Promise<{ metrics: EpochMetrics; judged: EpochJudgement }> {
+  const { model, numClasses, stage } = input;
+  const epoch = state.epoch + 1;
+  const v =
+    val === null ? null : await evaluateSet(model, val, numClasses, input.evalBatchSize ?? 1024);
+  const metrics: EpochMetrics = {
+    stage,
+    epoch,
+    loss: trained.loss,
+    accuracy: trained.accuracy,
+    valLoss: v?.loss ?? null,
+    valAccuracy: v?.accuracy ?? null,
+    learningRate: state.learningRate,
+  };
+  const counted: LoopState = {
+    ...state,
+    epoch,
+    history: [...state.history, metrics],
+    epochMs: [...state.epochMs, Math.round(performance.now() - started)],
+  };
+  return { metrics, judged: judgeEpoch(counted, v?.accuracy ?? trained.accuracy, input.hyper) };
+}
+
+function summaryOf(
+  input: LoopInput,
+  val: ExampleSet | null,
+  state: LoopState,
+  stopReason: StopReason,
+  classWeights: number[],
+): TrainSummary {
+  return {
+    stage: input.stage,
+    epochsRun: state.epoch,
+    bestEpoch: state.bestEpoch,
+    bestAccuracy: state.bestAccuracy,
+    monitored: val !== null ? 'val' : 'train',
+    finalLearningRate: state.learningRate,
+    stopReason,
+    classWeights,
+    trainCount: input.train.labels.length,
+    valCount: val?.labels.length ?? 0,
+    hyperParams: { ...input.hyper },
+    epochMs: state.epochMs,
+    backend: tf.getBackend(),
+  };
+}
+
+/**
  * The custom training loop shared by both stages: shuffled mini-batches (or balanced sampling),
  * weighted softmax cross-entropy + L2, one optimizer step per batch inside tf.tidy, validation
  * after every epoch, rate drop on plateau, early stopping, checkpoints, resume and cancellation.
@@ -130,26 +187,7 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
         stopReason = 'cancelled';
         break;
       }
-      const v =
-        val === null
-          ? null
-          : await evaluateSet(model, val, numClasses, input.evalBatchSize ?? 1024);
-      const metrics: EpochMetrics = {
-        stage,
-        epoch,
-        loss: trained.loss,
-        accuracy: trained.accuracy,
-        valLoss: v?.loss ?? null,
-        valAccuracy: v?.accuracy ?? null,
-        learningRate: state.learningRate,
-      };
-      const counted: LoopState = {
-        ...state,
-        epoch,
-        history: [...state.history, metrics],
-        epochMs: [...state.epochMs, Math.round(performance.now() - started)],
-      };
-      const judged = judgeEpoch(counted, v?.accuracy ?? trained.accuracy, hyper);
+      const { metrics, judged } = await validateEpoch(input, val, state, trained, started);
       if (judged.improved) best = await model.read();
       for (const message of judged.messages) log('info', message);
       if (judged.state.finished === 'earlyStopped') stopReason = 'earlyStopped';
@@ -162,25 +200,8 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
     }
     if (best !== null) model.assign(best);
     const weights = best ?? (await model.read());
-    return {
-      weights,
-      history: state.history,
-      summary: {
-        stage,
-        epochsRun: state.epoch,
-        bestEpoch: state.bestEpoch,
-        bestAccuracy: state.bestAccuracy,
-        monitored: val !== null ? 'val' : 'train',
-        finalLearningRate: state.learningRate,
-        stopReason,
-        classWeights,
-        trainCount: train.labels.length,
-        valCount: val?.labels.length ?? 0,
-        hyperParams: { ...hyper },
-        epochMs: state.epochMs,
-        backend: tf.getBackend(),
-      },
-    };
+    const summary = summaryOf(input, val, state, stopReason, classWeights);
+    return { weights, history: state.history, summary };
   } finally {
     optimizer.dispose();
     weightTensor.dispose();
