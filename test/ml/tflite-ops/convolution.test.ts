@@ -3,10 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { AppError } from '../../../src/shared/contract/errors';
 import { CONVOLUTION_BUILDERS } from '../../../src/main/ml/tflite/ops/convolution';
 import type { ConvOptions } from '../../../src/main/ml/tflite/schema';
-import { buildOne, maxDiff, sample, seq } from './harness';
+import { buildOne, maxDiff, sample, seq, unsupportedError } from './harness';
 
 const conv = (o: Partial<ConvOptions>): ConvOptions => ({
   kind: 'conv',
@@ -112,16 +111,14 @@ void describe('TFLite convolution builders', () => {
       outputs: [2],
       options: conv({}),
     });
-    const unsupported = (pattern: RegExp) => (e: unknown) =>
-      e instanceof AppError && e.code === 'UNSUPPORTED' && pattern.test(e.message);
     assert.throws(
       () => buildOne(CONVOLUTION_BUILDERS.CONV_2D, spec('CONV_2D', [3, 1, 1, 1])),
-      unsupported(/grouped convolution/),
+      unsupportedError(/grouped convolution/),
     );
     assert.throws(
       () =>
         buildOne(CONVOLUTION_BUILDERS.DEPTHWISE_CONV_2D, spec('DEPTHWISE_CONV_2D', [1, 1, 1, 3])),
-      unsupported(/3 outputs for 2 inputs/),
+      unsupportedError(/3 outputs for 2 inputs/),
     );
     assert.throws(
       () =>
@@ -129,7 +126,7 @@ void describe('TFLite convolution builders', () => {
           ...spec('CONV_2D', [3, 1, 1, 2]),
           options: undefined,
         }),
-      unsupported(/missing convolution options/),
+      unsupportedError(/missing convolution options/),
     );
   });
 });

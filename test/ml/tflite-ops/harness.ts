@@ -2,6 +2,7 @@
 // through its builder into a small LayersModel that tests compare with the same op in tf ops.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
+import { AppError } from '../../../src/shared/contract/errors';
 import { Namer } from '../../../src/main/ml/tflite/layout';
 import {
   createBuildContext,
@@ -108,6 +109,38 @@ export function buildOne(builder: OpBuilder, spec: OneOp): BuiltOp {
     },
     dispose: () => graph?.dispose(),
   };
+}
+
+/** Matches an UNSUPPORTED error whose message matches `pattern` (for assert.throws). */
+export const unsupportedError =
+  (pattern: RegExp) =>
+  (e: unknown): boolean =>
+    e instanceof AppError && e.code === 'UNSUPPORTED' && pattern.test(e.message);
+
+/** Runs `body` and checks it left no tensor behind. */
+export function withoutLeaks(body: () => void): void {
+  const start = tf.memory().numTensors;
+  body();
+  assert.equal(tf.memory().numTensors, start, 'no tensor left behind');
+}
+
+/**
+ * Runs the built operator on `xs` and checks it against `reference(...xs)` within `tolerance`
+ * (largest absolute difference); frees the outputs and the operator's layers.
+ */
+export function assertComputes(
+  built: BuiltOp,
+  xs: tf.Tensor[],
+  reference: (...xs: tf.Tensor[]) => tf.Tensor,
+  tolerance = 1e-6,
+  label = '',
+): void {
+  const got = built.run(...xs);
+  const want = tf.tidy(() => reference(...xs));
+  const diff = maxDiff(got, want);
+  tf.dispose([got, want]);
+  built.dispose();
+  assert.ok(diff <= tolerance, `${label} max difference ${diff}`);
 }
 
 /** Largest absolute difference of two tensors of the same shape. */

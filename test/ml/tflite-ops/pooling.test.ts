@@ -3,10 +3,16 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { AppError } from '../../../src/shared/contract/errors';
 import { POOLING_BUILDERS } from '../../../src/main/ml/tflite/ops/pooling';
 import type { OperatorOptions, PoolOptions } from '../../../src/main/ml/tflite/schema';
-import { buildOne, maxDiff, sample, type OneOp } from './harness';
+import {
+  assertComputes,
+  buildOne,
+  sample,
+  unsupportedError,
+  withoutLeaks,
+  type OneOp,
+} from './harness';
 
 const poolOptions = (o: Partial<PoolOptions>): PoolOptions => ({
   kind: 'pool',
@@ -45,66 +51,50 @@ void describe('TFLite pooling builders', () => {
     await tf.setBackend('cpu');
   });
 
-  void it('MAX_POOL_2D and AVERAGE_POOL_2D 2×2 stride 2 match tf.maxPool and tf.avgPool', () => {
-    const start = tf.memory().numTensors;
-    const x = sample([2, 4, 4, 3], 9);
-    for (const [op, reference] of [
-      ['MAX_POOL_2D', tf.maxPool],
-      ['AVERAGE_POOL_2D', tf.avgPool],
-    ] as const) {
-      const built = buildOne(POOLING_BUILDERS[op], pooling(op, [1, 2, 2, 3], poolOptions({})));
-      assert.equal(built.ctx.lastPool(), null, 'a local pool is not a feature layer');
-      const got = built.run(x);
-      const want = reference(x as tf.Tensor4D, 2, 2, 'valid');
-      assert.ok(maxDiff(got, want) < 1e-6, op);
-      tf.dispose([got, want]);
-      built.dispose();
-    }
-    x.dispose();
-    assert.equal(tf.memory().numTensors, start);
-  });
+  void it('MAX_POOL_2D and AVERAGE_POOL_2D 2×2 stride 2 match tf.maxPool and tf.avgPool', () =>
+    withoutLeaks(() => {
+      const x = sample([2, 4, 4, 3], 9);
+      for (const [op, reference] of [
+        ['MAX_POOL_2D', tf.maxPool],
+        ['AVERAGE_POOL_2D', tf.avgPool],
+      ] as const) {
+        const built = buildOne(POOLING_BUILDERS[op], pooling(op, [1, 2, 2, 3], poolOptions({})));
+        assert.equal(built.ctx.lastPool(), null, 'a local pool is not a feature layer');
+        assertComputes(built, [x], (t) => reference(t as tf.Tensor4D, 2, 2, 'valid'), 1e-6, op);
+      }
+      x.dispose();
+    }));
 
-  void it('an average pool over the whole map is a global pool [N, 1, 1, c], recorded as the feature layer', () => {
-    const start = tf.memory().numTensors;
-    const built = buildOne(
-      POOLING_BUILDERS.AVERAGE_POOL_2D,
-      pooling('AVERAGE_POOL_2D', [1, 1, 1, 3], poolOptions({ filterH: 4, filterW: 4 })),
-    );
-    assert.deepEqual(built.ctx.lastPool(), { name: 'net_pool', dim: 3 });
-    const x = sample([2, 4, 4, 3], 10);
-    const got = built.run(x);
-    const want = tf.tidy(() => tf.mean(x, [1, 2], true));
-    assert.ok(maxDiff(got, want) < 1e-6);
-    tf.dispose([x, got, want]);
-    built.dispose();
-    assert.equal(tf.memory().numTensors, start);
-  });
+  void it('an average pool over the whole map is a global pool [N, 1, 1, c], recorded as the feature layer', () =>
+    withoutLeaks(() => {
+      const built = buildOne(
+        POOLING_BUILDERS.AVERAGE_POOL_2D,
+        pooling('AVERAGE_POOL_2D', [1, 1, 1, 3], poolOptions({ filterH: 4, filterW: 4 })),
+      );
+      assert.deepEqual(built.ctx.lastPool(), { name: 'net_pool', dim: 3 });
+      const x = sample([2, 4, 4, 3], 10);
+      assertComputes(built, [x], (t) => tf.mean(t, [1, 2], true));
+      x.dispose();
+    }));
 
-  void it('MEAN over axes 1, 2 (or -3, -2) is a global pool, with or without kept dims', () => {
-    const start = tf.memory().numTensors;
-    const x = sample([2, 4, 4, 3], 11);
-    for (const [axes, keepDims] of [
-      [[1, 2], false],
-      [[-3, -2], true],
-    ] as const) {
-      const built = buildOne(POOLING_BUILDERS.MEAN, mean([...axes], keepDims));
-      assert.deepEqual(built.ctx.lastPool(), { name: 'net_mean', dim: 3 });
-      const got = built.run(x);
-      const want = tf.mean(x, [1, 2], keepDims);
-      assert.ok(maxDiff(got, want) < 1e-6);
-      tf.dispose([got, want]);
-      built.dispose();
-    }
-    x.dispose();
-    assert.equal(tf.memory().numTensors, start);
-  });
+  void it('MEAN over axes 1, 2 (or -3, -2) is a global pool, with or without kept dims', () =>
+    withoutLeaks(() => {
+      const x = sample([2, 4, 4, 3], 11);
+      for (const [axes, keepDims] of [
+        [[1, 2], false],
+        [[-3, -2], true],
+      ] as const) {
+        const built = buildOne(POOLING_BUILDERS.MEAN, mean([...axes], keepDims));
+        assert.deepEqual(built.ctx.lastPool(), { name: 'net_mean', dim: 3 });
+        assertComputes(built, [x], (t) => tf.mean(t, [1, 2], keepDims));
+      }
+      x.dispose();
+    }));
 
   void it('rejects a MEAN over other axes and a pool without its options', () => {
-    const unsupported = (pattern: RegExp) => (e: unknown) =>
-      e instanceof AppError && e.code === 'UNSUPPORTED' && pattern.test(e.message);
     assert.throws(
       () => buildOne(POOLING_BUILDERS.MEAN, mean([3], false)),
-      unsupported(/mean over axes 3/),
+      unsupportedError(/mean over axes 3/),
     );
     assert.throws(
       () =>
@@ -112,7 +102,7 @@ void describe('TFLite pooling builders', () => {
           POOLING_BUILDERS.MAX_POOL_2D,
           pooling('MAX_POOL_2D', [1, 2, 2, 3], { kind: 'none' }),
         ),
-      unsupported(/missing pooling options/),
+      unsupportedError(/missing pooling options/),
     );
   });
 });

@@ -2,9 +2,15 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { AppError } from '../../../src/shared/contract/errors';
 import { SHAPE_BUILDERS } from '../../../src/main/ml/tflite/ops/shape';
-import { buildOne, maxDiff, sample, type OneOp } from './harness';
+import {
+  assertComputes,
+  buildOne,
+  sample,
+  unsupportedError,
+  withoutLeaks,
+  type OneOp,
+} from './harness';
 
 const pad = (paddings: number[]): OneOp => ({
   op: 'PAD',
@@ -26,59 +32,49 @@ const reshape = (out: number[], newShape: number[] = []): OneOp => ({
   outputs: [1],
   options: { kind: 'reshape', newShape },
 });
-const unsupported = (pattern: RegExp) => (e: unknown) =>
-  e instanceof AppError && e.code === 'UNSUPPORTED' && pattern.test(e.message);
 
 void describe('TFLite shape builders', () => {
   before(async () => {
     await tf.setBackend('cpu');
   });
 
-  void it('PAD pads the spatial axes with zeros, top/bottom and left/right apart', () => {
-    const start = tf.memory().numTensors;
-    const built = buildOne(SHAPE_BUILDERS.PAD, pad([0, 0, 1, 0, 2, 1, 0, 0]));
-    const x = sample([2, 3, 3, 2], 12);
-    const got = built.run(x);
-    const want = tf.pad(x, [
-      [0, 0],
-      [1, 0],
-      [2, 1],
-      [0, 0],
-    ]);
-    assert.deepEqual(got.shape, [2, 4, 6, 2]);
-    assert.ok(maxDiff(got, want) === 0);
-    tf.dispose([x, got, want]);
-    built.dispose();
-    assert.equal(tf.memory().numTensors, start);
-  });
+  void it('PAD pads the spatial axes with zeros, top/bottom and left/right apart', () =>
+    withoutLeaks(() => {
+      const built = buildOne(SHAPE_BUILDERS.PAD, pad([0, 0, 1, 0, 2, 1, 0, 0]));
+      assert.deepEqual(built.output?.shape, [null, 4, 6, 2]);
+      const x = sample([2, 3, 3, 2], 12);
+      const paddings: [number, number][] = [
+        [0, 0],
+        [1, 0],
+        [2, 1],
+        [0, 0],
+      ];
+      assertComputes(built, [x], (t) => tf.pad(t, paddings), 0);
+      x.dispose();
+    }));
 
-  void it('RESHAPE keeps the batch axis; the target comes from the output tensor or the options', () => {
-    const start = tf.memory().numTensors;
-    const x = sample([3, 1, 1, 6], 13);
-    for (const spec of [reshape([1, 2, 3]), reshape([], [-1, 6])]) {
-      const built = buildOne(SHAPE_BUILDERS.RESHAPE, spec);
-      const got = built.run(x);
-      const want = x.reshape(spec.tensors[1]!.shape.length > 0 ? [3, 2, 3] : [3, 6]);
-      assert.ok(maxDiff(got, want) === 0);
-      tf.dispose([got, want]);
-      built.dispose();
-    }
-    x.dispose();
-    assert.equal(tf.memory().numTensors, start);
-  });
+  void it('RESHAPE keeps the batch axis; the target comes from the output tensor or the options', () =>
+    withoutLeaks(() => {
+      const x = sample([3, 1, 1, 6], 13);
+      const byTensor = buildOne(SHAPE_BUILDERS.RESHAPE, reshape([1, 2, 3]));
+      assertComputes(byTensor, [x], (t) => t.reshape([3, 2, 3]), 0);
+      const byOptions = buildOne(SHAPE_BUILDERS.RESHAPE, reshape([], [-1, 6]));
+      assertComputes(byOptions, [x], (t) => t.reshape([3, 6]), 0);
+      x.dispose();
+    }));
 
   void it('rejects padding the batch or channel axes, and reshapes across the batch or of another size', () => {
     assert.throws(
       () => buildOne(SHAPE_BUILDERS.PAD, pad([1, 0, 1, 1, 1, 1, 0, 0])),
-      unsupported(/paddings 1,0,1,1,1,1,0,0/),
+      unsupportedError(/paddings 1,0,1,1,1,1,0,0/),
     );
     assert.throws(
       () => buildOne(SHAPE_BUILDERS.RESHAPE, reshape([2, 3])),
-      unsupported(/target shape \[2,3\]/),
+      unsupportedError(/target shape \[2,3\]/),
     );
     assert.throws(
       () => buildOne(SHAPE_BUILDERS.RESHAPE, reshape([1, 5])),
-      unsupported(/changes the size/),
+      unsupportedError(/changes the size/),
     );
   });
 });
