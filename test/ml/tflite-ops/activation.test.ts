@@ -1,12 +1,13 @@
 // RELU, RELU6, TANH, LOGISTIC and SOFTMAX builders on tiny hand-built operators.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import { ACTIVATION_BUILDERS } from '../../../src/main/ml/tflite/ops/activation';
 import type { OperatorOptions } from '../../../src/main/ml/tflite/schema';
 import {
   assertComputes,
   buildOne,
+  describeOps,
   sample,
   unsupportedError,
   withoutLeaks,
@@ -24,11 +25,7 @@ const unary = (op: string, options?: OperatorOptions): OneOp => ({
   ...(options ? { options } : {}),
 });
 
-void describe('TFLite activation builders', () => {
-  before(async () => {
-    await tf.setBackend('cpu');
-  });
-
+describeOps('TFLite activation builders', () => {
   void it('each activation operator computes what its tf op computes', () =>
     withoutLeaks(() => {
       const x = sample([4, 6], 14, -8, 8);

@@ -2,10 +2,10 @@
 // tf.depthwiseConv2d with kernels laid out by hand.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import { CONVOLUTION_BUILDERS } from '../../../src/main/ml/tflite/ops/convolution';
 import type { ConvOptions } from '../../../src/main/ml/tflite/schema';
-import { buildOne, maxDiff, sample, seq, unsupportedError } from './harness';
+import { buildOne, describeOps, maxDiff, sample, seq, unsupportedError } from './harness';
 
 const conv = (o: Partial<ConvOptions>): ConvOptions => ({
   kind: 'conv',
@@ -19,11 +19,7 @@ const conv = (o: Partial<ConvOptions>): ConvOptions => ({
   ...o,
 });
 
-void describe('TFLite convolution builders', () => {
-  before(async () => {
-    await tf.setBackend('cpu');
-  });
-
+describeOps('TFLite convolution builders', () => {
   void it('CONV_2D: [out, h, w, in] float weights, stride 2, bias and a fused RELU6', () => {
     const start = tf.memory().numTensors;
     const w = Float32Array.from(seq(4 * 3 * 3 * 2, (i) => Math.sin(i) * 0.5)); // [4, 3, 3, 2]

@@ -2,12 +2,13 @@
 // transposed by hand.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import { FULLY_CONNECTED_BUILDERS } from '../../../src/main/ml/tflite/ops/fully-connected';
 import type { OperatorOptions } from '../../../src/main/ml/tflite/schema';
 import {
   assertComputes,
   buildOne,
+  describeOps,
   sample,
   seq,
   unsupportedError,
@@ -32,11 +33,7 @@ const dense = (options: OperatorOptions, inShape = [1, 2, 2, 2]): OneOp => ({
 const build = (options: OperatorOptions, inShape?: number[]) =>
   buildOne(FULLY_CONNECTED_BUILDERS.FULLY_CONNECTED, dense(options, inShape));
 
-void describe('TFLite fully-connected builder', () => {
-  before(async () => {
-    await tf.setBackend('cpu');
-  });
-
+describeOps('TFLite fully-connected builder', () => {
   void it('flattens a [N, 2, 2, 2] input, multiplies by the [in, out] kernel, adds the bias, RELU', () =>
     withoutLeaks(() => {
       const built = build({ kind: 'fullyConnected', activation: 'RELU', keepNumDims: false });

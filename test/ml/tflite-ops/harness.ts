@@ -2,6 +2,7 @@
 // through its builder into a small LayersModel that tests compare with the same op in tf ops.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
+import { before, describe } from 'node:test';
 import { AppError } from '../../../src/shared/contract/errors';
 import { Namer } from '../../../src/main/ml/tflite/layout';
 import {
@@ -109,6 +110,16 @@ export function buildOne(builder: OpBuilder, spec: OneOp): BuiltOp {
     },
     dispose: () => graph?.dispose(),
   };
+}
+
+/** A suite of builder tests, run on the cpu backend. */
+export function describeOps(title: string, body: () => void): void {
+  void describe(title, () => {
+    before(async () => {
+      await tf.setBackend('cpu');
+    });
+    body();
+  });
 }
 
 /** Matches an UNSUPPORTED error whose message matches `pattern` (for assert.throws). */

@@ -1,12 +1,13 @@
 // ADD and CONCATENATION builders on tiny hand-built operators.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import { MERGE_BUILDERS } from '../../../src/main/ml/tflite/ops/merge';
 import type { OperatorOptions } from '../../../src/main/ml/tflite/schema';
 import {
   assertComputes,
   buildOne,
+  describeOps,
   sample,
   unsupportedError,
   withoutLeaks,
@@ -27,11 +28,7 @@ const two = (op: string, out: number[], options: OperatorOptions, b = [1, 2, 2, 
 const concatenation = (axis: number, out: number[], b?: number[]): OneOp =>
   two('CONCATENATION', out, { kind: 'concatenation', axis, activation: 'NONE' }, b);
 
-void describe('TFLite merge builders', () => {
-  before(async () => {
-    await tf.setBackend('cpu');
-  });
-
+describeOps('TFLite merge builders', () => {
   void it('ADD with a fused RELU is relu(a + b)', () =>
     withoutLeaks(() => {
       const built = buildOne(

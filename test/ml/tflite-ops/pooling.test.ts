@@ -2,12 +2,13 @@
 // become the global average pool a backbone's features are read from.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import { POOLING_BUILDERS } from '../../../src/main/ml/tflite/ops/pooling';
 import type { OperatorOptions, PoolOptions } from '../../../src/main/ml/tflite/schema';
 import {
   assertComputes,
   buildOne,
+  describeOps,
   sample,
   unsupportedError,
   withoutLeaks,
@@ -46,11 +47,7 @@ const mean = (axes: number[], keepDims: boolean): OneOp => ({
   options: { kind: 'reducer', keepDims },
 });
 
-void describe('TFLite pooling builders', () => {
-  before(async () => {
-    await tf.setBackend('cpu');
-  });
-
+describeOps('TFLite pooling builders', () => {
   void it('MAX_POOL_2D and AVERAGE_POOL_2D 2×2 stride 2 match tf.maxPool and tf.avgPool', () =>
     withoutLeaks(() => {
       const x = sample([2, 4, 4, 3], 9);

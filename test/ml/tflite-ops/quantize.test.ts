@@ -1,16 +1,11 @@
 // QUANTIZE / DEQUANTIZE builders (identities in the float network) and the operator registry.
-import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import { QUANTIZE_BUILDERS } from '../../../src/main/ml/tflite/ops/quantize';
 import { SUPPORTED_OPS } from '../../../src/main/ml/tflite/ops/registry';
-import { buildOne } from './harness';
+import { buildOne, describeOps } from './harness';
 
-void describe('TFLite quantize builders', () => {
-  before(async () => {
-    await tf.setBackend('cpu');
-  });
-
+describeOps('TFLite quantize builders', () => {
   void it('DEQUANTIZE of a constant builds nothing and names the constant', () => {
     const built = buildOne(QUANTIZE_BUILDERS.DEQUANTIZE, {
       op: 'DEQUANTIZE',

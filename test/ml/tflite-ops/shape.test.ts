@@ -1,11 +1,12 @@
 // PAD and RESHAPE builders on tiny hand-built operators.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import { SHAPE_BUILDERS } from '../../../src/main/ml/tflite/ops/shape';
 import {
   assertComputes,
   buildOne,
+  describeOps,
   sample,
   unsupportedError,
   withoutLeaks,
@@ -33,11 +34,7 @@ const reshape = (out: number[], newShape: number[] = []): OneOp => ({
   options: { kind: 'reshape', newShape },
 });
 
-void describe('TFLite shape builders', () => {
-  before(async () => {
-    await tf.setBackend('cpu');
-  });
-
+describeOps('TFLite shape builders', () => {
   void it('PAD pads the spatial axes with zeros, top/bottom and left/right apart', () =>
     withoutLeaks(() => {
       const built = buildOne(SHAPE_BUILDERS.PAD, pad([0, 0, 1, 0, 2, 1, 0, 0]));
