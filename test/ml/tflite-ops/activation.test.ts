@@ -4,17 +4,9 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { ACTIVATION_BUILDERS } from '../../../src/main/ml/tflite/ops/activation';
 import type { OperatorOptions } from '../../../src/main/ml/tflite/schema';
-import {
-  assertComputes,
-  buildOne,
-  describeOps,
-  sample,
-  unsupportedError,
-  withoutLeaks,
-  type OneOp,
-} from './harness';
+import * as harness from './harness';
 
-const unary = (op: string, options?: OperatorOptions): OneOp => ({
+const unary = (op: string, options?: OperatorOptions): harness.OneOp => ({
   op,
   tensors: [
     { name: 'x', shape: [1, 6] },
@@ -25,10 +17,10 @@ const unary = (op: string, options?: OperatorOptions): OneOp => ({
   ...(options ? { options } : {}),
 });
 
-describeOps('TFLite activation builders', () => {
+harness.describeOps('TFLite activation builders', () => {
   void it('each activation operator computes what its tf op computes', () =>
-    withoutLeaks(() => {
-      const x = sample([4, 6], 14, -8, 8);
+    harness.withoutLeaks(() => {
+      const x = harness.sample([4, 6], 14, -8, 8);
       const cases = [
         ['RELU', tf.relu, 'net_block_relu'],
         ['RELU6', tf.relu6, 'net_block_relu6'],
@@ -37,17 +29,21 @@ describeOps('TFLite activation builders', () => {
         ['SOFTMAX', (t: tf.Tensor) => tf.softmax(t), 'net_block_act'],
       ] as const;
       for (const [op, reference, layer] of cases) {
-        const built = buildOne(ACTIVATION_BUILDERS[op], unary(op));
+        const built = harness.buildOne(ACTIVATION_BUILDERS[op], unary(op));
         assert.equal(built.output?.sourceLayer.name, layer, op);
-        assertComputes(built, [x], (t) => reference(t), 1e-6, op);
+        harness.assertComputes(built, [x], (t) => reference(t), 1e-6, op);
       }
       x.dispose();
     }));
 
   void it('rejects a softmax with beta other than 1', () => {
     assert.throws(
-      () => buildOne(ACTIVATION_BUILDERS.SOFTMAX, unary('SOFTMAX', { kind: 'softmax', beta: 2 })),
-      unsupportedError(/beta 2/),
+      () =>
+        harness.buildOne(
+          ACTIVATION_BUILDERS.SOFTMAX,
+          unary('SOFTMAX', { kind: 'softmax', beta: 2 }),
+        ),
+      harness.unsupportedError(/beta 2/),
     );
   });
 });

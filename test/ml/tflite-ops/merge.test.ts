@@ -4,17 +4,14 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { MERGE_BUILDERS } from '../../../src/main/ml/tflite/ops/merge';
 import type { OperatorOptions } from '../../../src/main/ml/tflite/schema';
-import {
-  assertComputes,
-  buildOne,
-  describeOps,
-  sample,
-  unsupportedError,
-  withoutLeaks,
-  type OneOp,
-} from './harness';
+import * as harness from './harness';
 
-const two = (op: string, out: number[], options: OperatorOptions, b = [1, 2, 2, 3]): OneOp => ({
+const two = (
+  op: string,
+  out: number[],
+  options: OperatorOptions,
+  b = [1, 2, 2, 3],
+): harness.OneOp => ({
   op,
   tensors: [
     { name: 'a', shape: [1, 2, 2, 3] },
@@ -25,35 +22,35 @@ const two = (op: string, out: number[], options: OperatorOptions, b = [1, 2, 2, 
   outputs: [2],
   options,
 });
-const concatenation = (axis: number, out: number[], b?: number[]): OneOp =>
+const concatenation = (axis: number, out: number[], b?: number[]): harness.OneOp =>
   two('CONCATENATION', out, { kind: 'concatenation', axis, activation: 'NONE' }, b);
 
-describeOps('TFLite merge builders', () => {
+harness.describeOps('TFLite merge builders', () => {
   void it('ADD with a fused RELU is relu(a + b)', () =>
-    withoutLeaks(() => {
-      const built = buildOne(
+    harness.withoutLeaks(() => {
+      const built = harness.buildOne(
         MERGE_BUILDERS.ADD,
         two('ADD', [1, 2, 2, 3], { kind: 'activation', activation: 'RELU' }),
       );
       assert.equal(built.output?.sourceLayer.name, 'block_joined_relu');
-      const xs = [sample([2, 2, 2, 3], 5), sample([2, 2, 2, 3], 6)];
-      assertComputes(built, xs, (a, b) => tf.relu(tf.add(a, b)));
+      const xs = [harness.sample([2, 2, 2, 3], 5), harness.sample([2, 2, 2, 3], 6)];
+      harness.assertComputes(built, xs, (a, b) => tf.relu(tf.add(a, b)));
       tf.dispose(xs);
     }));
 
   void it('CONCATENATION along axis -1 is tf.concat on the channels', () =>
-    withoutLeaks(() => {
-      const built = buildOne(
+    harness.withoutLeaks(() => {
+      const built = harness.buildOne(
         MERGE_BUILDERS.CONCATENATION,
         concatenation(-1, [1, 2, 2, 5], [1, 2, 2, 2]),
       );
-      const xs = [sample([1, 2, 2, 3], 7), sample([1, 2, 2, 2], 8)];
-      assertComputes(built, xs, (a, b) => tf.concat([a, b], 3), 0);
+      const xs = [harness.sample([1, 2, 2, 3], 7), harness.sample([1, 2, 2, 2], 8)];
+      harness.assertComputes(built, xs, (a, b) => tf.concat([a, b], 3), 0);
       tf.dispose(xs);
     }));
 
   void it('rejects a constant operand and a concatenation along the batch axis', () => {
-    const withConstant: OneOp = {
+    const withConstant: harness.OneOp = {
       ...two('ADD', [1, 2, 2, 3], { kind: 'activation', activation: 'NONE' }),
       tensors: [
         { name: 'a', shape: [1, 2, 2, 3] },
@@ -62,12 +59,12 @@ describeOps('TFLite merge builders', () => {
       ],
     };
     assert.throws(
-      () => buildOne(MERGE_BUILDERS.ADD, withConstant),
-      unsupportedError(/constant operand/),
+      () => harness.buildOne(MERGE_BUILDERS.ADD, withConstant),
+      harness.unsupportedError(/constant operand/),
     );
     assert.throws(
-      () => buildOne(MERGE_BUILDERS.CONCATENATION, concatenation(0, [2, 2, 2, 3])),
-      unsupportedError(/batch axis/),
+      () => harness.buildOne(MERGE_BUILDERS.CONCATENATION, concatenation(0, [2, 2, 2, 3])),
+      harness.unsupportedError(/batch axis/),
     );
   });
 });
