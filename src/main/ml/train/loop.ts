@@ -2,33 +2,17 @@ import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
 import type { EpochMetrics } from '../../../shared/contract/job-types';
 import type { StopReason, TrainHyperParams, TrainSummary } from '../../../shared/contract/ml-types';
-import { loadCheckpoint, saveCheckpoint, type LoopState } from './checkpoint';
-import {
-  balancedClassWeights,
-  checkExampleSet,
-  classCounts,
-  epochOrder,
-  gatherLabels,
-  gatherRows,
-  labelsHash,
-} from './examples';
-import { takeFloats } from '../backend/read';
+import type { LoopState } from './checkpoint';
+import { balancedClassWeights, checkExampleSet, classCounts } from './examples';
+import { evaluateSet, trainEpoch, type EpochStep } from './loop-epoch';
+import { fingerprintOf, resumeCheckpoint, writeCheckpoint } from './loop-checkpoint';
+import { judgeEpoch, type EpochJudgement } from './loop-plateau';
 import { TrainOptimizer } from './optimizer';
-import { Prng, deriveSeed, dropoutMask } from './prng';
+import { Prng, deriveSeed } from './prng';
+import type { TrainableModel } from './trainable';
 import type { ExampleSet, NamedArray } from './types';
 
-/** What the loop trains: the head alone (stage 1) or the backbone's upper part + head (stage 2). */
-export type TrainableModel = {
-  readonly variables: tf.Variable[];
-  /** Variables the L2 penalty applies to (kernels, not biases or norm parameters). */
-  readonly kernels: tf.Variable[];
-  /** Columns of the dropout mask (the head's dropoutWidth). */
-  readonly dropoutWidth: number;
-  /** A batch [B, ...rowShape] -> logits [B, K]; the mask [B, dropoutWidth] only in training. */
-  logits(x: tf.Tensor, dropoutMask: tf.Tensor2D | null): tf.Tensor2D;
-  read(): Promise<NamedArray[]>;
-  assign(weights: readonly NamedArray[]): void;
-};
+export type { TrainableModel } from './trainable';
 
 export type ProgressInfo = { stage: number; epoch: number; batch: number; batches: number };
 
@@ -65,48 +49,89 @@ export type LoopResult = {
   weights: NamedArray[];
 };
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** Mean cross-entropy and accuracy of the model on a set, in batches, without dropout. */
-async function evaluateSet(
-  model: TrainableModel,
-  set: ExampleSet,
-  numClasses: number,
-  batchSize: number,
-): Promise<{ loss: number; accuracy: number }> {
-  const n = set.labels.length;
-  let lossSum = 0;
-  let correct = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const idx = new Int32Array(Math.min(batchSize, n - start)).map((_, i) => start + i);
-    const rows = gatherRows(set, idx);
-    const labels = gatherLabels(set, idx);
-    const sums = tf.tidy(() => {
-      const x = tf.tensor(rows, [idx.length, ...set.rowShape]);
-      const y = tf.tensor1d(labels, 'int32');
-      const logits = model.logits(x, null);
-      const ce = tf.neg(tf.sum(tf.mul(tf.oneHot(y, numClasses), tf.logSoftmax(logits)), 1));
-      const hit = tf.equal(tf.argMax(logits, 1), y).cast('float32');
-      return tf.stack([ce.sum(), hit.sum()]);
-    });
-    const [l, c] = await takeFloats(sums);
-    lossSum += l as number;
-    correct += c as number;
+/** The validation set when it has rows (else null); BAD_ARGUMENT for sets the loop cannot train on. */
+function checkedSets(input: LoopInput): ExampleSet | null {
+  const { train, numClasses } = input;
+  const val = input.val !== null && input.val.labels.length > 0 ? input.val : null;
+  checkExampleSet(train, numClasses, 'training set');
+  if (val !== null) checkExampleSet(val, numClasses, 'validation set');
+  if (train.labels.length === 0) throw new AppError('BAD_ARGUMENT', 'The training set is empty.');
+  if (val !== null && val.rowShape.join() !== train.rowShape.join()) {
+    throw new AppError('BAD_ARGUMENT', 'Validation rows differ in shape from training rows.');
   }
-  return { loss: n === 0 ? 0 : lossSum / n, accuracy: n === 0 ? 0 : correct / n };
+  return val;
 }
 
-function fingerprintOf(input: LoopInput): string {
-  const { epochs: _epochs, ...hyper } = input.hyper;
-  return JSON.stringify({
+function freshState(learningRate: number, prngState: number): LoopState {
+  return {
+    epoch: 0,
+    learningRate,
+    bestAccuracy: null,
+    bestEpoch: null,
+    stallLr: 0,
+    stallStop: 0,
+    prngState,
+    finished: null,
+    history: [],
+    epochMs: [],
+  };
+}
+
+/**
+ * Validates the model after an epoch (when there is a validation set) and judges the epoch on the
+ * monitored accuracy; `state` is the state before the epoch, `started` its performance.now().
+ */
+async function validateEpoch(
+  input: LoopInput,
+  val: ExampleSet | null,
+  state: LoopState,
+  trained: { loss: number; accuracy: number },
+  started: number,
+): Promise<{ metrics: EpochMetrics; judged: EpochJudgement }> {
+  const { model, numClasses, stage } = input;
+  const epoch = state.epoch + 1;
+  const v =
+    val === null ? null : await evaluateSet(model, val, numClasses, input.evalBatchSize ?? 1024);
+  const metrics: EpochMetrics = {
+    stage,
+    epoch,
+    loss: trained.loss,
+    accuracy: trained.accuracy,
+    valLoss: v?.loss ?? null,
+    valAccuracy: v?.accuracy ?? null,
+    learningRate: state.learningRate,
+  };
+  const counted: LoopState = {
+    ...state,
+    epoch,
+    history: [...state.history, metrics],
+    epochMs: [...state.epochMs, Math.round(performance.now() - started)],
+  };
+  return { metrics, judged: judgeEpoch(counted, v?.accuracy ?? trained.accuracy, input.hyper) };
+}
+
+function summaryOf(
+  input: LoopInput,
+  val: ExampleSet | null,
+  state: LoopState,
+  stopReason: StopReason,
+  classWeights: number[],
+): TrainSummary {
+  return {
     stage: input.stage,
-    hyper,
-    numClasses: input.numClasses,
-    rowShape: input.train.rowShape,
-    train: labelsHash(input.train.labels),
-    val: input.val === null ? null : labelsHash(input.val.labels),
-    identity: input.identity,
-  });
+    epochsRun: state.epoch,
+    bestEpoch: state.bestEpoch,
+    bestAccuracy: state.bestAccuracy,
+    monitored: val !== null ? 'val' : 'train',
+    finalLearningRate: state.learningRate,
+    stopReason,
+    classWeights,
+    trainCount: input.train.labels.length,
+    valCount: val?.labels.length ?? 0,
+    hyperParams: { ...input.hyper },
+    epochMs: state.epochMs,
+    backend: tf.getBackend(),
+  };
 }
 
 /**
@@ -117,208 +142,66 @@ function fingerprintOf(input: LoopInput): string {
  */
 export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
   const { model, numClasses, train, hyper, stage } = input;
-  const val = input.val !== null && input.val.labels.length > 0 ? input.val : null;
-  checkExampleSet(train, numClasses, 'training set');
-  if (val !== null) checkExampleSet(val, numClasses, 'validation set');
-  if (train.labels.length === 0) throw new AppError('BAD_ARGUMENT', 'The training set is empty.');
-  if (val !== null && val.rowShape.join() !== train.rowShape.join()) {
-    throw new AppError('BAD_ARGUMENT', 'Validation rows differ in shape from training rows.');
-  }
+  const val = checkedSets(input);
   const counts = classCounts(train.labels, numClasses);
   const classWeights =
     hyper.imbalance === 'classWeights' ? balancedClassWeights(counts) : counts.map(() => 1);
   const fingerprint = fingerprintOf(input);
   const log = input.onLog ?? (() => undefined);
-
   const prng = new Prng(deriveSeed(hyper.seed, `stage${stage}-shuffle`));
-  let state: LoopState = {
-    epoch: 0,
-    learningRate: hyper.learningRate,
-    bestAccuracy: null,
-    bestEpoch: null,
-    stallLr: 0,
-    stallStop: 0,
-    prngState: prng.state,
-    finished: null,
-    history: [],
-    epochMs: [],
-  };
+  let state = freshState(hyper.learningRate, prng.state);
   const optimizer = new TrainOptimizer(model.variables, {
     kind: hyper.optimizer,
     learningRate: hyper.learningRate,
     momentum: hyper.momentum,
   });
   const weightTensor = tf.tensor1d(classWeights);
+  const parts = { model, optimizer, prng };
   let best: NamedArray[] | null = null;
   let stopReason: StopReason = 'completed';
-
   try {
     if (input.resume === true && input.checkpointDir) {
-      const saved = await loadCheckpoint(input.checkpointDir);
-      if (saved !== null) {
-        if (saved.fingerprint !== fingerprint) {
-          throw new AppError(
-            'CONFLICT',
-            `The checkpoint in ${input.checkpointDir} belongs to a run with other settings or data.`,
-          );
-        }
-        model.assign(saved.weights);
-        optimizer.writeState(saved.optimizer);
-        best = saved.best;
-        state = saved.state;
-        prng.state = state.prngState;
-        optimizer.learningRate = state.learningRate;
+      const resumed = await resumeCheckpoint(input.checkpointDir, fingerprint, parts);
+      if (resumed !== null) {
+        ({ state, best } = resumed);
         log('info', `Resumed stage ${stage} after epoch ${state.epoch}.`);
       }
     }
     if (state.finished === 'completed' && state.epoch < hyper.epochs) state.finished = null;
     if (state.finished !== null) stopReason = state.finished;
-
-    const n = train.labels.length;
-    const batchSize = Math.max(1, Math.min(hyper.batchSize, n));
-    const batches = Math.ceil(n / batchSize);
-    const monitored = val !== null ? 'val' : 'train';
-
-    epochs: while (state.finished === null && state.epoch < hyper.epochs) {
+    const step: EpochStep = {
+      ...parts,
+      train,
+      numClasses,
+      hyper,
+      classWeights: weightTensor,
+      signal: input.signal,
+      onBatch: (batch, batches) =>
+        input.onProgress?.({ stage, epoch: state.epoch + 1, batch, batches }),
+    };
+    while (state.finished === null && state.epoch < hyper.epochs) {
       const epoch = state.epoch + 1;
       const started = performance.now();
-      const order = epochOrder(train.labels, numClasses, hyper.imbalance, prng);
-      let lossSum = tf.scalar(0);
-      let hitSum = tf.scalar(0);
-      try {
-        for (let b = 0; b < batches; b++) {
-          if (input.signal?.aborted) {
-            stopReason = 'cancelled';
-            break epochs;
-          }
-          const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
-          const rows = gatherRows(train, idx, epoch);
-          const labels = gatherLabels(train, idx);
-          const mask =
-            hyper.dropout > 0
-              ? dropoutMask(prng, idx.length * model.dropoutWidth, hyper.dropout)
-              : null;
-          const [nextLoss, nextHits] = tf.tidy(() => {
-            const x = tf.tensor(rows, [idx.length, ...train.rowShape]);
-            const y = tf.tensor1d(labels, 'int32');
-            const w = tf.gather(weightTensor, y);
-            const m = mask === null ? null : tf.tensor2d(mask, [idx.length, model.dropoutWidth]);
-            // Side results of the loss closure, kept out of the gradient tape's scope.
-            const side: { hits?: tf.Tensor; ce?: tf.Tensor } = {};
-            optimizer.minimize(() => {
-              const logits = model.logits(x, m);
-              side.hits = tf.keep(tf.equal(tf.argMax(logits, 1), y).cast('float32').sum());
-              const ce = tf.neg(tf.sum(tf.mul(tf.oneHot(y, numClasses), tf.logSoftmax(logits)), 1));
-              const dataLoss: tf.Scalar = tf.mean(tf.mul(ce, w));
-              side.ce = tf.keep(dataLoss);
-              let total = dataLoss;
-              if (hyper.l2 > 0) {
-                for (const k of model.kernels)
-                  total = total.add(tf.sum(tf.square(k)).mul(hyper.l2));
-              }
-              return total;
-            });
-            const { hits, ce } = side as { hits: tf.Tensor; ce: tf.Tensor };
-            const out = [lossSum.add(ce.mul(idx.length)), hitSum.add(hits)];
-            tf.dispose([hits, ce]);
-            return out;
-          });
-          lossSum.dispose();
-          hitSum.dispose();
-          lossSum = nextLoss as tf.Scalar;
-          hitSum = nextHits as tf.Scalar;
-          input.onProgress?.({ stage, epoch, batch: b + 1, batches });
-          await yieldToEventLoop();
-        }
-        const trainLoss = (await lossSum.data())[0]! / n;
-        const trainAccuracy = (await hitSum.data())[0]! / n;
-        if (!Number.isFinite(trainLoss)) {
-          throw new AppError(
-            'INTERNAL',
-            `Training diverged at epoch ${epoch} (loss is ${trainLoss}); lower the learning rate.`,
-          );
-        }
-        const evalBatch = input.evalBatchSize ?? 1024;
-        const v = val === null ? null : await evaluateSet(model, val, numClasses, evalBatch);
-        const metrics: EpochMetrics = {
-          stage,
-          epoch,
-          loss: trainLoss,
-          accuracy: trainAccuracy,
-          valLoss: v?.loss ?? null,
-          valAccuracy: v?.accuracy ?? null,
-          learningRate: state.learningRate,
-        };
-        const score = v?.accuracy ?? trainAccuracy;
-        const next: LoopState = {
-          ...state,
-          epoch,
-          history: [...state.history, metrics],
-          epochMs: [...state.epochMs, Math.round(performance.now() - started)],
-        };
-        if (state.bestAccuracy === null || score > state.bestAccuracy) {
-          next.bestAccuracy = score;
-          next.bestEpoch = epoch;
-          next.stallLr = 0;
-          next.stallStop = 0;
-          best = await model.read();
-        } else {
-          next.stallLr += 1;
-          next.stallStop += 1;
-          if (next.stallLr >= hyper.lrPatience) {
-            next.learningRate = state.learningRate * hyper.lrDropFactor;
-            next.stallLr = 0;
-            log(
-              'info',
-              `No gain for ${hyper.lrPatience} epochs: learning rate -> ${next.learningRate.toPrecision(3)}.`,
-            );
-          }
-          if (hyper.earlyStopPatience !== null && next.stallStop >= hyper.earlyStopPatience) {
-            next.finished = 'earlyStopped';
-            stopReason = 'earlyStopped';
-            log('info', `Stopped early after epoch ${epoch} (best epoch ${next.bestEpoch}).`);
-          }
-        }
-        if (next.finished === null && epoch >= hyper.epochs) next.finished = 'completed';
-        optimizer.learningRate = next.learningRate;
-        next.prngState = prng.state;
-        state = next;
-        if (input.checkpointDir) {
-          await saveCheckpoint(input.checkpointDir, {
-            fingerprint,
-            state,
-            optimizer: await optimizer.readState(),
-            weights: await model.read(),
-            best,
-          });
-        }
-        input.onEpoch?.(metrics);
-      } finally {
-        lossSum.dispose();
-        hitSum.dispose();
+      const trained = await trainEpoch(step, epoch);
+      if (trained === null) {
+        stopReason = 'cancelled';
+        break;
       }
+      const { metrics, judged } = await validateEpoch(input, val, state, trained, started);
+      if (judged.improved) best = await model.read();
+      for (const message of judged.messages) log('info', message);
+      if (judged.state.finished === 'earlyStopped') stopReason = 'earlyStopped';
+      optimizer.learningRate = judged.state.learningRate;
+      state = { ...judged.state, prngState: prng.state };
+      if (input.checkpointDir) {
+        await writeCheckpoint(input.checkpointDir, fingerprint, state, parts, best);
+      }
+      input.onEpoch?.(metrics);
     }
     if (best !== null) model.assign(best);
     const weights = best ?? (await model.read());
-    return {
-      weights,
-      history: state.history,
-      summary: {
-        stage,
-        epochsRun: state.epoch,
-        bestEpoch: state.bestEpoch,
-        bestAccuracy: state.bestAccuracy,
-        monitored,
-        finalLearningRate: state.learningRate,
-        stopReason,
-        classWeights,
-        trainCount: n,
-        valCount: val?.labels.length ?? 0,
-        hyperParams: { ...hyper },
-        epochMs: state.epochMs,
-        backend: tf.getBackend(),
-      },
-    };
+    const summary = summaryOf(input, val, state, stopReason, classWeights);
+    return { weights, history: state.history, summary };
   } finally {
     optimizer.dispose();
     weightTensor.dispose();
