@@ -23,7 +23,7 @@ export default tseslint.config(
       'release/**',
       'coverage/**',
       // Written by flatc (npm run generate:tflite-schema), kept as it writes it.
-      'src/main/ml/tflite/fbs/generated/**',
+      'src/main/ml-host/tflite/fbs/generated/**',
     ],
   },
   js.configs.recommended,

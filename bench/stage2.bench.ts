@@ -11,10 +11,15 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importBackbone, loadBackbone, runInference, splitAtLayer } from '../src/main/ml/backbone';
-import { selectBackend, withBackend } from '../src/main/ml/backend';
-import { installFastCpuGradKernels } from '../src/main/ml/pipeline/cpu-grad-kernels';
-import { installFastCpuInputGradKernels } from '../src/main/ml/pipeline/cpu-input-grad-kernels';
+import {
+  importBackbone,
+  loadBackbone,
+  runInference,
+  splitAtLayer,
+} from '../src/main/ml-host/backbone';
+import { selectBackend, withBackend } from '../src/main/ml-host/backend';
+import { installFastCpuGradKernels } from '../src/main/ml-host/pipeline/cpu-grad-kernels';
+import { installFastCpuInputGradKernels } from '../src/main/ml-host/pipeline/cpu-input-grad-kernels';
 import { BUNDLED_MOBILENET_V2 } from '../test/helpers/shared-fixtures';
 import { loadNote } from './ml-proc';
 import type { BenchSection } from './types';

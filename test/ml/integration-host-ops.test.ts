@@ -13,12 +13,12 @@ import { AppError } from '../../src/shared/contract/errors';
 import { resolveHyperParams } from '../../src/shared/contract/ml-methods';
 import { Library } from '../../src/main/core/library';
 import { assetFile } from '../../src/main/core/paths';
-import { fileSystemIO, type BackboneMeta } from '../../src/main/ml/backbone';
-import type { HostEvent, OpContext } from '../../src/main/ml/host';
-import { hostOps } from '../../src/main/ml/host/ops';
-import { installFastCpuGradKernels } from '../../src/main/ml/pipeline/cpu-grad-kernels';
-import { SharedCache, TensorLock } from '../../src/main/ml/pipeline/host-resources';
-import type { DatasetItem, InferItem } from '../../src/main/ml/pipeline/types';
+import { fileSystemIO, type BackboneMeta } from '../../src/main/ml-host/backbone';
+import type { HostEvent, OpContext } from '../../src/main/ml-host/host';
+import { hostOps } from '../../src/main/ml-host/host/ops';
+import { installFastCpuGradKernels } from '../../src/main/ml-host/pipeline/cpu-grad-kernels';
+import { SharedCache, TensorLock } from '../../src/main/ml-host/pipeline/host-resources';
+import type { DatasetItem, InferItem } from '../../src/main/ml-host/pipeline/types';
 
 /** wasm here; test/ml/webgpu-host-ops.test.ts runs this whole file again on webgpu. */
 const BACKEND = process.env.LP_HOST_OPS_BACKEND ?? 'wasm';

@@ -17,7 +17,7 @@ import { setHumanLabels } from './repo/labels';
 import { assignLibrarySplits } from './repo/splits';
 import { libraryStats } from './repo/stats';
 import { Thumbnails } from './thumbnails';
-import { MlService, type MlServiceOptions } from './ml/ml-service';
+import { MlService, type MlServiceOptions } from './ml-jobs/ml-service';
 import { createStudyHandlers } from './study/study-handlers';
 import { createGeoHandlers } from './geolocate/geo-handlers';
 import { createCollectHandlers } from './collect/collect-handlers';

@@ -5,7 +5,7 @@ import type { AppEvent } from '../../shared/contract/job-types';
 import { inProcessTransport } from '../core/in-process-transport';
 import { collectOptionsFromEnv } from '../core/collect/collect-setup';
 import { StudioCore } from '../core/studio-core';
-import { utilitySpawner } from '../ml/host/client';
+import { utilitySpawner } from '../ml-host/host/client';
 import { appMenuTemplate } from './app-menu';
 import {
   APP_URL,

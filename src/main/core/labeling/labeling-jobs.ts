@@ -9,14 +9,14 @@ import type {
   SuggestResult,
   SuspectsResult,
 } from '../../../shared/contract/label-queue-types';
-import { loadModelBundle } from '../../ml/eval/bundle';
-import type { BackboneMeta } from '../../ml/backbone/meta';
-import type { ClassGuess, FeatureSource, LabelledRef } from '../../ml/labeling/host-op-types';
-import type { HeadState } from '../../ml/train/types';
+import { loadModelBundle } from '../../ml-host/eval/bundle';
+import type { BackboneMeta } from '../../ml-host/backbone/meta';
+import type { ClassGuess, FeatureSource, LabelledRef } from '../../ml-host/labeling/host-op-types';
+import type { HeadState } from '../../ml-host/train/types';
 import type { JobContext } from '../jobs/job-manager';
-import { sqlOf } from '../ml/dataset';
-import { mlPaths } from '../ml/ml-paths';
-import { modelDirOf, modelRecord, type ModelRecord } from '../ml/models-repo';
+import { sqlOf } from '../ml-jobs/dataset';
+import { mlPaths } from '../ml-jobs/ml-paths';
+import { modelDirOf, modelRecord, type ModelRecord } from '../ml-jobs/models-repo';
 import type { Sql } from '../db/sql';
 import {
   keptWithCurrentLabel,

@@ -19,7 +19,7 @@ import type { ParamsOut } from '../../../shared/contract/methods';
 import { PAPER_CITIES } from '../../../shared/domain/cities';
 import type { LatLon } from '../../../shared/domain/geo';
 import { geoErrorReport } from '../../../shared/domain/geo-errors';
-import type { EvaluateRunResult, InferItem } from '../../ml/pipeline/types';
+import type { EvaluateRunResult, InferItem } from '../../ml-host/pipeline/types';
 
 type EvaluateItem = EvaluateRunResult['items'][number];
 import type { JobContext } from '../jobs/job-manager';

@@ -8,7 +8,7 @@ import { AppError } from '../../../shared/contract/errors';
 import type { TrainJobResult } from '../../../shared/contract/ml-types';
 import { resolveHyperParams } from '../../../shared/contract/ml-methods';
 import type { ParamsOut } from '../../../shared/contract/methods';
-import type { DatasetItem } from '../../ml/pipeline/types';
+import type { DatasetItem } from '../../ml-host/pipeline/types';
 import type { JobContext } from '../jobs/job-manager';
 import { ensureBackbone } from './bundled-backbone';
 import { countsOf, labeledImages, splitHash, sqlOf, trainingClasses } from './dataset';

@@ -1,5 +1,5 @@
 // The labeling queues' host ops: rank, retrain, random control and suspects, on cached features
-// read from the library (view 0). Plain typed-array math (ml/labeling), so no tensors are made.
+// read from the library (view 0). Plain typed-array math (ml-host/labeling), so no tensors are made.
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { AppError } from '../../../shared/contract/errors';

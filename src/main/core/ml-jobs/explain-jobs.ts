@@ -9,7 +9,7 @@ import { argmaxRow } from '../../../shared/domain/metrics';
 import type { ExplainMethod, ExplainResult } from '../../../shared/contract/ml-types';
 import type { ParamsOut } from '../../../shared/contract/methods';
 import { describeFsError } from '../import/fs-errors';
-import type { InferItem } from '../../ml/pipeline/types';
+import type { InferItem } from '../../ml-host/pipeline/types';
 import type { Sql } from '../db/sql';
 import type { JobContext } from '../jobs/job-manager';
 import { readSettings } from '../repo/settings';

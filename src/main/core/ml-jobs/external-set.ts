@@ -8,7 +8,7 @@ import { readPhotoMeta } from '../import/exif';
 import { scanInputs } from '../import/scan';
 import type { Sql } from '../db/sql';
 import { listCities } from '../repo/cities';
-import type { InferItem } from '../../ml/pipeline/types';
+import type { InferItem } from '../../ml-host/pipeline/types';
 import { fileItem } from './ml-paths';
 
 export type Skipped = { path: string; reason: string };

@@ -8,7 +8,7 @@ import { unpackedPath } from '../backend/wasm-paths';
 
 /**
  * The built-in backbone's TFLite file, looked for in `assets/` of every folder above `from`
- * (src/main/ml/backbone when run from the sources, build/ when bundled, app.asar/build when
+ * (src/main/ml-host/backbone when run from the sources, build/ when bundled, app.asar/build when
  * packaged; the asar.unpacked twin first), or null when the app was shipped without it.
  */
 export function bundledBackboneFile(from: string = __dirname): string | null {

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { InferItem } from '../../ml/pipeline/types';
+import type { InferItem } from '../../ml-host/pipeline/types';
 import { assetFile, libraryPaths } from '../paths';
 
 /**

@@ -4,7 +4,11 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { BackboneSummary } from '../../../shared/contract/ml-types';
-import { checkBackboneName, readBackboneMeta, type BackboneMeta } from '../../ml/backbone/meta';
+import {
+  checkBackboneName,
+  readBackboneMeta,
+  type BackboneMeta,
+} from '../../ml-host/backbone/meta';
 import type { Sql } from '../db/sql';
 import type { MlPaths } from './ml-paths';
 
@@ -71,7 +75,7 @@ export async function removeBackbone(sql: Sql, paths: MlPaths, name: string): Pr
   } catch {
     // No stage-2 cache yet.
   }
-  // Folders are '<name>-<first 12 hex of sha256>' (see ml/pipeline/block-cache.ts).
+  // Folders are '<name>-<first 12 hex of sha256>' (see ml-host/pipeline/block-cache.ts).
   const ours = (d: string): boolean =>
     d.startsWith(`${meta.name}-`) && /^[0-9a-f]{12}$/.test(d.slice(meta.name.length + 1));
   for (const dir of blockDirs.filter(ours)) {

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { AppError } from '../../../shared/contract/errors';
 import type { BackendReport } from '../../../shared/contract/ml-types';
-import type { BackendPreference } from '../../ml/backend';
+import type { BackendPreference } from '../../ml-host/backend';
 import {
   MlHostClient,
   MlHostPool,
@@ -15,7 +15,7 @@ import {
   type HostOpResult,
   type HostSpawner,
   type MlHostClientOptions,
-} from '../../ml/host';
+} from '../../ml-host/host';
 import type { JobContext } from '../jobs/job-manager';
 
 export type MlServiceOptions = {
