@@ -98,6 +98,72 @@ export default tseslint.config(
       ],
     },
   },
+  // Layers inside main (the typescript-eslint rule, so the base rule's patterns above still apply):
+  //   platform  the lowest Node layer: the library database connection, image rendering, the
+  //             backbone folder format; it imports only src/shared and packages
+  //   ml-host   the ML host process; it may use platform, never the core or a door
+  //   core, cli, server, electron, preload
+  //             reach the ML host only through its client (ml-host/host). Type-only imports of the
+  //             host's parameter and result types are allowed: they load no code. The one runtime
+  //             exception is the model bundle format (ml-host/eval/bundle, no TensorFlow.js), which
+  //             the core reads to import, export and rank with a model.
+  {
+    files: ['src/main/platform/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.{1,2}/(.*/)?(core|ml-host|cli|server|electron|preload)(/|$)',
+              message: 'src/main/platform is the lowest Node layer: it imports only src/shared.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main/ml-host/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.{1,2}/(.*/)?(core|cli|server|electron|preload)(/|$)',
+              message:
+                'The ML host never imports the core or a door; move what both need to src/main/platform.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      'src/main/core/**/*.ts',
+      'src/main/cli/**/*.ts',
+      'src/main/server/**/*.ts',
+      'src/main/electron/**/*.ts',
+      'src/main/preload/**/*.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.{1,2}/(.*/)?ml-host/(?!host(/client)?$|eval/bundle$)',
+              allowTypeImports: true,
+              message:
+                'Outside the ML host, reach it through its client (ml-host/host); shared code goes in src/main/platform.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // node:test's describe/test return promises the runner itself awaits.
     files: ['test/**/*.ts'],

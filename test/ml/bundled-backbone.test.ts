@@ -9,7 +9,7 @@ import { ensureBackbone } from '../../src/main/core/ml-jobs/bundled-backbone';
 import { MlHosts } from '../../src/main/core/ml-jobs/ml-hosts';
 import type { MlPaths } from '../../src/main/core/ml-jobs/ml-paths';
 import type { JobContext } from '../../src/main/core/jobs/job-manager';
-import { bundledBackboneFile } from '../../src/main/ml-host/backbone/bundled';
+import { bundledBackboneFile } from '../../src/main/platform/bundled-backbone-file';
 import { BUNDLED_BACKBONE } from '../../src/shared/domain/bundled-backbone';
 import { createHash } from 'node:crypto';
 import { AppError } from '../../src/shared/contract/errors';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EXPLAIN_METHODS, type ExplainResult } from '../../shared/contract/ml-types';
-import { renderImage } from '../core/import/render';
+import { renderImage } from '../platform/image/render';
 import { writeExplainPng } from '../core/ml-jobs/explain-png';
 import { readSettings } from '../core/repo/settings';
 import { Sql } from '../core/db/sql';

@@ -6,7 +6,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { geoMethods } from '../../../shared/contract/geo-methods';
 import type { Handlers } from '../../../shared/contract/methods';
-import { sqlOf } from '../ml-jobs/dataset';
+import { sqlOf } from '../db/sql';
 import { modelRecord } from '../ml-jobs/models-repo';
 import { readSettings } from '../repo/settings';
 import type { GeoCore, GeoPredictor } from './geo-core';

@@ -10,10 +10,10 @@ import { listCities } from '../repo/cities';
 import { readSettings } from '../repo/settings';
 import { CacheWriter } from './cache-files';
 import { readPhotoMeta } from './exif';
-import { describeFsError } from './fs-errors';
+import { describeFsError } from '../../platform/fs-errors';
 import { ImportWriter, type CommitOutcome } from './import-writer';
-import { looksLikeImage } from './image-header';
-import { ImageRejected, NOT_AN_IMAGE, renderImage } from './render';
+import { looksLikeImage } from '../../platform/image/image-header';
+import { ImageRejected, NOT_AN_IMAGE, renderImage } from '../../platform/image/render';
 import { scanInputs, type Candidate } from './scan';
 
 export type ImportOptions = {

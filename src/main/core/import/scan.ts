@@ -6,7 +6,7 @@ import { readTextFile, TextFileError } from '../csv/read-text-file';
 import { matchCityName } from './city-match';
 import { readManifest } from './csv';
 import { decodeUtf8, escapeBytes, extensionOf, IMAGE_EXTENSIONS } from './file-names';
-import { describeFsError } from './fs-errors';
+import { describeFsError } from '../../platform/fs-errors';
 
 /** One file the import will look at, with what the inputs say about it. */
 export type Candidate = {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { JobKind, LibraryEvent } from '../../../shared/contract/job-types';
-import type { BackboneMeta } from '../../ml-host/backbone/meta';
+import type { BackboneMeta } from '../../platform/backbone-meta';
 import type { LabelHostOpMap } from '../../ml-host/labeling/host-op-types';
 import type { JobContext, JobRunner } from '../jobs/job-manager';
 import type { PoolImage } from './label-pool';

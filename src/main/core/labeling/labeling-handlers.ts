@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/contract/errors';
 import type { labelQueueMethods } from '../../../shared/contract/label-queue-methods';
 import type { LabelingStatus } from '../../../shared/contract/label-queue-types';
 import type { Handlers } from '../../../shared/contract/methods';
-import { sqlOf } from '../ml-jobs/dataset';
+import { sqlOf } from '../db/sql';
 import { mlPaths } from '../ml-jobs/ml-paths';
 import { modelRecord } from '../ml-jobs/models-repo';
 import { setHumanLabels } from '../repo/labels';

@@ -10,14 +10,13 @@ import type {
   SuspectsResult,
 } from '../../../shared/contract/label-queue-types';
 import { loadModelBundle } from '../../ml-host/eval/bundle';
-import type { BackboneMeta } from '../../ml-host/backbone/meta';
+import type { BackboneMeta } from '../../platform/backbone-meta';
 import type { ClassGuess, FeatureSource, LabelledRef } from '../../ml-host/labeling/host-op-types';
 import type { HeadState } from '../../ml-host/train/types';
 import type { JobContext } from '../jobs/job-manager';
-import { sqlOf } from '../ml-jobs/dataset';
 import { mlPaths } from '../ml-jobs/ml-paths';
 import { modelDirOf, modelRecord, type ModelRecord } from '../ml-jobs/models-repo';
-import type { Sql } from '../db/sql';
+import { sqlOf, type Sql } from '../db/sql';
 import {
   keptWithCurrentLabel,
   labelledPool,

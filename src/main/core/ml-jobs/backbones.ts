@@ -8,7 +8,7 @@ import {
   checkBackboneName,
   readBackboneMeta,
   type BackboneMeta,
-} from '../../ml-host/backbone/meta';
+} from '../../platform/backbone-meta';
 import type { Sql } from '../db/sql';
 import type { MlPaths } from './ml-paths';
 

@@ -4,8 +4,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUNDLED_BACKBONE } from '../../../shared/domain/bundled-backbone';
-import { bundledBackboneFile } from '../../ml-host/backbone/bundled';
-import { BACKBONE_JSON, type BackboneMeta } from '../../ml-host/backbone/meta';
+import { bundledBackboneFile } from '../../platform/bundled-backbone-file';
+import { BACKBONE_JSON, type BackboneMeta } from '../../platform/backbone-meta';
 import type { JobContext } from '../jobs/job-manager';
 import { requireBackbone } from './backbones';
 import type { MlHosts } from './ml-hosts';

@@ -1,8 +1,7 @@
 // The labelled images a training run or an evaluation uses, read from the library.
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { Split } from '../../../shared/contract/library-types';
-import { Sql } from '../db/sql';
+import type { Sql } from '../db/sql';
 
 export type LabeledImage = {
   id: number;
@@ -11,18 +10,6 @@ export type LabeledImage = {
   city: string;
   split: Split | null;
 };
-
-const sqlCache = new WeakMap<Database.Database, Sql>();
-
-/** One Sql wrapper (and so one set of prepared statements) per connection. */
-export function sqlOf(db: Database.Database): Sql {
-  let sql = sqlCache.get(db);
-  if (sql === undefined) {
-    sql = new Sql(db);
-    sqlCache.set(db, sql);
-  }
-  return sql;
-}
 
 /**
  * Every labelled image, in id order (a stable order makes runs reproducible and resumable).

@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import type { ExplainResult } from '../../../shared/contract/ml-types';
 import { heatPixels, scaleRange } from '../../../shared/domain/heatmap/heat-pixels';
-import { NORM_SIZE } from '../paths';
+import { NORM_SIZE } from '../../platform/image/render';
 
 /** Output side: twice the 224 input, so a 13x13 grid is still readable. */
 const OUT = 448;

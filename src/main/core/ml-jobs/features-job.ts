@@ -1,7 +1,7 @@
 // Completing the feature cache: find the (image, view) rows that are missing or stale for a
 // backbone, and have the ML host(s) compute them in chunks. Training images get `views` views
 // (view 0 = centre crop, the others seeded random crops + mirror); val/test images the centre one.
-import type { BackboneMeta } from '../../ml-host/backbone/meta';
+import type { BackboneMeta } from '../../platform/backbone-meta';
 import type { FeatureItem, ImageFailure } from '../../ml-host/pipeline/types';
 import type { Sql } from '../db/sql';
 import type { JobContext } from '../jobs/job-manager';

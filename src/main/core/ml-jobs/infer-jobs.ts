@@ -23,10 +23,10 @@ import type { EvaluateRunResult, InferItem } from '../../ml-host/pipeline/types'
 
 type EvaluateItem = EvaluateRunResult['items'][number];
 import type { JobContext } from '../jobs/job-manager';
-import type { Sql } from '../db/sql';
+import { sqlOf, type Sql } from '../db/sql';
 import { listCities } from '../repo/cities';
 import { readSettings } from '../repo/settings';
-import { imagesById, labeledImages, sqlOf } from './dataset';
+import { imagesById, labeledImages } from './dataset';
 import { externalItems, predictionFiles, type Skipped } from './external-set';
 import type { MlCore } from './ml-core';
 import type { MlHosts } from './ml-hosts';

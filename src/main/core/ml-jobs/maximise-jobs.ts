@@ -8,7 +8,7 @@ import { AppError } from '../../../shared/contract/errors';
 import type { MaximiseImage, MaximiseResult } from '../../../shared/contract/ml-types';
 import type { ParamsOut } from '../../../shared/contract/methods';
 import type { JobContext } from '../jobs/job-manager';
-import { sqlOf } from './dataset';
+import { sqlOf } from '../db/sql';
 import { classIndexOf } from './explain-jobs';
 import type { MlCore } from './ml-core';
 import type { MlHosts } from './ml-hosts';

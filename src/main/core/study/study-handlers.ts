@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { Handlers } from '../../../shared/contract/methods';
 import type { studyMethods } from '../../../shared/contract/study-methods';
-import { sqlOf } from '../ml-jobs/dataset';
+import { sqlOf } from '../db/sql';
 import { joinStudy } from './participants';
 import { studyResults } from './results';
 import { answerRound, nextRound } from './rounds';

@@ -6,7 +6,7 @@ import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import { importBackbone, type ImportBackboneOptions } from './store';
-import type { BackboneFormat, BackboneMeta } from './meta';
+import type { BackboneFormat, BackboneMeta } from '../../platform/backbone-meta';
 
 export type CatalogueEntry = {
   name: string;

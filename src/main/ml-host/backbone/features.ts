@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
 import { runInference } from './fused-runner';
-import type { BackboneMeta } from './meta';
+import type { BackboneMeta } from '../../platform/backbone-meta';
 import type { LoadedBackbone } from './store';
 
 /**

@@ -21,7 +21,7 @@ export {
   readBackboneMeta,
   type BackboneFormat,
   type BackboneMeta,
-} from './meta';
+} from '../../platform/backbone-meta';
 export {
   DEFAULT_NORMALISATION,
   deleteBackbone,

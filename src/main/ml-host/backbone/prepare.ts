@@ -14,7 +14,7 @@ import {
   topologyKind,
   MODEL_JSON,
 } from './fs-io';
-import { combinedSha256, sha256File, type BackboneMeta } from './meta';
+import { combinedSha256, sha256File, type BackboneMeta } from '../../platform/backbone-meta';
 
 /** Largest TFLite file accepted (MobileNetV2 is 3.6 MB, EfficientNet-B7 about 260 MB). */
 const MAX_TFLITE_BYTES = 512 * 1024 * 1024;

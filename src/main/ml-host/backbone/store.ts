@@ -14,7 +14,7 @@ import {
   writeBackboneMeta,
   BACKBONE_JSON,
   type BackboneMeta,
-} from './meta';
+} from '../../platform/backbone-meta';
 import {
   prepareTfjs,
   prepareTflite,

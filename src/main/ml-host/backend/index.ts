@@ -12,5 +12,6 @@ export {
   type SelectBackendOptions,
 } from './select';
 export { withBackend } from './with-backend';
-export { resolveWasmDir, unpackedPath, WASM_BINARIES, WASM_PACKAGE } from './wasm-paths';
+export { unpackedPath } from '../../platform/asar-path';
+export { resolveWasmDir, WASM_BINARIES, WASM_PACKAGE } from './wasm-paths';
 export { copyFloats, takeFloats, takeScalar } from './read';

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
+import { unpackedPath } from '../../platform/asar-path';
 
 export const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
 export const WASM_BINARIES = [
@@ -14,14 +15,6 @@ export const WASM_BINARIES = [
   'tfjs-backend-wasm-simd.wasm',
   'tfjs-backend-wasm-threaded-simd.wasm',
 ] as const;
-
-/** `app.asar` → `app.asar.unpacked` for every path segment (no-op outside packaged apps). */
-export function unpackedPath(path: string): string {
-  return path
-    .split(sep)
-    .map((part) => (part.endsWith('.asar') ? `${part}.unpacked` : part))
-    .join(sep);
-}
 
 export type WasmDirResult = { dir: string; found: true } | { dir: string | null; found: false };
 

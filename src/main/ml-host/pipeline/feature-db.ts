@@ -4,7 +4,7 @@
 // (little-endian on every platform the app ships for).
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../shared/contract/errors';
-import { openDatabase } from '../../core/db/open-database';
+import { openDatabase } from '../../platform/open-database';
 import type { BackboneRef } from './types';
 
 export async function withDatabase<T>(

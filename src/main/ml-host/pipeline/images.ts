@@ -3,8 +3,8 @@
 // oriented, flattened and cover-cropped to 256 exactly like a library image, without being added.
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { describeFsError } from '../../core/import/fs-errors';
-import { ImageRejected, renderImage } from '../../core/import/render';
+import { describeFsError } from '../../platform/fs-errors';
+import { ImageRejected, renderImage } from '../../platform/image/render';
 
 /** Interleaved 8-bit RGB, row-major. */
 export type Rgb = { data: Uint8Array; width: number; height: number };

@@ -1,7 +1,9 @@
 import sharp from 'sharp';
-import { NORM_SIZE } from '../paths';
 import { DecodeGate } from './decode-gate';
 import { isHeic, jpegOrientation, jpegSize } from './image-header';
+
+/** Edge of the normalised image (the paper's 256x256 network input). */
+export const NORM_SIZE = 256;
 
 /** Formats the library accepts, as stored in `images.format`. */
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'avif' | 'heic';

@@ -3,12 +3,12 @@
 // No TensorFlow.js here: the core resolves the path and the ML host converts the file.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BUNDLED_BACKBONE } from '../../../shared/domain/bundled-backbone';
-import { unpackedPath } from '../backend/wasm-paths';
+import { BUNDLED_BACKBONE } from '../../shared/domain/bundled-backbone';
+import { unpackedPath } from './asar-path';
 
 /**
  * The built-in backbone's TFLite file, looked for in `assets/` of every folder above `from`
- * (src/main/ml-host/backbone when run from the sources, build/ when bundled, app.asar/build when
+ * (src/main/platform when run from the sources, build/ when bundled, app.asar/build when
  * packaged; the asar.unpacked twin first), or null when the app was shipped without it.
  */
 export function bundledBackboneFile(from: string = __dirname): string | null {

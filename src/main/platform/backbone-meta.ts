@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../../../shared/contract/errors';
+import { AppError } from '../../shared/contract/errors';
 
 export const BACKBONE_JSON = 'backbone.json';
 export const BACKBONE_FORMATS = ['tflite', 'tfjs-layers', 'tfjs-graph'] as const;
