@@ -7,7 +7,9 @@ import type { FeatureJobResult } from '../../../shared/contract/ml-types';
 import { exportBundle, importBundle } from '../../ml-host/eval/bundle';
 import { predictLibraryImages, type ChunkPrediction } from '../geolocate/geo-predict';
 import type { JobContext } from '../jobs/job-manager';
-import type { ServiceHandlers } from '../service-handlers';
+import type { Handlers } from '../../../shared/contract/methods';
+import { mlMethods } from '../../../shared/contract/ml-methods';
+import type { CoreServices } from '../core-services';
 import { backboneSummary, listBackboneMetas, removeBackbone } from './backbones';
 import { ensureBackbone } from './bundled-backbone';
 import { sqlOf } from '../db/sql';
@@ -37,6 +39,33 @@ import { newModelId, startTrain } from './train-job';
 
 export type { MlServiceOptions } from './ml-hosts';
 
+/** The contract's ML methods: backbones, features, training, models, evaluation, explanations. */
+export type MlHandlers = Pick<Handlers, keyof typeof mlMethods>;
+
+/**
+ * The ML methods of a core: its ML service's, or, for a core started without one, stand-ins that
+ * answer BACKEND_UNAVAILABLE as data instead of the door crashing on a missing handler.
+ */
+export function createMlHandlers(services: CoreServices): MlHandlers {
+  return services.ml?.handlers ?? unavailableMlHandlers();
+}
+
+function unavailableMlHandlers(): MlHandlers {
+  const entries = Object.keys(mlMethods).map((name) => [
+    name,
+    () =>
+      Promise.reject(
+        new AppError(
+          'BACKEND_UNAVAILABLE',
+          `"${name}" needs the ML service, which this app core was started without.`,
+          { method: name },
+        ),
+      ),
+  ]);
+  // Every ML method gets the same rejecting function, which fits any signature.
+  return Object.fromEntries(entries) as MlHandlers;
+}
+
 const resolved = (path: string): string => resolve(path);
 
 /**
@@ -45,7 +74,7 @@ const resolved = (path: string): string => resolve(path);
  * call reads the library it works on from `core.db()` at that moment.
  */
 export class MlService {
-  readonly handlers: ServiceHandlers;
+  readonly handlers: MlHandlers;
   private readonly hosts: MlHosts;
 
   constructor(
@@ -90,7 +119,7 @@ export class MlService {
     return sqlOf(this.core.db());
   }
 
-  private createHandlers(): ServiceHandlers {
+  private createHandlers(): MlHandlers {
     const { core, hosts } = this;
     return {
       'ml.info': async () => ({ backend: await hosts.backend(), hostPid: hosts.pid }),
