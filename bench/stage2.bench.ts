@@ -2,10 +2,11 @@
  * `npm run bench -- ml-stage2`: one stage-2 training step from cached block inputs, against the
  * PyTorch reference on this CPU (1.48 and 1.74 ms per image on two days: the last two MobileNetV2
  * blocks, batch 32, two threads; the goal is within 3x). Times forward + backward + SGD-momentum
- * update of the upper backbone and a 2-city softmax head on the plain-JS cpu backend (the backend
- * stage 2 runs on when the native TensorFlow packages are absent), with tfjs' own gradient kernels,
- * with the app's filter-gradient kernels (what stage 2 uses today) and with its input-gradient
- * kernels too; plus the forward pass that makes a block input (to cache it) on wasm.
+ * update of the upper backbone and a 2-city softmax head on wasm with the app's gradient kernels
+ * (what stage 2 runs on when the native TensorFlow packages are absent), and, for comparison, on the
+ * plain-JS cpu backend it used before (LP_BENCH_STAGE2_CPU=1: minutes per step) with the app's
+ * filter- and input-gradient kernels (and tfjs' own with LP_BENCH_STAGE2_TFJS_KERNELS=1); plus the
+ * forward pass that makes a block input (to cache it) on wasm.
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -28,6 +29,8 @@ const BATCH = 32;
 const STEPS = Number(process.env.LP_BENCH_STAGE2_STEPS ?? 1);
 /** Set to 1 to time tfjs' own cpu gradient kernels too (minutes per step on two busy cores). */
 const WITH_TFJS_KERNELS = process.env.LP_BENCH_STAGE2_TFJS_KERNELS === '1';
+/** Set to 1 to time the plain-JS cpu backend too (what stage 2 ran on before the wasm kernels). */
+const WITH_CPU = process.env.LP_BENCH_STAGE2_CPU === '1' || WITH_TFJS_KERNELS;
 const TORCH_MS = [1.48, 1.74];
 /** Cuts: the default (Conv_1 only), the last block, the last two blocks (each + Conv_1). */
 const CUTS = [
@@ -35,10 +38,11 @@ const CUTS = [
   { layer: 'expanded_conv_16_expand', what: 'last inverted-residual block (16) + Conv_1 + head' },
   { layer: 'expanded_conv_15_expand', what: 'last two blocks (15, 16) + Conv_1 + head' },
 ];
+const WASM_KERNELS = 'wasm: app gradient kernels (1x1 as matrix products; the app today)';
 const KERNELS = [
-  'tfjs cpu kernels',
-  '+ fast filter-gradient kernels (app today)',
-  '+ fast input-gradient kernels',
+  'cpu: tfjs kernels',
+  'cpu: fast filter-gradient kernels (the app before)',
+  'cpu: + fast input-gradient kernels',
 ] as const;
 
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
@@ -137,35 +141,41 @@ export async function runStage2Bench(): Promise<BenchSection> {
     backbone.dispose();
   }
   console.log(`  block input forward (wasm): ${JSON.stringify(lowerMs)} ms/view`);
+  const timeCuts = async (kernels: string): Promise<void> => {
+    const backbone = await loadBackbone(root, 'mnv2');
+    if (backbone.kind !== 'layers') throw new Error('expected a layers backbone');
+    try {
+      for (const cut of CUTS) {
+        const { upper, cutShape } = splitAtLayer(backbone.featureModel, cut.layer);
+        const t = await stepMs(upper, cutShape);
+        const ms = t.cpu / BATCH;
+        console.log(`  ${cut.layer}, ${kernels}: ${ms.toFixed(2)} CPU ms/image`);
+        rows.push([
+          cut.what,
+          `[${cutShape.join('x')}]`,
+          kernels,
+          ms.toFixed(1),
+          (t.wall / BATCH).toFixed(1),
+          `${(ms / TORCH_MS[1]!).toFixed(1)}–${(ms / TORCH_MS[0]!).toFixed(1)}x`,
+        ]);
+      }
+    } finally {
+      backbone.dispose();
+    }
+  };
+  await timeCuts(WASM_KERNELS);
   for (const [k, kernels] of KERNELS.entries()) {
-    if (k === 0 && !WITH_TFJS_KERNELS) continue;
+    if (!WITH_CPU || (k === 0 && !WITH_TFJS_KERNELS)) continue;
     if (k === 1) installFastCpuGradKernels();
     if (k === 2) installFastCpuInputGradKernels();
-    await withBackend('cpu', async () => {
-      const backbone = await loadBackbone(root, 'mnv2');
-      if (backbone.kind !== 'layers') throw new Error('expected a layers backbone');
-      try {
-        for (const cut of CUTS) {
-          const { upper, cutShape } = splitAtLayer(backbone.featureModel, cut.layer);
-          const t = await stepMs(upper, cutShape);
-          const ms = t.cpu / BATCH;
-          console.log(`  ${cut.layer}, ${kernels}: ${ms.toFixed(2)} CPU ms/image`);
-          rows.push([
-            cut.what,
-            `[${cutShape.join('x')}]`,
-            kernels,
-            ms.toFixed(1),
-            (t.wall / BATCH).toFixed(1),
-            `${(ms / TORCH_MS[1]!).toFixed(0)}–${(ms / TORCH_MS[0]!).toFixed(0)}x`,
-          ]);
-        }
-      } finally {
-        backbone.dispose();
-      }
-    });
+    await withBackend('cpu', () => timeCuts(kernels));
   }
   const best = (layer: string): number =>
-    Number(rows.filter((r) => r[0] === CUTS.find((c) => c.layer === layer)!.what).at(-1)![3]);
+    Number(
+      rows.find(
+        (r) => r[0] === CUTS.find((c) => c.layer === layer)!.what && r[2] === WASM_KERNELS,
+      )![3],
+    );
   const estimate = (layer: string, views: number, epochs: number, processes: number): string => {
     const cacheS = (9000 * views * lowerMs[layer]!) / 1000 / processes;
     const trainS = (9000 * views * epochs * best(layer)) / 1000;
@@ -176,10 +186,10 @@ export async function runStage2Bench(): Promise<BenchSection> {
     title: 'Stage 2: one fine-tuning step from cached block inputs',
     notes: [
       load,
-      `Built-in MobileNetV2; a batch of ${BATCH} random block inputs; forward through the upper backbone (batch norm folded into the convolutions by the TFLite conversion), global average pool, a 1280→2 softmax head; backward; SGD momentum 0.9 update of every upper weight and the head. Median of ${STEPS} step(s) after one warm-up, in the bench process on tfjs' plain-JS cpu backend (one thread; wasm has no convolution gradients).`,
+      `Built-in MobileNetV2; a batch of ${BATCH} random block inputs; forward through the upper backbone (batch norm folded into the convolutions by the TFLite conversion), global average pool, a 1280→2 softmax head; backward; SGD momentum 0.9 update of every upper weight and the head. Median of ${STEPS} step(s) after one warm-up, in the bench process on wasm (one thread: tfjs-backend-wasm runs single-threaded in Node) with the app's convolution-gradient kernels.`,
       `PyTorch reference (issue #18): ${TORCH_MS.join(' and ')} ms per image for the last two blocks, batch 32, two threads. "vs PyTorch" divides by those two figures.`,
       `Making a block input (the lower network's forward pass, fused runner, wasm, batch ${BATCH}, one process), CPU ms per view (wall in brackets): ${CUTS.map((c) => `${c.layer} ${lowerMs[c.layer]!.toFixed(1)} (${lowerWallMs[c.layer]!.toFixed(1)})`).join(', ')}.`,
-      `Timed as CPU time of the bench process (user + system; the plain-JS backend uses one thread), because the two cores are shared (load ${loadavg()[0]!.toFixed(1)} at the end): wall times, given beside it, are several times higher.`,
+      `Timed as CPU time of the bench process (user + system; one thread), because the two cores are shared (load ${loadavg()[0]!.toFixed(1)} at the end): wall times, given beside it, are several times higher.`,
       `Estimated 9,000-photo stage 2 with 4 cached views and 10 epochs from these figures: default cut Conv_1: ${estimate('Conv_1', 4, 10, 2)}; last two blocks: ${estimate('expanded_conv_15_expand', 4, 10, 2)}. Target: under 30 minutes.`,
     ],
     tables: [

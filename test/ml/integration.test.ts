@@ -49,7 +49,7 @@ void describe(
       );
       const info = await client.call('ml.info', {});
       assert.equal(info.backend.name, 'wasm');
-      assert.equal(info.backend.convGradients, false);
+      assert.equal(info.backend.convGradients, true);
       assert.ok(info.hostPid !== null && info.hostPid !== process.pid);
 
       const notTflite = join(work, 'junk.tflite');

@@ -6,6 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { AppError } from '../../../shared/contract/errors';
+// The wasm gradient kernels sit beside the cpu ones they share their loops with.
+import { installClipGradKernel } from '../pipeline/clip-grad-kernel';
+import { installWasmGradKernels } from '../pipeline/wasm-grad-kernels';
 import { asPrefix, resolveWasmDir, WASM_PACKAGE } from './wasm-paths';
 import {
   adapterName,
@@ -108,7 +111,7 @@ function describe(c: Candidate, simd: boolean, adapter: AdapterSummary | null): 
     case 'tensorflow':
       return `using native TensorFlow on the CPU (${c.package})`;
     case 'wasm':
-      return `using WebAssembly (${simd ? 'SIMD, ' : ''}single thread, no conv gradients)`;
+      return `using WebAssembly (${simd ? 'SIMD, ' : ''}single thread)`;
     case 'cpu':
       return 'using the plain JavaScript CPU backend (slow)';
   }
@@ -226,6 +229,11 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
         throw new AppError('BACKEND_UNAVAILABLE', `${failures[0]}.`, { attempts });
       }
       continue;
+    }
+    // tfjs-backend-wasm has no convolution gradients; ours let stage 2 train on wasm itself.
+    if (c.backend === 'wasm') {
+      installWasmGradKernels();
+      installClipGradKernel();
     }
     const simd =
       c.backend === 'wasm' && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;

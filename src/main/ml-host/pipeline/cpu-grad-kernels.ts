@@ -1,39 +1,32 @@
-// Faster filter-gradient kernels for the plain-JS cpu backend, which stage 2 falls back to on wasm
-// (wasm has no convolution gradients). tfjs-backend-cpu computes Conv2DBackpropFilter and
-// DepthwiseConv2dNativeBackpropFilter through TensorBuffer.get() per element: about 5 M
-// multiply-adds per second, so one batch of 8 through MobileNetV2's Conv_1 (160 M) took ~50 s.
-// The same sums as straight loops over the typed arrays, innermost loop over contiguous channels,
-// run about two orders of magnitude faster. Same results (same sums, same order per element up to
-// float rounding); anything outside the common case (NCHW, dilations) keeps the original kernel.
+// Faster filter-gradient kernels for the plain-JS cpu backend, and the general case of the wasm
+// backend's filter gradients (wasm-grad-kernels.ts; tfjs-backend-wasm ships none).
+// tfjs-backend-cpu computes Conv2DBackpropFilter and DepthwiseConv2dNativeBackpropFilter through
+// TensorBuffer.get() per element: about 5 M multiply-adds per second, so one batch of 8 through
+// MobileNetV2's Conv_1 (160 M) took ~50 s. The same sums as straight loops over the typed arrays,
+// innermost loop over contiguous channels, run about two orders of magnitude faster. Same results
+// (same sums, same order per element up to float rounding); anything outside the common case
+// (NCHW, dilations) keeps the original kernel.
 import * as tf from '@tensorflow/tfjs';
+import {
+  cpuIO,
+  isUnitDilation,
+  type Dilations,
+  type Info,
+  type KernelArgs,
+  type TensorIO,
+} from './grad-kernel-io';
 
-type DataId = object;
-type Info = { dataId: DataId; shape: number[]; dtype: tf.DataType };
-type CpuBackend = {
-  data: { get(id: DataId): { values: tf.backend_util.BackendValues } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): Info;
-};
-type ConvAttrs = {
+export type ConvAttrs = {
   strides: [number, number] | number;
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   filterShape: [number, number, number, number];
-  dilations?: [number, number] | number;
+  dilations?: Dilations;
 };
-type KernelArgs = { inputs: Record<string, Info>; backend: unknown; attrs?: unknown };
-
-function isUnitDilation(d: ConvAttrs['dilations']): boolean {
-  return d === undefined || d === 1 || (Array.isArray(d) && d[0] === 1 && d[1] === 1);
-}
-
-function values(backend: CpuBackend, t: Info): Float32Array {
-  return backend.data.get(t.dataId).values as Float32Array;
-}
 
 /** dW[wR, wC, d1, d2] = sum over (b, yR, yC) of x[b, xR, xC, d1] * dy[b, yR, yC, d2]. */
-function conv2dFilterGrad(args: KernelArgs): Info {
-  const backend = args.backend as CpuBackend;
+export function conv2dFilterGrad(args: KernelArgs, io: TensorIO): Info {
   const { x, dy } = args.inputs as { x: Info; dy: Info };
   const a = args.attrs as ConvAttrs;
   const info = tf.backend_util.computeConv2DInfo(
@@ -50,8 +43,8 @@ function conv2dFilterGrad(args: KernelArgs): Info {
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
-  const xv = values(backend, x);
-  const dyv = values(backend, dy);
+  const xv = io.read(x);
+  const dyv = io.read(dy);
   const dW = new Float32Array(filterHeight * filterWidth * inChannels * outChannels);
   for (let b = 0; b < info.batchSize; b++) {
     for (let yR = 0; yR < outHeight; yR++) {
@@ -78,12 +71,11 @@ function conv2dFilterGrad(args: KernelArgs): Info {
       }
     }
   }
-  return backend.makeTensorInfo(a.filterShape, 'float32', dW);
+  return io.make(a.filterShape, dW);
 }
 
 /** Depthwise: dW[wR, wC, d1, q] = sum of x[b, xR, xC, d1] * dy[b, yR, yC, d1 * mult + q]. */
-function depthwiseFilterGrad(args: KernelArgs): Info {
-  const backend = args.backend as CpuBackend;
+export function depthwiseFilterGrad(args: KernelArgs, io: TensorIO): Info {
   const { x, dy } = args.inputs as { x: Info; dy: Info };
   const a = args.attrs as ConvAttrs;
   const info = tf.backend_util.computeConv2DInfo(
@@ -100,8 +92,8 @@ function depthwiseFilterGrad(args: KernelArgs): Info {
   const mult = outChannels / inChannels;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
-  const xv = values(backend, x);
-  const dyv = values(backend, dy);
+  const xv = io.read(x);
+  const dyv = io.read(dy);
   const dW = new Float32Array(filterHeight * filterWidth * outChannels);
   for (let b = 0; b < info.batchSize; b++) {
     for (let yR = 0; yR < outHeight; yR++) {
@@ -115,6 +107,13 @@ function depthwiseFilterGrad(args: KernelArgs): Info {
             if (xC < 0 || xC >= inWidth) continue;
             const xOff = ((b * inHeight + xR) * inWidth + xC) * inChannels;
             const wOff = (wR * filterWidth + wC) * outChannels;
+            if (mult === 1) {
+              // The usual case (MobileNet's depthwise layers): one contiguous triad per tap.
+              for (let d = 0; d < inChannels; d++) {
+                dW[wOff + d]! += (xv[xOff + d] as number) * (dyv[dyOff + d] as number);
+              }
+              continue;
+            }
             for (let d1 = 0; d1 < inChannels; d1++) {
               const xval = xv[xOff + d1] as number;
               for (let q = 0; q < mult; q++) {
@@ -127,7 +126,7 @@ function depthwiseFilterGrad(args: KernelArgs): Info {
       }
     }
   }
-  return backend.makeTensorInfo(a.filterShape, 'float32', dW);
+  return io.make(a.filterShape, dW);
 }
 
 let installed = false;
@@ -152,7 +151,9 @@ export function installFastCpuGradKernels(): void {
       kernelFunc: (args) => {
         const attrs = args.attrs as unknown as ConvAttrs;
         const common = attrs.dataFormat !== 'NCHW' && isUnitDilation(attrs.dilations);
-        return common ? fast(args as unknown as KernelArgs) : original.kernelFunc(args);
+        return common
+          ? fast(args as unknown as KernelArgs, cpuIO(args.backend))
+          : original.kernelFunc(args);
       },
     });
   }

@@ -6,32 +6,26 @@
 // these gather per input pixel instead: for each filter tap that reaches the pixel, one
 // contiguous dot product over the output channels per input channel, summed in doubles. Same
 // sums as the original kernel (up to float rounding); anything outside the common case (NCHW,
-// dilations) keeps the original kernel.
+// dilations) keeps the original kernel. The wasm backend's input gradients use the same gather for
+// what is not a matrix product (wasm-grad-kernels.ts).
 import * as tf from '@tensorflow/tfjs';
+import {
+  cpuIO,
+  isUnitDilation,
+  type Dilations,
+  type Info,
+  type KernelArgs,
+  type TensorIO,
+} from './grad-kernel-io';
 
-type DataId = object;
-type Info = { dataId: DataId; shape: number[]; dtype: tf.DataType };
-type CpuBackend = {
-  data: { get(id: DataId): { values: tf.backend_util.BackendValues } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): Info;
-};
-type InputGradAttrs = {
+export type InputGradAttrs = {
   inputShape: [number, number, number, number];
   strides: [number, number] | number;
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dataFormat?: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  dilations?: [number, number] | number;
+  dilations?: Dilations;
 };
-type KernelArgs = { inputs: Record<string, Info>; backend: unknown; attrs?: unknown };
-
-function isUnitDilation(d: InputGradAttrs['dilations']): boolean {
-  return d === undefined || d === 1 || (Array.isArray(d) && d[0] === 1 && d[1] === 1);
-}
-
-function values(backend: CpuBackend, t: Info): Float32Array {
-  return backend.data.get(t.dataId).values as Float32Array;
-}
 
 /**
  * The filter taps along one axis that reach input index `x`: pairs (w, y) with
@@ -167,8 +161,7 @@ function gatherInputGrad(info: Geometry, dyv: Float32Array, wv: Float32Array, de
   return dx;
 }
 
-function conv2dInputGrad(args: KernelArgs): Info {
-  const backend = args.backend as CpuBackend;
+export function conv2dInputGrad(args: KernelArgs, io: TensorIO): Info {
   const { dy, filter } = args.inputs as { dy: Info; filter: Info };
   const a = args.attrs as InputGradAttrs;
   const info = tf.backend_util.computeConv2DInfo(
@@ -181,12 +174,11 @@ function conv2dInputGrad(args: KernelArgs): Info {
     false,
     'channelsLast',
   );
-  const dx = gatherInputGrad(info, values(backend, dy), values(backend, filter), true);
-  return backend.makeTensorInfo(a.inputShape, 'float32', dx);
+  const dx = gatherInputGrad(info, io.read(dy), io.read(filter), true);
+  return io.make(a.inputShape, dx);
 }
 
-function depthwiseInputGrad(args: KernelArgs): Info {
-  const backend = args.backend as CpuBackend;
+export function depthwiseInputGrad(args: KernelArgs, io: TensorIO): Info {
   const { dy, filter } = args.inputs as { dy: Info; filter: Info };
   const a = args.attrs as InputGradAttrs;
   const info = tf.backend_util.computeConv2DInfo(
@@ -198,8 +190,8 @@ function depthwiseInputGrad(args: KernelArgs): Info {
     a.dimRoundingMode,
     true,
   );
-  const dx = gatherInputGrad(info, values(backend, dy), values(backend, filter), false);
-  return backend.makeTensorInfo(a.inputShape, 'float32', dx);
+  const dx = gatherInputGrad(info, io.read(dy), io.read(filter), false);
+  return io.make(a.inputShape, dx);
 }
 
 let installed = false;
@@ -231,7 +223,9 @@ export function installFastCpuInputGradKernels(): void {
           isUnitDilation(attrs.dilations) &&
           inputs.dy.dtype === 'float32' &&
           inputs.filter.dtype === 'float32';
-        return common ? fast(args as unknown as KernelArgs) : original.kernelFunc(args);
+        return common
+          ? fast(args as unknown as KernelArgs, cpuIO(args.backend))
+          : original.kernelFunc(args);
       },
     });
   }
