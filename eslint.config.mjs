@@ -100,13 +100,11 @@ export default tseslint.config(
   },
   // Layers inside main (the typescript-eslint rule, so the base rule's patterns above still apply):
   //   platform  the lowest Node layer: the library database connection, image rendering, the
-  //             backbone folder format; it imports only src/shared and packages
+  //             backbone folder and model bundle formats; it imports only src/shared and packages
   //   ml-host   the ML host process; it may use platform, never the core or a door
   //   core, cli, server, electron, preload
   //             reach the ML host only through its client (ml-host/host). Type-only imports of the
-  //             host's parameter and result types are allowed: they load no code. The one runtime
-  //             exception is the model bundle format (ml-host/eval/bundle, no TensorFlow.js), which
-  //             the core reads to import, export and rank with a model.
+  //             host's parameter and result types are allowed: they load no code.
   {
     files: ['src/main/platform/**/*.ts'],
     rules: {
@@ -154,7 +152,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^\\.{1,2}/(.*/)?ml-host/(?!host(/client)?$|eval/bundle$)',
+              regex: '^\\.{1,2}/(.*/)?ml-host/(?!host(/client)?$)',
               allowTypeImports: true,
               message:
                 'Outside the ML host, reach it through its client (ml-host/host); shared code goes in src/main/platform.',

@@ -45,15 +45,17 @@ void describe('lint layering in src/main', () => {
       'src/main/core/ml-jobs/ml-service.ts',
       [
         "import { trainHead } from '../../ml-host/train/stage1';",
+        "import { loadModelBundle } from '../../ml-host/eval';",
         "import { MlHostClient } from '../../ml-host/host';",
         "import type { HeadState } from '../../ml-host/train/types';",
-        'export const used = [trainHead, MlHostClient];',
+        'export const used = [trainHead, loadModelBundle, MlHostClient];',
         'export type Head = HeadState;',
         '',
       ].join('\n'),
     );
-    assert.equal(errors.length, 1);
+    assert.equal(errors.length, 2);
     assert.match(errors[0] ?? '', /'\.\.\/\.\.\/ml-host\/train\/stage1'/);
+    assert.match(errors[1] ?? '', /'\.\.\/\.\.\/ml-host\/eval'/);
   });
 
   void it('holds for the doors too', async () => {

@@ -9,10 +9,10 @@ import type {
   SuggestResult,
   SuspectsResult,
 } from '../../../shared/contract/label-queue-types';
-import { loadModelBundle } from '../../ml-host/eval/bundle';
+import { loadModelBundle } from '../../platform/model-bundle/bundle';
 import type { BackboneMeta } from '../../platform/backbone-meta';
 import type { ClassGuess, FeatureSource, LabelledRef } from '../../ml-host/labeling/host-op-types';
-import type { HeadState } from '../../ml-host/train/types';
+import type { HeadState } from '../../platform/model-bundle/weights';
 import type { JobContext } from '../jobs/job-manager';
 import { mlPaths } from '../ml-jobs/ml-paths';
 import { modelDirOf, modelRecord, type ModelRecord } from '../ml-jobs/models-repo';

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { FeatureJobResult } from '../../../shared/contract/ml-types';
-import { exportBundle, importBundle } from '../../ml-host/eval/bundle';
+import { exportBundle, importBundle } from '../../platform/model-bundle/bundle';
 import { predictLibraryImages, type ChunkPrediction } from '../geolocate/geo-predict';
 import type { JobContext } from '../jobs/job-manager';
 import type { Handlers } from '../../../shared/contract/methods';

@@ -10,5 +10,5 @@ export {
   saveModelBundle,
   validateBundle,
   type ModelBundle,
-} from './bundle';
+} from '../../platform/model-bundle/bundle';
 export { evaluateHead, modelProbabilities, predictTopK, topK } from './predict';

@@ -23,7 +23,7 @@ import {
 } from '../labeling/softmax-head';
 import { confidentSuspects, outOfFoldProbabilities } from '../labeling/suspects';
 import { mulberry32, shuffleInPlace } from '../../../shared/domain/random';
-import { checkHeadConfig, checkHeadWeights } from '../train/head-spec';
+import { checkHeadConfig, checkHeadWeights } from '../../platform/model-bundle/weights';
 import type { HeadState } from '../train/types';
 import type { OpContext, OpHandler } from './host';
 import { ensureBackend, parse } from './ops-common';

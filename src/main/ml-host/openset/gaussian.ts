@@ -9,21 +9,9 @@ import {
   lowerTimes,
   shrunkCovariance,
 } from './linalg';
+import type { ClassGaussians } from '../../platform/model-bundle/open-set-arrays';
 
-/**
- * The fitted statistics, as stored in a model bundle. With Σ = L Lᵀ the squared distance of a
- * feature f to class c is ||W f - W μ_c||² with the whitening W = L⁻¹, so only W (lower
- * triangular, packed by rows: d(d+1)/2 values) and the whitened means m_c = W μ_c ([K, d]) are
- * kept.
- */
-export type ClassGaussians = {
-  dim: number;
-  numClasses: number;
-  whitening: Float32Array;
-  whitenedMeans: Float32Array;
-  /** Ledoit-Wolf shrinkage towards a scaled identity that was applied (0-1). */
-  shrinkage: number;
-};
+export type { ClassGaussians } from '../../platform/model-bundle/open-set-arrays';
 
 /** Covariance rows are sampled down to this many: enough for a shrunk 1280 x 1280 estimate. */
 export const MAX_COVARIANCE_ROWS = 4096;

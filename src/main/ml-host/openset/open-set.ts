@@ -3,24 +3,18 @@
 // score how unlike the training photos a photo is (no extra forward pass: the features and logits
 // are computed anyway). The comparison that chose the score is `npm run bench -- openset`.
 import { AppError } from '../../../shared/contract/errors';
-import type { OpenSetMeta } from '../../../shared/contract/ml-types';
 import {
   defaultThreshold,
   SMALL_FIT_SET,
   thresholdForKeepRate,
 } from '../../../shared/domain/open-set';
-import type { HeadState, NamedArray } from '../train/types';
-import {
-  fitClassGaussians,
-  crossFittedDistances,
-  mahalanobisDistances,
-  type ClassGaussians,
-} from './gaussian';
+import type { HeadState } from '../train/types';
+import { fitClassGaussians, crossFittedDistances, mahalanobisDistances } from './gaussian';
 import { l2Normalised } from './scores';
 import { fitTemperature } from './temperature';
+import type { OpenSetModel } from '../../platform/model-bundle/open-set-arrays';
 
-/** Everything a model needs to score photos: the stored metadata and the fitted Gaussians. */
-export type OpenSetModel = { stats: OpenSetMeta; gaussians: ClassGaussians };
+export type { OpenSetModel } from '../../platform/model-bundle/open-set-arrays';
 
 /** Default share of validation photos that keep their city (the rest are answered "unknown"). */
 export const DEFAULT_KEEP_RATE = 0.95;
@@ -125,46 +119,4 @@ export function fitOpenSet(input: FitOpenSetInput): OpenSetModel {
   partial.stats.quantiles = quantiles(scores);
   partial.stats.count = scores.length;
   return partial;
-}
-
-const WHITENING = 'whitening';
-const MEANS = 'whitenedMeans';
-
-/** The arrays stored in the bundle's weights file (under 'openset/'). */
-export function openSetArrays(model: OpenSetModel): NamedArray[] {
-  const { dim, numClasses } = model.gaussians;
-  return [
-    { name: WHITENING, shape: [(dim * (dim + 1)) / 2], values: model.gaussians.whitening },
-    { name: MEANS, shape: [numClasses, dim], values: model.gaussians.whitenedMeans },
-  ];
-}
-
-/** Rebuilds the model from stored metadata and arrays, checking their shapes. */
-export function openSetFromArrays(
-  stats: OpenSetMeta,
-  arrays: readonly NamedArray[],
-  dim: number,
-  numClasses: number,
-): OpenSetModel {
-  const whitening = arrays.find((a) => a.name === WHITENING);
-  const means = arrays.find((a) => a.name === MEANS);
-  if (
-    arrays.length !== 2 ||
-    whitening === undefined ||
-    means === undefined ||
-    whitening.values.length !== (dim * (dim + 1)) / 2 ||
-    means.values.length !== numClasses * dim
-  ) {
-    throw new AppError('MODEL_INVALID', 'The open-set statistics do not fit the model.');
-  }
-  return {
-    stats,
-    gaussians: {
-      dim,
-      numClasses,
-      whitening: whitening.values,
-      whitenedMeans: means.values,
-      shrinkage: stats.shrinkage,
-    },
-  };
 }

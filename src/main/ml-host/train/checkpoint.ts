@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/contract/errors';
 import type { EpochMetrics } from '../../../shared/contract/job-types';
 import { OPTIMIZERS, type StopReason } from '../../../shared/contract/ml-types';
 import type { OptimizerState } from './optimizer';
-import { readPack, writePack } from './pack';
+import { readPack, writePack } from '../../platform/model-bundle/pack';
 import type { NamedArray } from './types';
 
 /** Everything the loop needs to carry on after a completed epoch exactly as if never stopped. */

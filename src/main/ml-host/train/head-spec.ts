@@ -1,36 +1,6 @@
-import { AppError } from '../../../shared/contract/errors';
+import { checkHeadConfig, headWeightSpecs } from '../../platform/model-bundle/weights';
 import { Prng, deriveSeed } from './prng';
-import type { HeadConfig, HeadState, NamedArray } from './types';
-
-/**
- * The classifier head's architecture: [dropout] -> dense(K) or
- * dense(H, relu) -> [dropout] -> dense(K). Weights are named 'hidden/kernel' [D, H],
- * 'hidden/bias' [H], 'logits/kernel' [H or D, K], 'logits/bias' [K].
- * No tfjs here: model bundles are checked with these in processes that never load TensorFlow.
- */
-export function checkHeadConfig(config: HeadConfig): void {
-  const positive = (v: number): boolean => Number.isInteger(v) && v >= 1;
-  if (
-    !positive(config.inputDim) ||
-    config.numClasses < 2 ||
-    !positive(config.numClasses) ||
-    (config.hidden !== null && !positive(config.hidden)) ||
-    !(config.dropout >= 0 && config.dropout < 1)
-  ) {
-    throw new AppError('BAD_ARGUMENT', 'Invalid head configuration.', { ...config });
-  }
-}
-
-/** Expected weight names and shapes of a head, in the order they are stored. */
-export function headWeightSpecs(config: HeadConfig): { name: string; shape: number[] }[] {
-  const { inputDim: d, numClasses: k, hidden: h } = config;
-  const specs = [];
-  if (h !== null) {
-    specs.push({ name: 'hidden/kernel', shape: [d, h] }, { name: 'hidden/bias', shape: [h] });
-  }
-  specs.push({ name: 'logits/kernel', shape: [h ?? d, k] }, { name: 'logits/bias', shape: [k] });
-  return specs;
-}
+import type { HeadConfig, HeadState } from './types';
 
 /**
  * Fresh head weights from `seed`: Glorot-uniform kernels (limit sqrt(6 / (fanIn + fanOut))), zero
@@ -48,28 +18,4 @@ export function initHead(config: HeadConfig, seed: number): HeadState {
     return { name, shape, values };
   });
   return { config: { ...config }, weights };
-}
-
-/** Throws MODEL_INVALID unless `weights` are exactly the head's names and shapes, all finite. */
-export function checkHeadWeights(config: HeadConfig, weights: readonly NamedArray[]): void {
-  const specs = headWeightSpecs(config);
-  if (weights.length !== specs.length) {
-    throw new AppError(
-      'MODEL_INVALID',
-      `Head needs ${specs.length} weight arrays, got ${weights.length}.`,
-    );
-  }
-  specs.forEach((spec, i) => {
-    const w = weights[i] as NamedArray;
-    const size = spec.shape.reduce((a, b) => a * b, 1);
-    if (w.name !== spec.name || w.shape.join() !== spec.shape.join() || w.values.length !== size) {
-      throw new AppError(
-        'MODEL_INVALID',
-        `Head weight ${i} should be ${spec.name} [${spec.shape.join(', ')}], got ${w.name} [${w.shape.join(', ')}].`,
-      );
-    }
-    if (!w.values.every(Number.isFinite)) {
-      throw new AppError('MODEL_INVALID', `Head weight ${spec.name} holds non-finite values.`);
-    }
-  });
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
 import { copyFloats, takeFloats } from '../backend/read';
-import { checkHeadConfig, checkHeadWeights } from './head-spec';
+import { checkHeadConfig, checkHeadWeights } from '../../platform/model-bundle/weights';
 import type { HeadConfig, HeadState, NamedArray } from './types';
 
 /**

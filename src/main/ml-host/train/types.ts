@@ -1,10 +1,9 @@
 /**
  * Plain data that crosses the training API: weights as named Float32Arrays (never tensors, so a
- * caller cannot leak them), example sets as typed arrays or row readers.
+ * caller cannot leak them), example sets as typed arrays or row readers. The weight and head
+ * types are the stored model format's (src/main/platform/model-bundle).
  */
-
-/** One weight array: row-major values of `shape` (product of shape = values.length). */
-export type NamedArray = { name: string; shape: number[]; values: Float32Array };
+export type { HeadConfig, HeadState, NamedArray } from '../../platform/model-bundle/weights';
 
 /**
  * Fills `out` with the rows `indices` (row-major, `rowSize` floats each, in the order given).
@@ -22,18 +21,6 @@ export type ExampleSet = {
   rowShape: readonly number[];
   labels: Int32Array | readonly number[];
 };
-
-/** The classifier on top of the features: softmax over `numClasses`, optional hidden ReLU layer. */
-export type HeadConfig = {
-  inputDim: number;
-  numClasses: number;
-  hidden: number | null;
-  /** Dropout rate in [0, 1) on the input of the last dense layer, while training only. */
-  dropout: number;
-};
-
-/** A head's architecture and weights, as stored in checkpoints and model bundles. */
-export type HeadState = { config: HeadConfig; weights: NamedArray[] };
 
 /** Runs `fn` where conv gradients exist (the lead passes `fn => withBackend('cpu', fn)` on wasm). */
 export type GradBackendRunner = <T>(fn: () => Promise<T>) => Promise<T>;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { AppError } from '../../../shared/contract/errors';
-import type { NamedArray } from './types';
+import type { NamedArray } from './weights';
 
 /**
  * One file holding JSON metadata and named float32 arrays, used for checkpoints and exported model

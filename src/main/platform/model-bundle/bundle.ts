@@ -3,10 +3,9 @@ import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { ModelBundleMeta } from '../../../shared/contract/ml-types';
-import { checkHeadWeights } from '../train/head-spec';
-import { encodePack, readPack, writeFileAtomic } from '../train/pack';
-import type { HeadState, NamedArray } from '../train/types';
-import { openSetArrays, openSetFromArrays, type OpenSetModel } from '../openset/open-set';
+import { checkHeadWeights, type HeadState, type NamedArray } from './weights';
+import { encodePack, readPack, writeFileAtomic } from './pack';
+import { openSetArrays, openSetFromArrays, type OpenSetModel } from './open-set-arrays';
 import { bundleMetaSchema } from './bundle-schema';
 
 /**
