@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { selectBackend } from '../../src/main/ml-host/backend';
-import { extractFeatures, importBackbone, loadBackbone } from '../../src/main/ml-host/backbone';
+import {
+  extractFeatures,
+  extractFeaturesAndBlocks,
+  importBackbone,
+  loadBackbone,
+  splitAtLayer,
+} from '../../src/main/ml-host/backbone';
 import { runInference, foldedRelus } from '../../src/main/ml-host/backbone/fused-runner';
 import { BUNDLED_MOBILENET_V2 } from '../helpers/shared-fixtures';
 
@@ -127,6 +133,44 @@ void describe('fused inference on the built-in MobileNetV2 (assets/)', () => {
       assert.equal(tf.memory().numTensors, start, 'repeated extraction leaves nothing behind');
       batch.dispose();
     } finally {
+      backbone.dispose();
+    }
+  });
+
+  void it('taps the block input at a cut from the same pass: equal to the lower model, and the features too', async () => {
+    const backbone = await loadBackbone(root, 'mnv2');
+    if (backbone.kind !== 'layers') throw new Error('expected a layers backbone');
+    const batch = tf.randomUniform<tf.Rank.R4>([3, 224, 224, 3], -1, 1, 'float32', 13);
+    try {
+      const features = extractFeatures(backbone, batch);
+      const taps: [string, number[]][] = [];
+      for (const layer of ['expanded_conv_16_expand', 'Conv_1', 'expanded_conv_14_expand']) {
+        const start = tf.memory().numTensors;
+        const both = extractFeaturesAndBlocks(backbone, batch, layer, 2);
+        assert.ok(both !== null, `${layer} can be tapped`);
+        assert.equal(tf.memory().numTensors, start + 2, 'only the two results are left');
+        assert.ok(maxDiff(both.features, features) < 1e-4, `${layer}: the same features`);
+        taps.push([layer, both.blocks.shape.slice(1)]);
+        tf.dispose([both.features, both.blocks]);
+      }
+      assert.deepEqual(taps, [
+        ['expanded_conv_16_expand', [7, 7, 160]],
+        ['Conv_1', [7, 7, 320]],
+        ['expanded_conv_14_expand', [7, 7, 160]],
+      ]);
+      assert.equal(extractFeaturesAndBlocks(backbone, batch, 'no_such_layer'), null);
+      // Against the lower half of a split, on a second copy (splitting re-applies the layers).
+      const copy = await loadBackbone(root, 'mnv2');
+      if (copy.kind !== 'layers') throw new Error('expected a layers backbone');
+      const { lower } = splitAtLayer(copy.featureModel, 'expanded_conv_16_expand');
+      const reference = lower.predict(batch) as tf.Tensor;
+      const tapped = extractFeaturesAndBlocks(backbone, batch, 'expanded_conv_16_expand');
+      assert.ok(tapped !== null);
+      assert.ok(maxDiff(tapped.blocks, reference) < 1e-3, 'the block input the split model gives');
+      tf.dispose([reference, tapped.blocks, tapped.features, features]);
+      copy.dispose();
+    } finally {
+      batch.dispose();
       backbone.dispose();
     }
   });

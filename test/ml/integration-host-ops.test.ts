@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,10 +13,17 @@ import { AppError } from '../../src/shared/contract/errors';
 import { resolveHyperParams } from '../../src/shared/contract/ml-methods';
 import { Library } from '../../src/main/core/library';
 import { assetFile } from '../../src/main/core/paths';
-import { fileSystemIO, type BackboneMeta } from '../../src/main/ml-host/backbone';
+import {
+  fileSystemIO,
+  loadBackbone,
+  splitAtLayer,
+  type BackboneMeta,
+} from '../../src/main/ml-host/backbone';
 import type { HostEvent, OpContext } from '../../src/main/ml-host/host';
 import { hostOps } from '../../src/main/ml-host/host/ops';
+import { blockFile, ensureBlockInputs } from '../../src/main/ml-host/pipeline/block-cache';
 import { installFastCpuGradKernels } from '../../src/main/ml-host/pipeline/cpu-grad-kernels';
+import { decodeHalf } from '../../src/main/ml-host/pipeline/float16';
 import { SharedCache, TensorLock } from '../../src/main/ml-host/pipeline/host-resources';
 import type { DatasetItem, InferItem } from '../../src/main/ml-host/pipeline/types';
 
@@ -265,7 +272,7 @@ void describe('ML host pipeline ops (in process)', () => {
     });
     const ctx = context();
     const first = await hostOps['features.extract'](chunk(images.slice(0, 6), [0, 1]), ctx);
-    assert.deepEqual(first, { computed: 12, failed: [] });
+    assert.deepEqual(first, { computed: 12, blocksComputed: 0, failed: [] });
     assert.deepEqual(ctx.events.at(-1), { kind: 'progress', done: 6, total: 6, message: null });
     const withBackbone = tf.memory().numTensors;
     assert.ok(withBackbone > baseline, 'the backbone is cached for the next chunk');
@@ -304,6 +311,72 @@ void describe('ML host pipeline ops (in process)', () => {
   });
 
   let modelDir = '';
+  void it('features.extract caches stage-2 block inputs from the same forward pass', async () => {
+    const backbone = { name: 'tiny', sha256: meta.sha256 };
+    const layer = 'block_2_conv';
+    const fused = join(work, 'blocks-fused');
+    const items = images.slice(0, 3).map((i) => ({
+      imageId: i.imageId,
+      contentHash: i.contentHash,
+      normPath: i.normPath,
+      views: [] as number[],
+      blockViews: [0, 1],
+    }));
+    const chunk = {
+      ...location(),
+      backbone,
+      backendPreference: null,
+      augmentSeed: 1,
+      items,
+      blocks: { blocksDir: fused, layer },
+    };
+    const before = tf.memory().numTensors;
+    const first = await hostOps['features.extract'](chunk, context());
+    assert.deepEqual(first, { computed: 0, blocksComputed: 6, failed: [] }, 'features were cached');
+    const again = await hostOps['features.extract'](chunk, context());
+    assert.deepEqual(again, { computed: 0, blocksComputed: 0, failed: [] }, 'blocks on disk');
+    assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+
+    // The same block inputs as the training run's own (unfused, lower model) computation.
+    const location2 = {
+      blocksDir: join(work, 'blocks-reference'),
+      backbone,
+      layer,
+      augmentSeed: 1,
+    };
+    const loaded = await loadBackbone(location().backbonesRoot, 'tiny');
+    if (loaded.kind !== 'layers') throw new Error('expected a layers backbone');
+    const { lower, cutShape } = splitAtLayer(loaded.featureModel, layer);
+    await ensureBlockInputs(
+      lower,
+      items.map((i) => ({ contentHash: i.contentHash, normPath: i.normPath, views: 2 })),
+      { ...location2, spec: loaded.meta, cutShape, signal: new AbortController().signal },
+    );
+    loaded.dispose();
+    const rowFloats = cutShape.reduce((a, b) => a * b, 1);
+    const decode = async (file: string): Promise<Float32Array> => {
+      const bytes = await readFile(file);
+      assert.equal(bytes.length, rowFloats * 2, `${file} holds one float16 row`);
+      const out = new Float32Array(rowFloats);
+      decodeHalf(new Uint16Array(Uint8Array.from(bytes).buffer), out, 0);
+      return out;
+    };
+    for (const item of items) {
+      for (const view of [0, 1]) {
+        const got = await decode(
+          blockFile({ ...location2, blocksDir: fused }, item.contentHash, view),
+        );
+        const want = await decode(blockFile(location2, item.contentHash, view));
+        let scale = 0;
+        for (const v of want) scale = Math.max(scale, Math.abs(v));
+        assert.ok(scale > 0, 'a block input that is not all zeros');
+        want.forEach((w, k) =>
+          assert.ok(Math.abs((got[k] as number) - w) <= 2e-3 * scale, `view ${view}, value ${k}`),
+        );
+      }
+    }
+  });
+
   void it('train.run (stage 1 + stage 2 on the host backend) saves a model and leaks nothing', async () => {
     const before = tf.memory().numTensors;
     modelDir = join(work, 'models', 'm1');

@@ -62,6 +62,16 @@ void describe(
         !logs.some((m) => /no convolution gradients/.test(m)),
         `no cpu fallback: ${logs.join(' | ')}`,
       );
+      // The features were cached by an earlier run: the feature pass computed only the block
+      // inputs, and the training run found every one of them on disk.
+      assert.ok(
+        logs.some((m) => /^Cached \d+ stage-2 block inputs at 'expanded_conv_16_expand'/.test(m)),
+        `block inputs cached in the feature pass: ${logs.join(' | ')}`,
+      );
+      assert.ok(
+        logs.some((m) => /\(block inputs 7x7x160; 0 computed now/.test(m)),
+        `none left for the training run: ${logs.join(' | ')}`,
+      );
       assert.deepEqual(
         result.summaries.map((s) => [s.stage, s.backend]),
         [
@@ -74,7 +84,11 @@ void describe(
       assert.equal(stage2Epochs.length, 2);
       const model = await client.call('models.get', { modelId: result.modelId });
       assert.equal(model.fineTuned, true);
-      assert.equal(model.meta.backbone.splitLayer, 'Conv_1');
+      assert.equal(
+        model.meta.backbone.splitLayer,
+        'expanded_conv_16_expand',
+        'the last block on a CPU backend',
+      );
       assert.ok(existsSync(join(studio.dir, 'cache', 'blocks')));
       assert.ok(
         (result.validation?.accuracy.value ?? 0) >= 0.8,

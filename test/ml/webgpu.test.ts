@@ -20,8 +20,6 @@ import { dawnModulePath, isSoftwareAdapter } from '../../src/main/ml-host/backen
 import { gradCam } from '../../src/main/ml-host/explain/gradcam';
 import { maximiseClass } from '../../src/main/ml-host/explain/maximise';
 import { slidingMap } from '../../src/main/ml-host/explain/occlusion';
-import { defaultSplitLayer } from '../../src/main/ml-host/pipeline/train-run';
-import type { BackboneMeta } from '../../src/main/ml-host/backbone';
 import { headProbabilities } from '../../src/main/ml-host/train/head';
 import { Prng } from '../../src/main/ml-host/train/prng';
 import { trainHead } from '../../src/main/ml-host/train/stage1';
@@ -112,19 +110,6 @@ void describe('adapter judgement', () => {
       /^WebGPU \(the webgpu package\) is not installed for /,
     );
     assert.notEqual(info.name, 'webgpu');
-  });
-});
-
-void describe('stage-2 depth by backend', () => {
-  const blocks = ['b13', 'b14', 'b15', 'b16', 'Conv_1'];
-  const meta = { name: 'm', format: 'tflite', blockLayers: blocks } as unknown as BackboneMeta;
-  void it('fine-tunes the last three blocks and Conv_1 on a GPU, Conv_1 alone elsewhere', () => {
-    assert.equal(defaultSplitLayer(meta, { gpu: true, convGradients: true }), 'b14');
-    assert.equal(defaultSplitLayer(meta, { gpu: false, convGradients: true }), 'Conv_1');
-    assert.equal(defaultSplitLayer(meta, { gpu: false, convGradients: false }), 'Conv_1');
-    assert.equal(defaultSplitLayer(meta), 'Conv_1');
-    const short = { ...meta, blockLayers: ['b16', 'Conv_1'] };
-    assert.equal(defaultSplitLayer(short, { gpu: true, convGradients: true }), 'b16');
   });
 });
 

@@ -27,9 +27,13 @@ export function viewsFor(image: Pick<LabeledImage, 'split'>, views: number): num
   return image.split === 'train' ? views : 1;
 }
 
+/** Stage 2's block inputs, cached from the feature pass (see ml/pipeline/extract.ts). */
+export type BlockRequest = { layer: string; blocksDir: string };
+
 /**
  * What is missing: a row counts only when its backbone checksum and content hash match today's
- * (so a replaced backbone, or a changed image, is recomputed).
+ * (so a replaced backbone, or a changed image, is recomputed). With `blocks`, every training and
+ * validation image also asks for its block inputs; the host skips those already on disk.
  */
 export function planFeatures(
   sql: Sql,
@@ -37,6 +41,7 @@ export function planFeatures(
   meta: BackboneMeta,
   images: readonly Pick<LabeledImage, 'id' | 'contentHash' | 'split'>[],
   views: number,
+  blocks: BlockRequest | null = null,
 ): FeaturePlan {
   const valid = new Map<number, Set<number>>();
   const rows = sql.all<{ image_id: number; view: number }>(
@@ -55,17 +60,23 @@ export function planFeatures(
   for (const image of images) {
     const have = valid.get(image.id);
     const todo: number[] = [];
-    for (let v = 0; v < viewsFor(image, views); v++) {
+    const count = viewsFor(image, views);
+    for (let v = 0; v < count; v++) {
       if (have?.has(v) === true) cached++;
       else todo.push(v);
     }
-    if (todo.length > 0) {
+    const blockViews =
+      blocks !== null && (image.split === 'train' || image.split === 'val')
+        ? Array.from({ length: count }, (_, v) => v)
+        : [];
+    if (todo.length > 0 || blockViews.length > 0) {
       missing += todo.length;
       items.push({
         imageId: image.id,
         contentHash: image.contentHash,
         normPath: normFile(paths, image.contentHash),
         views: todo,
+        ...(blockViews.length > 0 ? { blockViews } : {}),
       });
     }
   }
@@ -83,12 +94,14 @@ export async function ensureFeatures(
   images: readonly Pick<LabeledImage, 'id' | 'contentHash' | 'split'>[],
   views: number,
   ctx: JobContext,
+  blocks: BlockRequest | null = null,
 ): Promise<EnsureResult> {
-  const plan = planFeatures(sql, paths, meta, images, views);
+  const plan = planFeatures(sql, paths, meta, images, views, blocks);
   if (plan.items.length === 0) return { computed: 0, cached: plan.cached, failed: [] };
   ctx.log(
     'info',
-    `Features of '${meta.name}': ${plan.missing} to compute for ${plan.items.length} images, ${plan.cached} cached.`,
+    `Features of '${meta.name}': ${plan.missing} to compute for ${plan.items.length} images, ${plan.cached} cached` +
+      (blocks === null ? '.' : `; stage-2 block inputs at '${blocks.layer}' from the same pass.`),
   );
   const chunks: FeatureItem[][] = [];
   for (let i = 0; i < plan.items.length; i += CHUNK_IMAGES) {
@@ -107,6 +120,7 @@ export async function ensureFeatures(
         backendPreference: backend.name === 'wasm' || backend.name === 'cpu' ? backend.name : null,
         augmentSeed: AUGMENT_SEED,
         items,
+        blocks,
       })),
     ctx,
     (chunk, event) => {
@@ -125,6 +139,10 @@ export async function ensureFeatures(
   }
   if (failed.length > LISTED_FAILURES) {
     ctx.log('warn', `…and ${failed.length - LISTED_FAILURES} more images without features.`);
+  }
+  const blocksComputed = results.reduce((n, r) => n + r.blocksComputed, 0);
+  if (blocks !== null && blocksComputed > 0) {
+    ctx.log('info', `Cached ${blocksComputed} stage-2 block inputs at '${blocks.layer}'.`);
   }
   return {
     computed: results.reduce((n, r) => n + r.computed, 0),

@@ -8,6 +8,7 @@ import { AppError } from '../../../shared/contract/errors';
 import type { TrainJobResult } from '../../../shared/contract/ml-types';
 import { resolveHyperParams } from '../../../shared/contract/ml-methods';
 import type { ParamsOut } from '../../../shared/contract/methods';
+import { defaultSplitLayer } from '../../../shared/domain/stage2-cut';
 import type { DatasetItem } from '../../ml-host/pipeline/types';
 import type { JobContext } from '../jobs/job-manager';
 import { ensureBackbone } from './bundled-backbone';
@@ -115,6 +116,11 @@ async function runTrain(
   insertRun(sql, { jobId: ctx.jobId, params: run, runDir, resumedFrom: resolved.resumedFrom });
   let epochs = 0;
   try {
+    // Stage 2's cut, decided here so that the feature pass caches its block inputs too.
+    const splitLayer =
+      stage2 === null || meta.blockLayers.length === 0
+        ? run.splitLayer
+        : (run.splitLayer ?? defaultSplitLayer(meta, await hosts.backend()));
     const features = await ensureFeatures(
       hosts,
       sql,
@@ -123,6 +129,9 @@ async function runTrain(
       [...train, ...val],
       run.views,
       ctx,
+      stage2 === null || splitLayer === null
+        ? null
+        : { layer: splitLayer, blocksDir: paths.blocksDir },
     );
     if (features.failed.length > 0) {
       const failed = new Set(features.failed.map((f) => f.imageId));
@@ -168,7 +177,7 @@ async function runTrain(
         augmentSeed: AUGMENT_SEED,
         stage1,
         stage2,
-        splitLayer: run.splitLayer,
+        splitLayer,
         splitHash: splitHash([...train, ...val].map((i) => ({ ...i, split: i.split ?? '' }))),
         createdAt: new Date().toISOString(),
       },

@@ -2,7 +2,7 @@
 // tf.tidy; callers own (and must dispose) the tensors returned.
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
-import { runInference } from './fused-runner';
+import { runInference, runInferenceWithTap } from './fused-runner';
 import type { BackboneMeta } from '../../platform/backbone-meta';
 import type { LoadedBackbone } from './store';
 
@@ -82,6 +82,26 @@ export function extractFeatures(
     }
     return parts.length === 1 ? (parts[0] as tf.Tensor2D) : tf.concat(parts, 0);
   });
+}
+
+/**
+ * extractFeatures plus, from the same forward pass, the block inputs at `layerName` ([N, ...cut
+ * shape], what stage 2 trains on). Null for a graph backbone or a model the fused runner cannot
+ * tap there. The caller disposes both.
+ */
+export function extractFeaturesAndBlocks(
+  backbone: LoadedBackbone,
+  batch: tf.Tensor4D,
+  layerName: string,
+  batchSize = 32,
+): { features: tf.Tensor2D; blocks: tf.Tensor } | null {
+  checkBatch(backbone, batch);
+  if (backbone.kind !== 'layers') return null;
+  const run = runInferenceWithTap(backbone.featureModel, batch, layerName, batchSize);
+  if (run === null) return null;
+  const features = tf.tidy(() => asVectors(run.output));
+  if ((features as tf.Tensor) !== run.output) run.output.dispose();
+  return { features, blocks: run.tap };
 }
 
 /**

@@ -121,7 +121,10 @@ export function foldedRelus(model: tf.LayersModel): number | null {
   return planFor(model)?.foldedRelus ?? null;
 }
 
-function runPlan(plan: Plan, x: tf.Tensor): tf.Tensor {
+/** Runs the plan; `tap` names a step whose value is returned beside the output. */
+function runPlan(plan: Plan, x: tf.Tensor): tf.Tensor;
+function runPlan(plan: Plan, x: tf.Tensor, tap: string): [tf.Tensor, tf.Tensor];
+function runPlan(plan: Plan, x: tf.Tensor, tap?: string): tf.Tensor | [tf.Tensor, tf.Tensor] {
   const values = new Map<string, tf.Tensor>();
   const get = (name: string): tf.Tensor => {
     const value = values.get(name);
@@ -152,7 +155,57 @@ function runPlan(plan: Plan, x: tf.Tensor): tf.Tensor {
       );
     }
   }
-  return get(plan.output);
+  return tap === undefined ? get(plan.output) : [get(plan.output), get(tap)];
+}
+
+/** The plan's name for the value that enters `layerName`, or null when the plan has no such layer. */
+function inputStepOf(plan: Plan, layerName: string): string | null {
+  const step = plan.steps.find((s) => s.name === layerName);
+  if (step === undefined || step.kind === 'input') return null;
+  if (step.kind === 'layer') return step.inputs.length === 1 ? (step.inputs[0] as string) : null;
+  return step.input;
+}
+
+/** Runs `fn` on `x` in batches of `batchSize` rows and concatenates each of its outputs. */
+function inBatches(
+  x: tf.Tensor,
+  batchSize: number,
+  fn: (rows: tf.Tensor) => tf.Tensor[],
+): tf.Tensor[] {
+  const n = x.shape[0] ?? 0;
+  if (n <= batchSize) return fn(x);
+  const parts: tf.Tensor[][] = [];
+  for (let i = 0; i < n; i += batchSize) {
+    const rows = Math.min(batchSize, n - i);
+    parts.push(fn(tf.slice(x, [i, ...x.shape.slice(1).map(() => 0)], [rows, ...x.shape.slice(1)])));
+  }
+  return (parts[0] as tf.Tensor[]).map((_, k) =>
+    tf.concat(
+      parts.map((p) => p[k] as tf.Tensor),
+      0,
+    ),
+  );
+}
+
+/**
+ * model(x) and, from the same pass, the activation entering `layerName` (the block input stage 2
+ * fine-tunes from; the same values as splitAtLayer's lower part gives). Null when the model does
+ * not run through the fused plan or `layerName` is not a single-input layer of it: the caller then
+ * computes the block input on its own. The caller disposes both tensors.
+ */
+export function runInferenceWithTap(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  layerName: string,
+  batchSize = 32,
+): { output: tf.Tensor; tap: tf.Tensor } | null {
+  const plan = planFor(model);
+  const tap = plan === null ? null : inputStepOf(plan, layerName);
+  if (plan === null || tap === null) return null;
+  const [output, tapped] = tf.tidy(() =>
+    inBatches(x, batchSize, (rows) => runPlan(plan, rows, tap)),
+  );
+  return { output: output as tf.Tensor, tap: tapped as tf.Tensor };
 }
 
 /**
@@ -163,15 +216,5 @@ function runPlan(plan: Plan, x: tf.Tensor): tf.Tensor {
 export function runInference(model: tf.LayersModel, x: tf.Tensor, batchSize = 32): tf.Tensor {
   const plan = planFor(model);
   if (plan === null) return model.predict(x, { batchSize }) as tf.Tensor;
-  const n = x.shape[0] ?? 0;
-  return tf.tidy(() => {
-    if (n <= batchSize) return runPlan(plan, x);
-    const parts: tf.Tensor[] = [];
-    for (let i = 0; i < n; i += batchSize) {
-      const rows = Math.min(batchSize, n - i);
-      const slice = tf.slice(x, [i, ...x.shape.slice(1).map(() => 0)], [rows, ...x.shape.slice(1)]);
-      parts.push(runPlan(plan, slice));
-    }
-    return tf.concat(parts, 0);
-  });
+  return tf.tidy(() => inBatches(x, batchSize, (rows) => [runPlan(plan, rows)])[0] as tf.Tensor);
 }

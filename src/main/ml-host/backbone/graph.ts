@@ -87,6 +87,22 @@ function layerInput(model: tf.LayersModel, layerName: string): SymbolicTensor {
   return node.inputTensors[0] as SymbolicTensor;
 }
 
+function shapeOf(cut: SymbolicTensor, layerName: string): number[] {
+  return cut.shape.slice(1).map((d) => {
+    if (d === null)
+      throw new AppError(
+        'UNSUPPORTED',
+        `The activation before '${layerName}' has an unknown size.`,
+      );
+    return d;
+  });
+}
+
+/** Shape (without the batch) of the activation entering `layerName`: a block input's shape. */
+export function cutShapeAt(model: tf.LayersModel, layerName: string): number[] {
+  return shapeOf(layerInput(model, layerName), layerName);
+}
+
 /** True when every path from the model inputs to `target` passes through `cut`. */
 function separates(cut: SymbolicTensor, target: SymbolicTensor): boolean {
   const seen = new Set<SymbolicTensor>();
@@ -161,14 +177,7 @@ export function splitAtLayer(
       { layer: layerName },
     );
   }
-  const cutShape = cut.shape.slice(1).map((d) => {
-    if (d === null)
-      throw new AppError(
-        'UNSUPPORTED',
-        `The activation before '${layerName}' has an unknown size.`,
-      );
-    return d;
-  });
+  const cutShape = shapeOf(cut, layerName);
   const input = tf.input({ shape: cutShape, name: `${layerName}_cut_input`, dtype: cut.dtype });
   const memo = new Map<SymbolicTensor, SymbolicTensor>([[cut, input]]);
   const rebuild = (t: SymbolicTensor): SymbolicTensor => {

@@ -9,12 +9,13 @@ export {
   classifierProbabilities,
   classify,
   extractFeatures,
+  extractFeaturesAndBlocks,
   preprocess,
   type Prediction,
 } from './features';
 export { fileSystemIO, loadArtifacts, saveArtifacts } from './fs-io';
 export { foldedRelus, runInference } from './fused-runner';
-export { findBlockLayers, layerOutput, splitAtLayer, type SplitModel } from './graph';
+export { cutShapeAt, findBlockLayers, layerOutput, splitAtLayer, type SplitModel } from './graph';
 export {
   BACKBONE_FORMATS,
   checkBackboneName,

@@ -27,14 +27,20 @@ const location = { dbPath: path, backbonesRoot: path };
 const backboneRef = z.object({ name, sha256 }).strict();
 const id = z.number().int().positive();
 
+const viewList = z.array(z.number().int().min(0).max(63)).max(64);
+
 const featureItem = z
   .object({
     imageId: id,
     contentHash: sha256,
     normPath: path,
-    views: z.array(z.number().int().min(0).max(63)).min(1).max(64),
+    views: viewList,
+    blockViews: viewList.optional(),
   })
-  .strict();
+  .strict()
+  .refine((i) => i.views.length > 0 || (i.blockViews?.length ?? 0) > 0, {
+    message: 'an item needs at least one view (features or block inputs)',
+  });
 
 const datasetItem = z
   .object({ imageId: id, contentHash: sha256, normPath: path, label: z.number().int().min(0) })
@@ -159,6 +165,11 @@ export const mlOps: MlOpTable = {
           backendPreference: z.enum(BACKEND_PREFERENCES).nullable(),
           augmentSeed: z.number().int().nonnegative(),
           items: z.array(featureItem).max(100_000),
+          blocks: z
+            .object({ blocksDir: path, layer: z.string().min(1).max(200) })
+            .strict()
+            .nullable()
+            .optional(),
         })
         .strict(),
       raw,

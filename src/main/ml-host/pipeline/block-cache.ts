@@ -39,7 +39,13 @@ function safeSegment(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
-export function blockFile(o: BlockCacheOptions, contentHash: string, view: number): string {
+/** Where a block input lives: the options that name its file. */
+export type BlockLocation = Pick<
+  BlockCacheOptions,
+  'blocksDir' | 'backbone' | 'layer' | 'augmentSeed'
+>;
+
+export function blockFile(o: BlockLocation, contentHash: string, view: number): string {
   return join(
     o.blocksDir,
     `${safeSegment(o.backbone.name)}-${o.backbone.sha256.slice(0, 12)}`,
@@ -50,7 +56,16 @@ export function blockFile(o: BlockCacheOptions, contentHash: string, view: numbe
   );
 }
 
-async function hasFile(path: string, bytes: number): Promise<boolean> {
+/** Writes one block input as float16, atomically (a killed write leaves no half file behind). */
+export async function writeBlockRow(file: string, values: Float32Array): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const row = encodeHalf(values);
+  await writeFile(tmp, new Uint8Array(row.buffer, row.byteOffset, row.byteLength));
+  await rename(tmp, file);
+}
+
+export async function hasFile(path: string, bytes: number): Promise<boolean> {
   return stat(path).then(
     (s) => s.isFile() && s.size === bytes,
     () => false,
@@ -112,11 +127,7 @@ export async function ensureBlockInputs(
     for (const d of decoded) {
       for (const view of d.views) {
         const file = blockFile(o, d.item.contentHash, view);
-        await mkdir(dirname(file), { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        const row = encodeHalf(values.subarray(r * rowFloats, (r + 1) * rowFloats));
-        await writeFile(tmp, new Uint8Array(row.buffer, row.byteOffset, row.byteLength));
-        await rename(tmp, file);
+        await writeBlockRow(file, values.subarray(r * rowFloats, (r + 1) * rowFloats));
         r++;
         computed++;
       }

@@ -12,6 +12,7 @@ import type {
   TrainSummary,
 } from '../../../shared/contract/ml-types';
 import { evaluate } from '../../../shared/domain/metrics';
+import { defaultSplitLayer } from '../../../shared/domain/stage2-cut';
 import { takeFloats, withBackend, type BackendInfo } from '../backend';
 import { loadBackbone, splitAtLayer, type BackboneMeta } from '../backbone';
 import { saveModelBundle } from '../eval';
@@ -20,6 +21,7 @@ import { headLogits, headProbabilities } from '../train/head';
 import { fitOpenSet, type OpenSetModel } from '../openset/open-set';
 import { trainHead } from '../train/stage1';
 import { fineTune } from '../train/stage2';
+import { oneViewPerEpoch } from '../train/view-sampling';
 import type {
   ExampleSet,
   GradBackendRunner,
@@ -42,41 +44,6 @@ export type RunCallbacks = {
   progress(done: number, total: number, message: string): void;
   log(level: 'info' | 'warn', message: string): void;
 };
-
-/**
- * Extra inverted-residual blocks stage 2 fine-tunes on a GPU backend, above the final 1x1
- * convolution. Three makes the cut MobileNetV2's 'expanded_conv_14_expand': the whole last 7x7
- * stage (blocks 14-16 and Conv_1), the counterpart of the paper's "last inception module". Its
- * forward pass is 74 M multiply-adds per example against Conv_1's 20 M (1.5 M trainable weights
- * against 0.41 M); deeper cuts reach the 14x14 stage and grow by about 23 M per block. Chosen from
- * those counts: no GPU was lent to time it yet (docs/benchmarks.md, bench/webgpu-device.ts).
- */
-export const GPU_EXTRA_BLOCKS = 3;
-
-/**
- * Default stage-2 cut for the backend that runs it: deeper on a GPU (see GPU_EXTRA_BLOCKS), else
- * the backbone's last block cut point (MobileNetV2: 'Conv_1', the final
- * 1x1 convolution 320 -> 1280). Its block inputs are 7x7x320 and a training step costs about
- * 20 M multiply-adds per example forward, which the plain-JS cpu backend (the only one with conv
- * gradients next to wasm) runs at tens of examples per second. Cutting one block earlier
- * ('expanded_conv_16_expand') fine-tunes the whole last inverted-residual block at about twice
- * that cost; pass it as `splitLayer` to follow the paper more literally.
- */
-export function defaultSplitLayer(
-  meta: BackboneMeta,
-  backend: Pick<BackendInfo, 'gpu' | 'convGradients'> | null = null,
-): string {
-  const onGpu = backend !== null && backend.gpu && backend.convGradients;
-  const blocks = meta.blockLayers;
-  const last = onGpu ? blocks[Math.max(0, blocks.length - 1 - GPU_EXTRA_BLOCKS)] : blocks.at(-1);
-  if (last === undefined) {
-    throw new AppError(
-      'UNSUPPORTED',
-      `Backbone '${meta.name}' (${meta.format}) has no block cut points, so stage 2 cannot fine-tune it; train with stage2 = null.`,
-    );
-  }
-  return last;
-}
 
 function featureSet(
   x: Float32Array,
@@ -255,17 +222,20 @@ async function runStage2(
     ]);
     cb.log(
       'info',
-      `Stage 2 fine-tunes the backbone from '${splitLayer}' (block inputs ${cutShape.join('x')}; ${trainBlocks.computed + (valBlocks?.computed ?? 0)} computed now, the rest cached).`,
+      `Stage 2 fine-tunes the backbone from '${splitLayer}' on ${cb.backend.name} (block inputs ${cutShape.join('x')}; ${trainBlocks.computed + (valBlocks?.computed ?? 0)} computed now, the rest cached from the feature pass${p.views > 1 ? `; one of ${p.views} views per photo each epoch` : ''}).`,
     );
     const labelsOf = (items: readonly DatasetItem[], views: number) => {
       const labels = new Int32Array(items.length * views);
       items.forEach((item, i) => labels.fill(item.label, i * views, (i + 1) * views));
       return labels;
     };
+    // One cached view per photo and epoch (see train/view-sampling.ts); every view's row stays on
+    // disk for the open-set statistics below.
+    const rowLabels = labelsOf(p.train, p.views);
     const train: ExampleSet = {
-      x: trainBlocks.reader,
+      x: oneViewPerEpoch(trainBlocks.reader, p.views, hyper.seed),
       rowShape: cutShape,
-      labels: labelsOf(p.train, p.views),
+      labels: labelsOf(p.train, 1),
     };
     const val: ExampleSet | null =
       valBlocks === null
@@ -314,7 +284,7 @@ async function runStage2(
     // The fine-tuned features (upper holds the best weights) of the validation photos, computed
     // once: they serve the validation report and the open-set statistics, which describe the
     // fine-tuned features.
-    const trainRows = evenlySpaced(train.labels.length, OPEN_SET_ROWS);
+    const trainRows = evenlySpaced(rowLabels.length, OPEN_SET_ROWS);
     const { trainFeatures, valFeatures } = await tensorLock.shared(async () => ({
       trainFeatures: await blockFeatures(upper, trainBlocks.reader, trainRows, cutShape),
       valFeatures:
@@ -336,7 +306,7 @@ async function runStage2(
     const openSetFeatures: OpenSetFeatures = {
       train: {
         features: trainFeatures,
-        labels: Int32Array.from(trainRows, (r) => train.labels[r] as number),
+        labels: Int32Array.from(trainRows, (r) => rowLabels[r] as number),
         // Sampled rows no longer group by photo: each row counts as a photo when cross-fitting.
         views: 1,
       },

@@ -30,7 +30,10 @@ export type FeatureItem = {
   imageId: number;
   contentHash: string;
   normPath: string;
+  /** Views whose feature rows are missing. */
   views: number[];
+  /** Views whose stage-2 block inputs are wanted (those already on disk are skipped). */
+  blockViews?: number[];
 };
 
 export type FeatureChunkParams = LibraryLocation & {
@@ -43,11 +46,21 @@ export type FeatureChunkParams = LibraryLocation & {
   /** Seed of the augmented views (crop positions and mirroring, per content hash). */
   augmentSeed: number;
   items: FeatureItem[];
+  /**
+   * Cache the block inputs at `layer` (the stage-2 cut) from the same forward pass, under
+   * `blocksDir` (see block-cache.ts); null or absent: features only.
+   */
+  blocks?: { blocksDir: string; layer: string } | null;
 };
 
 export type ImageFailure = { imageId: number | null; path: string; reason: string };
 
-export type FeatureChunkResult = { computed: number; failed: ImageFailure[] };
+export type FeatureChunkResult = {
+  computed: number;
+  /** Block inputs written (0 without `blocks`). */
+  blocksComputed: number;
+  failed: ImageFailure[];
+};
 
 /** A labelled library image of a training run. */
 export type DatasetItem = {

@@ -89,11 +89,11 @@ export function epochOrder(
  * Copies the rows `indices` of a set into one new Float32Array [indices.length, ...rowShape].
  * A fresh array per batch: tfjs backends may keep a reference to the array a tensor was made from.
  */
-export function gatherRows(set: ExampleSet, indices: Int32Array): Float32Array {
+export function gatherRows(set: ExampleSet, indices: Int32Array, epoch?: number): Float32Array {
   const rowSize = rowSizeOf(set.rowShape);
   const out = new Float32Array(indices.length * rowSize);
   if (typeof set.x === 'function') {
-    set.x(indices, out);
+    set.x(indices, out, epoch);
     return out;
   }
   const x = set.x;

@@ -192,7 +192,7 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
             break epochs;
           }
           const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
-          const rows = gatherRows(train, idx);
+          const rows = gatherRows(train, idx, epoch);
           const labels = gatherLabels(train, idx);
           const mask =
             hyper.dropout > 0

@@ -8,8 +8,10 @@ export type { HeadConfig, HeadState, NamedArray } from '../../platform/model-bun
 /**
  * Fills `out` with the rows `indices` (row-major, `rowSize` floats each, in the order given).
  * Lets a cache too large for one Float32Array (stage-2 block inputs) be read from disk or chunks.
+ * `epoch` (1-based) is given for training batches, so a reader may pick one of an example's
+ * augmented views per epoch (stage 2); evaluation reads pass none.
  */
-export type RowReader = (indices: Int32Array, out: Float32Array) => void;
+export type RowReader = (indices: Int32Array, out: Float32Array, epoch?: number) => void;
 
 /**
  * Training or validation examples: `labels[i]` (integer class index in [0, K)) is the class of
