@@ -4,7 +4,7 @@
 // on every backend (`npm run bench -- openset` measures it).
 import * as tf from '@tensorflow/tfjs';
 import { takeFloats } from '../backend/read';
-import type { ClassGaussians } from './gaussian';
+import type { ClassGaussians } from '../../platform/model-bundle/open-set-arrays';
 
 export class BackendOpenSetScorer {
   /** Wᵀ [D, D] (so that y = f Wᵀ) and the whitened city means [K, D]. */

@@ -2,6 +2,7 @@
 // out-of-distribution score of Lee et al. 2018): a photo far from every city's mean, measured in
 // the units the training photos themselves vary in, looks like none of the model's cities.
 import { AppError } from '../../../shared/contract/errors';
+import type { ClassGaussians } from '../../platform/model-bundle/open-set-arrays';
 import {
   choleskyPacked,
   forwardSolve,
@@ -9,9 +10,6 @@ import {
   lowerTimes,
   shrunkCovariance,
 } from './linalg';
-import type { ClassGaussians } from '../../platform/model-bundle/open-set-arrays';
-
-export type { ClassGaussians } from '../../platform/model-bundle/open-set-arrays';
 
 /** Covariance rows are sampled down to this many: enough for a shrunk 1280 x 1280 estimate. */
 export const MAX_COVARIANCE_ROWS = 4096;
