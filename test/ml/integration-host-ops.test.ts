@@ -18,14 +18,14 @@ import {
   loadBackbone,
   splitAtLayer,
   type BackboneMeta,
-} from '../../src/main/ml/backbone';
-import type { HostEvent, OpContext } from '../../src/main/ml/host';
-import { hostOps } from '../../src/main/ml/host/ops';
-import { blockFile, ensureBlockInputs } from '../../src/main/ml/pipeline/block-cache';
-import { installFastCpuGradKernels } from '../../src/main/ml/pipeline/cpu-grad-kernels';
-import { decodeHalf } from '../../src/main/ml/pipeline/float16';
-import { SharedCache, TensorLock } from '../../src/main/ml/pipeline/host-resources';
-import type { DatasetItem, InferItem } from '../../src/main/ml/pipeline/types';
+} from '../../src/main/ml-host/backbone';
+import type { HostEvent, OpContext } from '../../src/main/ml-host/host';
+import { hostOps } from '../../src/main/ml-host/host/ops';
+import { blockFile, ensureBlockInputs } from '../../src/main/ml-host/pipeline/block-cache';
+import { installFastCpuGradKernels } from '../../src/main/ml-host/pipeline/cpu-grad-kernels';
+import { decodeHalf } from '../../src/main/ml-host/pipeline/float16';
+import { SharedCache, TensorLock } from '../../src/main/ml-host/pipeline/host-resources';
+import type { DatasetItem, InferItem } from '../../src/main/ml-host/pipeline/types';
 
 /** wasm here; test/ml/webgpu-host-ops.test.ts runs this whole file again on webgpu. */
 const BACKEND = process.env.LP_HOST_OPS_BACKEND ?? 'wasm';

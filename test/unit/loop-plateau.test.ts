@@ -2,8 +2,8 @@
 // epochs without gain, early stop after earlyStopPatience, and completion at the last epoch.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LoopState } from '../../src/main/ml/train/checkpoint';
-import { judgeEpoch, type PlateauHyper } from '../../src/main/ml/train/loop-plateau';
+import type { LoopState } from '../../src/main/ml-host/train/checkpoint';
+import { judgeEpoch, type PlateauHyper } from '../../src/main/ml-host/train/loop-plateau';
 
 const HYPER: PlateauHyper = { epochs: 10, lrPatience: 2, lrDropFactor: 0.5, earlyStopPatience: 3 };
 const START: LoopState = {

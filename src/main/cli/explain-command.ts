@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EXPLAIN_METHODS, type ExplainResult } from '../../shared/contract/ml-types';
-import { renderImage } from '../core/import/render';
-import { writeExplainPng } from '../core/ml/explain-png';
+import { renderImage } from '../platform/image/render';
+import { writeExplainPng } from '../core/ml-jobs/explain-png';
 import { readSettings } from '../core/repo/settings';
 import { Sql } from '../core/db/sql';
 import type { CommandContext, CommandSpec } from './command';

@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { ACTIVATION_BUILDERS } from '../../../src/main/ml/tflite/ops/activation';
-import type { OperatorOptions } from '../../../src/main/ml/tflite/schema';
+import { ACTIVATION_BUILDERS } from '../../../src/main/ml-host/tflite/ops/activation';
+import type { OperatorOptions } from '../../../src/main/ml-host/tflite/schema';
 import * as harness from './harness';
 
 const unary = (op: string, options?: OperatorOptions): harness.OneOp => ({

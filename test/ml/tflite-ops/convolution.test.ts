@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { CONVOLUTION_BUILDERS } from '../../../src/main/ml/tflite/ops/convolution';
-import type { ConvOptions } from '../../../src/main/ml/tflite/schema';
+import { CONVOLUTION_BUILDERS } from '../../../src/main/ml-host/tflite/ops/convolution';
+import type { ConvOptions } from '../../../src/main/ml-host/tflite/schema';
 import { buildOne, describeOps, maxDiff, sample, seq, unsupportedError } from './harness';
 
 const conv = (o: Partial<ConvOptions>): ConvOptions => ({

@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { FULLY_CONNECTED_BUILDERS } from '../../../src/main/ml/tflite/ops/fully-connected';
-import type { OperatorOptions } from '../../../src/main/ml/tflite/schema';
+import { FULLY_CONNECTED_BUILDERS } from '../../../src/main/ml-host/tflite/ops/fully-connected';
+import type { OperatorOptions } from '../../../src/main/ml-host/tflite/schema';
 import {
   assertComputes,
   buildOne,

@@ -4,20 +4,20 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe } from 'node:test';
 import { AppError } from '../../../src/shared/contract/errors';
-import { Namer } from '../../../src/main/ml/tflite/layout';
+import { Namer } from '../../../src/main/ml-host/tflite/layout';
 import {
   createBuildContext,
   type BuildContext,
   type OpBuilder,
   type ST,
-} from '../../../src/main/ml/tflite/ops/context';
+} from '../../../src/main/ml-host/tflite/ops/context';
 import type {
   OperatorOptions,
   Quantization,
   TfliteModel,
   TfliteOperator,
   TfliteTensorType,
-} from '../../../src/main/ml/tflite/schema';
+} from '../../../src/main/ml-host/tflite/schema';
 
 export type TensorDef = {
   name: string;

@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { MERGE_BUILDERS } from '../../../src/main/ml/tflite/ops/merge';
-import type { OperatorOptions } from '../../../src/main/ml/tflite/schema';
+import { MERGE_BUILDERS } from '../../../src/main/ml-host/tflite/ops/merge';
+import type { OperatorOptions } from '../../../src/main/ml-host/tflite/schema';
 import * as harness from './harness';
 
 const two = (

@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { POOLING_BUILDERS } from '../../../src/main/ml/tflite/ops/pooling';
-import type { OperatorOptions, PoolOptions } from '../../../src/main/ml/tflite/schema';
+import { POOLING_BUILDERS } from '../../../src/main/ml-host/tflite/ops/pooling';
+import type { OperatorOptions, PoolOptions } from '../../../src/main/ml-host/tflite/schema';
 import * as harness from './harness';
 
 const poolOptions = (o: Partial<PoolOptions>): PoolOptions => ({

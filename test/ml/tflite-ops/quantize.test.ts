@@ -1,8 +1,8 @@
 // QUANTIZE / DEQUANTIZE builders (identities in the float network) and the operator registry.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { QUANTIZE_BUILDERS } from '../../../src/main/ml/tflite/ops/quantize';
-import { SUPPORTED_OPS } from '../../../src/main/ml/tflite/ops/registry';
+import { QUANTIZE_BUILDERS } from '../../../src/main/ml-host/tflite/ops/quantize';
+import { SUPPORTED_OPS } from '../../../src/main/ml-host/tflite/ops/registry';
 import { buildOne, describeOps } from './harness';
 
 describeOps('TFLite quantize builders', () => {

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { SHAPE_BUILDERS } from '../../../src/main/ml/tflite/ops/shape';
+import { SHAPE_BUILDERS } from '../../../src/main/ml-host/tflite/ops/shape';
 import * as harness from './harness';
 
 const pad = (paddings: number[]): harness.OneOp => ({

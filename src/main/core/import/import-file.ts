@@ -9,14 +9,14 @@ import { splitForKey } from '../../../shared/domain/splits';
 import type { LibrarySettings } from '../repo/settings';
 import type { CacheWriter } from './cache-files';
 import { readPhotoMeta } from './exif';
-import { describeFsError } from './fs-errors';
+import { describeFsError } from '../../platform/fs-errors';
 import type { ContentClaims } from './import-claims';
 import { labelPhoto } from './import-label';
 import type { ImportTally } from './import-tally';
 import type { ImportWriter } from './import-writer';
-import { looksLikeImage } from './image-header';
+import { looksLikeImage } from '../../platform/image/image-header';
 import { HEADER_BYTES, readInto, type Scratch } from './read-scratch';
-import { ImageRejected, NOT_AN_IMAGE, renderImage } from './render';
+import { ImageRejected, NOT_AN_IMAGE, renderImage } from '../../platform/image/render';
 import type { Candidate } from './scan';
 
 /** What every file of one import shares. */

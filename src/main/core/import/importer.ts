@@ -4,7 +4,7 @@ import { Sql } from '../db/sql';
 import { listCities } from '../repo/cities';
 import { readSettings } from '../repo/settings';
 import { CacheWriter } from './cache-files';
-import { describeFsError } from './fs-errors';
+import { describeFsError } from '../../platform/fs-errors';
 import { ContentClaims } from './import-claims';
 import { importFile, type FileImport } from './import-file';
 import { ImportTally } from './import-tally';

@@ -6,7 +6,7 @@ import { sep } from 'node:path';
 import type { ImportError } from '../../../shared/contract/library-types';
 import { matchCityName } from './city-match';
 import { decodeUtf8, escapeBytes, extensionOf, IMAGE_EXTENSIONS } from './file-names';
-import { describeFsError } from './fs-errors';
+import { describeFsError } from '../../platform/fs-errors';
 import type { Candidate } from './scan';
 
 const SEP = Buffer.from(sep);

@@ -6,7 +6,7 @@ import { MAX_CSV_BYTES } from '../../../shared/contract/limits';
 import { readTextFile, TextFileError } from '../csv/read-text-file';
 import { matchCityName } from './city-match';
 import { readManifest } from './csv';
-import { describeFsError } from './fs-errors';
+import { describeFsError } from '../../platform/fs-errors';
 import type { Candidate } from './scan';
 
 export async function manifestCandidates(

@@ -2,7 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { ImportError, LabelSource } from '../../../shared/contract/library-types';
 import { matchCityName } from './city-match';
-import { describeFsError } from './fs-errors';
+import { describeFsError } from '../../platform/fs-errors';
 import { FolderWalk } from './scan-folders';
 import { manifestCandidates } from './scan-manifest';
 
