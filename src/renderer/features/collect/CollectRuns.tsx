@@ -1,6 +1,6 @@
 import type { CollectCityCounts, CollectRun } from '../../../shared/contract/collect-types';
 import type { Load } from '../../app/use-load';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
 import { PROVIDER_NAMES } from './collect-form';
 
 export function countsLine(perCity: readonly CollectCityCounts[]): string {

@@ -1,5 +1,5 @@
 import type { ModelSummary, StoredEvaluation } from '../../../shared/contract/ml-types';
-import { fixed, pct, when } from '../ml/format';
+import { fixed, pct, when } from '../../ui/format';
 import { domainShift } from './open-set-data';
 
 type Column = 'test' | 'external' | 'outside';

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ParamsIn } from '../../../shared/contract/methods';
 import type { ModelSummary } from '../../../shared/contract/ml-types';
-import { lines, pct } from '../ml/format';
+import { lines, pct } from '../../ui/format';
 import { OutsideSetField } from './OutsideSetField';
 
 type Dataset = 'test' | 'val' | 'external';

@@ -3,17 +3,18 @@ import type { ParamsIn } from '../../../shared/contract/methods';
 import { useLibrary } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { isActive } from '../ml/job-state';
-import { ErrorLine, JobStatus } from '../ml/JobStatus';
-import { hashParam, navigate } from '../ml/nav';
-import { useModels } from '../ml/use-ml-lists';
-import { useJob } from '../ml/use-job';
+import { isActive } from '../../ui/job-state';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { JobStatus } from '../../ui/JobStatus';
+import { hashParam, navigate } from '../../ui/nav';
+import { useModels } from '../../ui/use-ml-lists';
+import { useJob } from '../../ui/use-job';
 import { CompareEvaluations } from './CompareEvaluations';
 import { DomainShiftCard } from './DomainShiftCard';
 import { EvaluateForm } from './EvaluateForm';
 import { EvaluationReportView } from './EvaluationReport';
 import { EvaluationsList } from './EvaluationsList';
-import '../ml/ml.css';
+import '../../ui/ml.css';
 import './evaluate.css';
 
 /** Measure a model the way the paper did: accuracy with intervals, per city, confusions. */

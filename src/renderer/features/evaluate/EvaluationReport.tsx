@@ -1,5 +1,5 @@
 import type { StoredEvaluation } from '../../../shared/contract/ml-types';
-import { when } from '../ml/format';
+import { when } from '../../ui/format';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { CoverageChart } from './CoverageChart';
 import { datasetLabel } from './EvaluationsList';

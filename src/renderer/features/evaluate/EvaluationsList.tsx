@@ -1,7 +1,7 @@
 import type { StoredEvaluation } from '../../../shared/contract/ml-types';
 import type { Load } from '../../app/use-load';
-import { interval, pct, when } from '../ml/format';
-import { ErrorLine } from '../ml/JobStatus';
+import { interval, pct, when } from '../../ui/format';
+import { ErrorLine } from '../../ui/ErrorLine';
 
 const DATASETS: Record<string, string> = { test: 'test split', val: 'validation split' };
 

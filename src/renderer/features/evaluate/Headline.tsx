@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { EvaluationReport } from '../../../shared/contract/ml-types';
-import { fixed, interval, PAPER_ACCURACY, PAPER_HUMAN_ACCURACY, pct } from '../ml/format';
-import { PlotlyChart } from '../ml/PlotlyChart';
+import { fixed, interval, PAPER_ACCURACY, PAPER_HUMAN_ACCURACY, pct } from '../../ui/format';
+import { PlotlyChart } from '../../ui/PlotlyChart';
 import { headlineBars, headlineChart } from './headline-data';
 
 /**

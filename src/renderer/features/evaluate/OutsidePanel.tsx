@@ -1,5 +1,5 @@
 import type { OutsideSetResult } from '../../../shared/contract/ml-types';
-import { fixed, pct } from '../ml/format';
+import { fixed, pct } from '../../ui/format';
 
 /**
  * The outside set of an evaluation: photos of none of the model's cities, how many it answers

@@ -1,5 +1,5 @@
 import type { EvaluationReport } from '../../../shared/contract/ml-types';
-import { fixed, interval, pct } from '../ml/format';
+import { fixed, interval, pct } from '../../ui/format';
 import { PerCityChart } from './PerCityChart';
 
 /**

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
-import { ErrorLine } from '../ml/JobStatus';
-import { navigate } from '../ml/nav';
-import { useModels } from '../ml/use-ml-lists';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { navigate } from '../../ui/nav';
+import { useModels } from '../../ui/use-ml-lists';
 import { readExplainParams, type ExplainTab } from './explain-params';
 import { CityImagesSection } from './CityImagesSection';
 import { FeatureMapSection } from './FeatureMapSection';
 import { HeatmapSection } from './HeatmapSection';
-import { ModelOptions } from '../ml/ModelOptions';
-import '../ml/ml.css';
+import { ModelOptions } from '../../ui/ModelOptions';
+import '../../ui/ml.css';
 import './explain.css';
 
 const TABS: { id: ExplainTab; label: string }[] = [

@@ -7,10 +7,10 @@ import {
   type ModelSummary,
 } from '../../../shared/contract/ml-types';
 import { useStudio } from '../../app/studio-context';
-import { pct } from '../ml/format';
-import { isActive } from '../ml/job-state';
-import { JobStatus } from '../ml/JobStatus';
-import { useJob } from '../ml/use-job';
+import { pct } from '../../ui/format';
+import { isActive } from '../../ui/job-state';
+import { JobStatus } from '../../ui/JobStatus';
+import { useJob } from '../../ui/use-job';
 import { EmbedScatter, type DragMode } from './EmbedScatter';
 import { accuracyOf, COLOUR_MODES, scatterTraces, type ColourMode } from './scatter-data';
 import { SelectedPhotos } from './SelectedPhotos';

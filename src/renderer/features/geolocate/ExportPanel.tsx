@@ -10,7 +10,7 @@ import type {
 import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { errorData } from '../../app/errors';
 import { useStudio } from '../../app/studio-context';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
 import { exportFileName, isTextFormat, mimeOf } from './export-file';
 
 const FORMATS: readonly { value: GeoExportFormat; label: string; hint: string }[] = [

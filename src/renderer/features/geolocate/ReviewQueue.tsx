@@ -7,7 +7,7 @@ import type {
 import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
 import { CityPicker } from './CityPicker';
 import { GeoPhoto } from './GeoPhoto';
 import { REVIEW_LEGEND, type ReviewAction } from './review-keys';

@@ -5,11 +5,11 @@ import type { PickKind } from '../../../shared/contract/client';
 import { errorData } from '../../app/errors';
 import { useStudio } from '../../app/studio-context';
 import { appendPaths, parsePaths } from '../import/parse-paths';
-import { ErrorLine } from '../ml/JobStatus';
-import { navigate } from '../ml/nav';
-import { useModels } from '../ml/use-ml-lists';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { navigate } from '../../ui/nav';
+import { useModels } from '../../ui/use-ml-lists';
 import type { AppErrorData } from '../../../shared/contract/errors';
-import { ModelOptions } from '../ml/ModelOptions';
+import { ModelOptions } from '../../ui/ModelOptions';
 
 /** Starts a batch: a model, the folders or photos to place, and where "unsure" begins. */
 export function StartBatchForm(props: { onStarted: (created: GeoBatchCreated) => void }) {

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { StudyResults } from '../../../shared/contract/study-types';
-import { PlotlyChart } from '../ml/PlotlyChart';
+import { PlotlyChart } from '../../ui/PlotlyChart';
 import { confusionChart } from './confusion-chart';
 
 /** People's confusion matrix beside the model's, on the same photos. */

@@ -5,7 +5,7 @@ import { participantIdSchema } from '../../../shared/contract/study-methods';
 import type { StudySummary } from '../../../shared/contract/study-types';
 import { errorData } from '../../app/errors';
 import { useStudio } from '../../app/studio-context';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
 
 /**
  * Who plays next: a pseudonymous id (an existing one resumes where it stopped), optionally how well

@@ -5,7 +5,7 @@ import type { ModelSummary } from '../../../shared/contract/ml-types';
 import type { StudyCreated } from '../../../shared/contract/study-types';
 import { errorData } from '../../app/errors';
 import { useStudio } from '../../app/studio-context';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
 import {
   defaultStudyForm,
   toggleCity,
@@ -13,7 +13,7 @@ import {
   type FormErrors,
   type StudyForm,
 } from './study-form';
-import { ModelOptions } from '../ml/ModelOptions';
+import { ModelOptions } from '../../ui/ModelOptions';
 
 /** The "New study" form: name, model, cities, photos, rounds, reveal mode, limits and consent. */
 export function NewStudyForm(props: {

@@ -3,7 +3,7 @@ import type { AppErrorData } from '../../../shared/contract/errors';
 import type { RoundPrompt, RoundReveal, StudySummary } from '../../../shared/contract/study-types';
 import { errorData } from '../../app/errors';
 import { useStudio } from '../../app/studio-context';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
 import { CityButtons } from './CityButtons';
 import { countdownLevel, formatCountdown, onTimeUp } from './countdown';
 import { stepConfidence, type KeyAction } from './keys';

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { useModels } from '../ml/use-ml-lists';
-import { ModelOptions } from '../ml/ModelOptions';
-import { navigate } from '../ml/nav';
-import { ErrorLine } from '../ml/JobStatus';
+import { useModels } from '../../ui/use-ml-lists';
+import { ModelOptions } from '../../ui/ModelOptions';
+import { navigate } from '../../ui/nav';
+import { ErrorLine } from '../../ui/ErrorLine';
 import { LabelNextPanel } from './LabelNextPanel';
 import { SuspectsPanel } from './SuspectsPanel';
 import './labeling.css';

@@ -3,9 +3,10 @@ import type { FormEvent } from 'react';
 import { useLoad } from '../../app/use-load';
 import { useStudio } from '../../app/studio-context';
 import { useNotify } from '../../app/notices';
-import { isActive } from '../ml/job-state';
-import { ErrorLine, JobStatus } from '../ml/JobStatus';
-import { useJob } from '../ml/use-job';
+import { isActive } from '../../ui/job-state';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { JobStatus } from '../../ui/JobStatus';
+import { useJob } from '../../ui/use-job';
 import { nameFromPath, NAME_RE } from './backbone-name';
 
 /** Import a backbone from disk, or download one from the catalogue, each as a job with progress. */

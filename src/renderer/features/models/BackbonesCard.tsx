@@ -5,9 +5,9 @@ import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
-import { when } from '../ml/format';
-import { ErrorLine } from '../ml/JobStatus';
-import { useBackbones } from '../ml/use-ml-lists';
+import { when } from '../../ui/format';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { useBackbones } from '../../ui/use-ml-lists';
 import { BackboneImport } from './BackboneImport';
 
 /** The pretrained networks features are computed with: list, import, download, remove. */

@@ -5,7 +5,7 @@ import { errorData } from '../../app/errors';
 import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
 
 const slug = (name: string): string =>
   name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';

@@ -4,10 +4,10 @@ import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
-import { pct, when } from '../ml/format';
-import { ErrorLine } from '../ml/JobStatus';
-import { navigate } from '../ml/nav';
-import { useModels } from '../ml/use-ml-lists';
+import { pct, when } from '../../ui/format';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { navigate } from '../../ui/nav';
+import { useModels } from '../../ui/use-ml-lists';
 import { ModelBundleForms } from './ModelBundleForms';
 import { UnknownAnswerControl } from './UnknownAnswerControl';
 

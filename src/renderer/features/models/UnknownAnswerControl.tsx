@@ -3,7 +3,7 @@ import type { ModelOpenSet, ModelSummary } from '../../../shared/contract/ml-typ
 import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
-import { fixed } from '../ml/format';
+import { fixed } from '../../ui/format';
 
 /** A slider's changes are saved once it rests, not on every step of a drag. */
 const SAVE_AFTER_MS = 400;

@@ -1,16 +1,17 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ImageSummary } from '../../../shared/contract/library-types';
-import { isActive } from '../ml/job-state';
-import { ErrorLine, JobStatus } from '../ml/JobStatus';
-import { lines } from '../ml/format';
-import { hashParam, navigate } from '../ml/nav';
-import { useModels } from '../ml/use-ml-lists';
-import { useJob } from '../ml/use-job';
+import { isActive } from '../../ui/job-state';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { JobStatus } from '../../ui/JobStatus';
+import { lines } from '../../ui/format';
+import { hashParam, navigate } from '../../ui/nav';
+import { useModels } from '../../ui/use-ml-lists';
+import { useJob } from '../../ui/use-job';
 import { ImagePicker } from './ImagePicker';
 import { PredictionResults } from './PredictionResults';
-import { ModelOptions } from '../ml/ModelOptions';
-import '../ml/ml.css';
+import { ModelOptions } from '../../ui/ModelOptions';
+import '../../ui/ml.css';
 import './predict.css';
 
 /** Geolocate photos: the most likely cities of library photos or image files, with probabilities. */

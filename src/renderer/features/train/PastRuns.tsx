@@ -1,7 +1,7 @@
 import type { RunSummary } from '../../../shared/contract/ml-types';
 import type { Load } from '../../app/use-load';
-import { pct, when } from '../ml/format';
-import { ErrorLine } from '../ml/JobStatus';
+import { pct, when } from '../../ui/format';
+import { ErrorLine } from '../../ui/ErrorLine';
 import { resumableRuns } from './resume';
 
 /** Best monitored accuracy of a run: from its summaries when finished, else from its epochs. */

@@ -5,8 +5,8 @@ import type {
 } from '../../../shared/contract/ml-types';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { duration, fixed, interval, pct, rate, STOP_REASONS } from '../ml/format';
-import { navigate } from '../ml/nav';
+import { duration, fixed, interval, pct, rate, STOP_REASONS } from '../../ui/format';
+import { navigate } from '../../ui/nav';
 
 const mean = (xs: number[]): number =>
   xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;

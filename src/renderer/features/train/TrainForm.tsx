@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import type { BackboneSummary, BackendReport } from '../../../shared/contract/ml-types';
 import type { ParamsIn } from '../../../shared/contract/methods';
 import { BUNDLED_BACKBONE } from '../../../shared/domain/bundled-backbone';
-import { navigate } from '../ml/nav';
+import { navigate } from '../../ui/nav';
 import { defaultForm, validateTrain, type TrainField, type TrainForm as Form } from './hyper-form';
 import { SplitSummary } from './SplitSummary';
 
