@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import type { ModelSummary } from '../../shared/contract/ml-types';
+import type { Load } from '../app/use-load';
+import { ErrorLine } from './ErrorLine';
 import { Field } from './form';
 import { ModelOptions } from './ModelOptions';
 import { navigate } from './nav';
@@ -31,13 +33,39 @@ export function ModelPicker(props: {
 }
 
 /** Where a view needs a trained model and the library has none: say so and lead to Train. */
-export function NoModelYet(props: { testId: string; children?: ReactNode }) {
+export function NoModelYet(props: {
+  testId?: string;
+  className?: string;
+  message?: ReactNode;
+  /** More said between the message and the button. */
+  children?: ReactNode;
+}) {
   return (
-    <div className="card empty-state" data-testid={props.testId}>
-      <p>{props.children ?? 'No trained model yet.'}</p>
+    <div className={props.className ?? 'card empty-state'} data-testid={props.testId}>
+      {props.message ?? <p>No trained model yet.</p>}
+      {props.children}
       <button type="button" className="primary" onClick={() => navigate('train')}>
         Train a model
       </button>
     </div>
+  );
+}
+
+/**
+ * A view's part that needs a trained model: the list's error, then "No trained model yet → Train
+ * a model" once the list is known to be empty, else the part itself.
+ */
+export function NeedsModel(props: {
+  models: Load<ModelSummary[]>;
+  emptyTestId: string;
+  empty?: ReactNode;
+  children: ReactNode;
+}) {
+  const none = props.models.state === 'ready' && (props.models.value ?? []).length === 0;
+  return (
+    <>
+      {props.models.error !== null && <ErrorLine error={props.models.error} />}
+      {none ? (props.empty ?? <NoModelYet testId={props.emptyTestId} />) : props.children}
+    </>
   );
 }

@@ -14,7 +14,9 @@ export type ActionEvent<R> =
   | { type: 'start'; run: number }
   | { type: 'done'; run: number; result: R }
   | { type: 'failed'; run: number; error: AppErrorData }
-  | { type: 'reset' };
+  | { type: 'reset' }
+  /** An error from outside a run (a file dialog, say), shown the same way. */
+  | { type: 'report'; error: AppErrorData };
 
 export const IDLE_ACTION: ActionState<never> = { busy: false, error: null, result: null, run: 0 };
 
@@ -31,6 +33,8 @@ export function actionReducer<R>(state: ActionState<R>, event: ActionEvent<R>): 
       return event.run === state.run ? { ...state, busy: false, error: event.error } : state;
     case 'reset':
       return { ...IDLE_ACTION, run: state.run };
+    case 'report':
+      return { ...state, error: event.error };
   }
 }
 

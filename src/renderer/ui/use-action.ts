@@ -1,5 +1,6 @@
 import { useCallback, useReducer, useRef } from 'react';
 import type { AppErrorData } from '../../shared/contract/errors';
+import { errorData } from '../app/errors';
 import { actionReducer, IDLE_ACTION, runAction, type ActionState } from './action-state';
 
 export type Action<R> = {
@@ -10,6 +11,8 @@ export type Action<R> = {
   run: (work: () => Promise<R>, onError?: (error: unknown) => void) => Promise<boolean>;
   /** Forgets the last error and result. */
   reset: () => void;
+  /** Shows an error that came from outside a run, without changing `busy`. */
+  report: (error: unknown) => void;
 };
 
 /**
@@ -26,5 +29,9 @@ export function useAction<R = void>(): Action<R> {
     [],
   );
   const reset = useCallback(() => dispatch({ type: 'reset' }), []);
-  return { busy: state.busy, error: state.error, result: state.result, run, reset };
+  const report = useCallback(
+    (error: unknown) => dispatch({ type: 'report', error: errorData(error) }),
+    [],
+  );
+  return { busy: state.busy, error: state.error, result: state.result, run, reset, report };
 }

@@ -4,10 +4,10 @@ import { useLibrary } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
 import { isActive } from '../../ui/job-state';
-import { ErrorLine } from '../../ui/ErrorLine';
 import { JobStatus } from '../../ui/JobStatus';
-import { hashParam, navigate } from '../../ui/nav';
-import { useModels } from '../../ui/use-ml-lists';
+import { NeedsModel } from '../../ui/ModelPicker';
+import { hashParam } from '../../ui/nav';
+import { useModelChoice } from '../../ui/use-model-choice';
 import { useJob } from '../../ui/use-job';
 import { CompareEvaluations } from './CompareEvaluations';
 import { DomainShiftCard } from './DomainShiftCard';
@@ -21,11 +21,7 @@ import './evaluate.css';
 export function EvaluateView() {
   const { client } = useStudio();
   const { changed } = useLibrary();
-  const models = useModels();
-  const [picked, setPicked] = useState<string | null>(() => hashParam('model'));
-  const list = models.value ?? [];
-  const modelId = list.some((m) => m.id === picked) ? (picked ?? '') : (list[0]?.id ?? '');
-  const model = list.find((m) => m.id === modelId) ?? null;
+  const { models, list, modelId, model, pick } = useModelChoice(() => hashParam('model'));
 
   const [nonce, setNonce] = useState(0);
   const [shownId, setShownId] = useState<number | null>(null);
@@ -65,26 +61,18 @@ export function EvaluateView() {
           Wilson 95% interval, since test sets of a few hundred photos leave real uncertainty.
         </p>
       </header>
-      {models.error !== null && <ErrorLine error={models.error} />}
-      {models.state === 'ready' && list.length === 0 ? (
-        <div className="card empty-state" data-testid="evaluate-empty">
-          <p>No trained model yet.</p>
-          <button type="button" className="primary" onClick={() => navigate('train')}>
-            Train a model
-          </button>
-        </div>
-      ) : (
+      <NeedsModel models={models} emptyTestId="evaluate-empty">
         <EvaluateForm
           models={list}
           modelId={modelId}
           onModel={(id) => {
-            setPicked(id);
+            pick(id);
             setShownId(null);
           }}
           busy={isActive(job.state.phase)}
           onStart={start}
         />
-      )}
+      </NeedsModel>
       <JobStatus
         state={job.state}
         label="Evaluation"
