@@ -24,7 +24,7 @@ export const IDLE_ACTION: ActionState<never> = { busy: false, error: null, resul
 export function actionReducer<R>(state: ActionState<R>, event: ActionEvent<R>): ActionState<R> {
   switch (event.type) {
     case 'start':
-      return { busy: true, error: null, result: state.result, run: event.run };
+      return { busy: true, error: null, result: null, run: event.run };
     case 'done':
       return event.run === state.run
         ? { ...state, busy: false, error: null, result: event.result }

@@ -5,6 +5,7 @@ import { useStudio } from '../../app/studio-context';
 import { useNotify } from '../../app/notices';
 import { isActive } from '../../ui/job-state';
 import { ErrorLine } from '../../ui/ErrorLine';
+import { Field, FormFooter } from '../../ui/form';
 import { JobStatus } from '../../ui/JobStatus';
 import { useJob } from '../../ui/use-job';
 import { nameFromPath, NAME_RE } from './backbone-name';
@@ -56,8 +57,7 @@ export function BackboneImport(props: { existing: string[]; onAdded: () => void 
         data-testid="backbone-import-form"
       >
         <h3 id="bb-import-title">Import from disk</h3>
-        <div className="field">
-          <label htmlFor="bb-path">Model file or folder</label>
+        <Field id="bb-path" label="Model file or folder">
           <input
             id="bb-path"
             type="text"
@@ -66,9 +66,8 @@ export function BackboneImport(props: { existing: string[]; onAdded: () => void 
             value={path}
             onChange={(e) => setPath(e.target.value)}
           />
-        </div>
-        <div className="field">
-          <label htmlFor="bb-name">Backbone name</label>
+        </Field>
+        <Field id="bb-name" label="Backbone name">
           <input
             id="bb-name"
             type="text"
@@ -78,22 +77,14 @@ export function BackboneImport(props: { existing: string[]; onAdded: () => void 
               setName(e.target.value);
             }}
           />
-        </div>
-        {problem !== null && (
-          <p className="form-error" role="alert">
-            {problem}
-          </p>
-        )}
-        <div className="button-row">
-          <button
-            type="submit"
-            className="primary"
-            disabled={isActive(importer.state.phase)}
-            data-testid="backbone-import"
-          >
-            {isActive(importer.state.phase) ? 'Importing…' : 'Import backbone'}
-          </button>
-        </div>
+        </Field>
+        <FormFooter
+          problem={problem}
+          busy={isActive(importer.state.phase)}
+          busyLabel="Importing…"
+          label="Import backbone"
+          testId="backbone-import"
+        />
         <JobStatus
           state={importer.state}
           label="Backbone import"
@@ -112,8 +103,7 @@ export function BackboneImport(props: { existing: string[]; onAdded: () => void 
       >
         <h3 id="bb-download-title">Download from the catalogue</h3>
         {catalogue.error !== null && <ErrorLine error={catalogue.error} />}
-        <div className="field">
-          <label htmlFor="bb-catalogue">Known backbone</label>
+        <Field id="bb-catalogue" label="Known backbone">
           <select
             id="bb-catalogue"
             value={picked?.name ?? ''}
@@ -126,22 +116,21 @@ export function BackboneImport(props: { existing: string[]; onAdded: () => void 
               </option>
             ))}
           </select>
-        </div>
+        </Field>
         {picked !== null && (
           <p className="muted small break">
             From <span className="mono">{picked.url}</span>, verified by sha256{' '}
             <span className="mono">{picked.sha256.slice(0, 12)}…</span>. Needs a network connection.
           </p>
         )}
-        <div className="button-row">
-          <button
-            type="submit"
-            disabled={picked === null || isActive(downloader.state.phase)}
-            data-testid="backbone-download"
-          >
-            {isActive(downloader.state.phase) ? 'Downloading…' : 'Download'}
-          </button>
-        </div>
+        <FormFooter
+          plain
+          busy={isActive(downloader.state.phase)}
+          disabled={picked === null}
+          busyLabel="Downloading…"
+          label="Download"
+          testId="backbone-download"
+        />
         <JobStatus
           state={downloader.state}
           label="Backbone download"
