@@ -54,9 +54,16 @@ export function DataTable<T>(props: {
   rowProps?: (row: T, index: number) => HTMLAttributes<HTMLTableRowElement> & DataAttributes;
   className?: string;
   testId?: string;
+  /** Names the table for screen readers only (a chart beside it says the same to the eye). */
+  caption?: string;
+  /** The cells of a closing `<tfoot>` row (totals, averages). */
+  footer?: ReactNode;
 }) {
   return (
     <table className={classes('data-table', props.className)} data-testid={props.testId}>
+      {props.caption !== undefined && (
+        <caption className="visually-hidden">{props.caption}</caption>
+      )}
       <thead>
         <tr>
           {props.columns.map((c, i) => (
@@ -83,6 +90,11 @@ export function DataTable<T>(props: {
           </tr>
         ))}
       </tbody>
+      {props.footer !== undefined && (
+        <tfoot>
+          <tr>{props.footer}</tr>
+        </tfoot>
+      )}
     </table>
   );
 }

@@ -3,6 +3,7 @@ import {
   GEO_SCORE_SCALE_KM,
   type GeoErrorReport,
 } from '../../../shared/domain/geo-errors';
+import { DataTable, type Column } from '../../ui/DataTable';
 
 const SHOWN = 50;
 
@@ -10,6 +11,14 @@ const km = (v: number | null): string =>
   v === null ? '—' : `${Math.round(v).toLocaleString('en-US')} km`;
 const score = (v: number | null): string =>
   v === null ? '—' : Math.round(v).toLocaleString('en-US');
+
+const ERROR_COLUMNS: Column<GeoErrorReport['errors'][number]>[] = [
+  { header: 'Photo', className: 'mono break', cell: (e) => e.path },
+  { header: 'True', cell: (e) => e.true },
+  { header: 'Predicted', cell: (e) => e.predicted },
+  { header: 'Distance', num: true, cell: (e) => km(e.km) },
+  { header: 'Score', num: true, cell: (e) => score(e.score) },
+];
 
 /**
  * How far off the wrong answers are: centre-to-centre distances and a GeoGuessr-style score per
@@ -51,36 +60,13 @@ export function GeoErrors(props: { geo: GeoErrorReport }) {
       {g.errors.length > 0 && (
         <details className="ml-details">
           <summary>The farthest errors</summary>
-          <table className="data-table" data-testid="eval-geo-errors">
-            <thead>
-              <tr>
-                <th scope="col">Photo</th>
-                <th scope="col">True</th>
-                <th scope="col">Predicted</th>
-                <th scope="col" className="num">
-                  Distance
-                </th>
-                <th scope="col" className="num">
-                  Score
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {g.errors.slice(0, SHOWN).map((e) => (
-                <tr
-                  key={`${e.path}|${e.imageId ?? ''}`}
-                  data-testid="eval-geo-error"
-                  data-km={e.km ?? ''}
-                >
-                  <td className="mono break">{e.path}</td>
-                  <td>{e.true}</td>
-                  <td>{e.predicted}</td>
-                  <td className="num">{km(e.km)}</td>
-                  <td className="num">{score(e.score)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="eval-geo-errors"
+            columns={ERROR_COLUMNS}
+            rows={g.errors.slice(0, SHOWN)}
+            rowKey={(e) => `${e.path}|${e.imageId ?? ''}`}
+            rowProps={(e) => ({ 'data-testid': 'eval-geo-error', 'data-km': e.km ?? '' })}
+          />
           {g.errors.length > SHOWN && (
             <p className="muted small">…and {g.errors.length - SHOWN} more (the CLI lists all).</p>
           )}

@@ -1,6 +1,28 @@
 import { LABEL_SOURCES, type LibraryStats } from '../../../shared/contract/library-types';
+import { DataTable, type Column } from '../../ui/DataTable';
 import { SOURCE_LABELS } from '../library/format';
 import { SplitChart } from './SplitChart';
+
+type CityCounts = LibraryStats['perCity'][number];
+
+/** A count column of the per-city table; `data-col` names it for the tests. */
+const countColumn = (
+  header: string,
+  key: 'total' | 'train' | 'val' | 'test',
+): Column<CityCounts> => ({
+  header,
+  num: true,
+  cellProps: () => ({ 'data-col': key }),
+  cell: (c) => c[key],
+});
+
+const CITY_COLUMNS: Column<CityCounts>[] = [
+  { header: 'City', rowHeader: true, cell: (c) => c.city },
+  countColumn('Labeled', 'total'),
+  countColumn('Train', 'train'),
+  countColumn('Val', 'val'),
+  countColumn('Test', 'test'),
+];
 
 export function StatsPanel(props: { stats: LibraryStats }) {
   const s = props.stats;
@@ -43,53 +65,22 @@ export function StatsPanel(props: { stats: LibraryStats }) {
           <p className="muted">No cities yet.</p>
         ) : (
           <div className="stats-split">
-            <table className="data-table" data-testid="stats-table">
-              <thead>
-                <tr>
-                  <th scope="col">City</th>
-                  <th scope="col" className="num">
-                    Labeled
-                  </th>
-                  <th scope="col" className="num">
-                    Train
-                  </th>
-                  <th scope="col" className="num">
-                    Val
-                  </th>
-                  <th scope="col" className="num">
-                    Test
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.perCity.map((c) => (
-                  <tr key={c.city} data-testid="stats-row" data-city={c.city}>
-                    <th scope="row">{c.city}</th>
-                    <td className="num" data-col="total">
-                      {c.total}
-                    </td>
-                    <td className="num" data-col="train">
-                      {c.train}
-                    </td>
-                    <td className="num" data-col="val">
-                      {c.val}
-                    </td>
-                    <td className="num" data-col="test">
-                      {c.test}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-              <tfoot>
-                <tr>
+            <DataTable
+              testId="stats-table"
+              columns={CITY_COLUMNS}
+              rows={s.perCity}
+              rowKey={(c) => c.city}
+              rowProps={(c) => ({ 'data-testid': 'stats-row', 'data-city': c.city })}
+              footer={
+                <>
                   <th scope="row">All cities</th>
                   <td className="num">{totals.total}</td>
                   <td className="num">{totals.train}</td>
                   <td className="num">{totals.val}</td>
                   <td className="num">{totals.test}</td>
-                </tr>
-              </tfoot>
-            </table>
+                </>
+              }
+            />
             <SplitChart perCity={s.perCity} />
           </div>
         )}
