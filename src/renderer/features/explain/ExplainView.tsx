@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ErrorLine } from '../../ui/ErrorLine';
-import { navigate } from '../../ui/nav';
+import { NoModelYet } from '../../ui/ModelPicker';
 import { useModels } from '../../ui/use-ml-lists';
 import { readExplainParams, type ExplainTab } from './explain-params';
 import { CityImagesSection } from './CityImagesSection';
@@ -54,16 +54,12 @@ export function ExplainView() {
       </header>
       {models.error !== null && <ErrorLine error={models.error} />}
       {models.state === 'ready' && model === null ? (
-        <div className="card empty-state" data-testid="explain-empty">
-          <p>No trained model yet.</p>
+        <NoModelYet testId="explain-empty">
           <p className="muted">
             Once one is trained, Explain shows heatmaps over a photo (which parts make the model say
             a city) and a t-SNE map of its features, where photos it finds alike sit together.
           </p>
-          <button type="button" className="primary" onClick={() => navigate('train')}>
-            Train a model
-          </button>
-        </div>
+        </NoModelYet>
       ) : (
         model !== null && (
           <>

@@ -9,6 +9,7 @@ import {
 import { useStudio } from '../../app/studio-context';
 import { pct } from '../../ui/format';
 import { isActive } from '../../ui/job-state';
+import { Problem } from '../../ui/form';
 import { JobStatus } from '../../ui/JobStatus';
 import { useJob } from '../../ui/use-job';
 import { EmbedScatter, type DragMode } from './EmbedScatter';
@@ -104,11 +105,7 @@ export function FeatureMapSection(props: {
             {busy ? 'Mapping…' : 'Make the map'}
           </button>
         </div>
-        {problem !== null && (
-          <p className="form-error" role="alert">
-            {problem}
-          </p>
-        )}
+        <Problem text={problem} />
         <p className="muted small">
           The same sample and seed give the same map (and come back from the library&apos;s cache).
         </p>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useModels } from '../../ui/use-ml-lists';
 import { ModelOptions } from '../../ui/ModelOptions';
-import { navigate } from '../../ui/nav';
+import { NoModelYet } from '../../ui/ModelPicker';
 import { ErrorLine } from '../../ui/ErrorLine';
 import { LabelNextPanel } from './LabelNextPanel';
 import { SuspectsPanel } from './SuspectsPanel';
@@ -61,15 +61,15 @@ export function LabelingView() {
       </header>
       {models.error !== null && <ErrorLine error={models.error} />}
       {models.state === 'ready' && model === null && (
-        <div className="card">
-          <p>
-            The queues rank photos with a trained model’s head on the cached features. Train one
-            first.
-          </p>
-          <button type="button" className="primary" onClick={() => navigate('train')}>
-            Train a model
-          </button>
-        </div>
+        <NoModelYet
+          className="card"
+          message={
+            <p>
+              The queues rank photos with a trained model’s head on the cached features. Train one
+              first.
+            </p>
+          }
+        />
       )}
       {model !== null &&
         (tab === 'next' ? (
