@@ -11,6 +11,7 @@ import { classes, DataTable, type Column } from '../../src/renderer/ui/DataTable
 import { FormFooter } from '../../src/renderer/ui/form';
 import { pickedModelId } from '../../src/renderer/ui/model-pick';
 import { ModelPicker, NeedsModel } from '../../src/renderer/ui/ModelPicker';
+import { Slider } from '../../src/renderer/ui/Slider';
 
 type Row = { name: string; photos: number; share: number | null };
 const ROWS: Row[] = [
@@ -216,6 +217,29 @@ void describe('FormFooter', () => {
   void it('can be disabled for another reason than being busy', () => {
     assert.ok(
       footer({ disabled: true }).includes('<button type="submit" class="primary" disabled="">'),
+    );
+  });
+});
+
+void describe('Slider', () => {
+  void it('is a range input under its label, with the label class and test id', () => {
+    assert.equal(
+      renderToStaticMarkup(
+        h(Slider, {
+          className: 'field geo-threshold',
+          labelClassName: 'small',
+          label: 'Unsure below 50%',
+          min: 0,
+          max: 100,
+          step: 1,
+          value: 50,
+          onChange: () => undefined,
+          ariaLabel: 'Threshold',
+          testId: 'geo-threshold',
+        }),
+      ),
+      '<label class="field geo-threshold"><span class="small">Unsure below 50%</span>' +
+        '<input type="range" min="0" max="100" step="1" aria-label="Threshold" data-testid="geo-threshold" value="50"/></label>',
     );
   });
 });

@@ -5,28 +5,37 @@ import { ErrorLine } from './ErrorLine';
 import { Field } from './form';
 import { ModelOptions } from './ModelOptions';
 import { navigate } from './nav';
+import type { ModelChoice } from './use-model-choice';
+
+/** The models to pick from: a view's `useModelChoice`, or a list and value of a parent's. */
+type PickerSource =
+  | { choice: ModelChoice }
+  | { models: readonly ModelSummary[]; value: string; onChange: (modelId: string) => void };
 
 /** The "Model" select of a form, each option named with its number of cities. */
-export function ModelPicker(props: {
-  id: string;
-  models: readonly ModelSummary[];
-  value: string;
-  onChange: (modelId: string) => void;
-  disabled?: boolean;
-  className?: string;
-  label?: string;
-  /** The options, when a form names its models otherwise. */
-  children?: ReactNode;
-}) {
+export function ModelPicker(
+  props: PickerSource & {
+    id: string;
+    disabled?: boolean;
+    className?: string;
+    label?: string;
+    /** The options, when a form names its models otherwise. */
+    children?: ReactNode;
+  },
+) {
+  const source =
+    'choice' in props
+      ? { models: props.choice.list, value: props.choice.modelId, onChange: props.choice.pick }
+      : props;
   return (
     <Field id={props.id} label={props.label ?? 'Model'} className={props.className}>
       <select
         id={props.id}
-        value={props.value}
+        value={source.value}
         disabled={props.disabled}
-        onChange={(e) => props.onChange(e.target.value)}
+        onChange={(e) => source.onChange(e.target.value)}
       >
-        {props.children ?? <ModelOptions models={props.models} />}
+        {props.children ?? <ModelOptions models={source.models} />}
       </select>
     </Field>
   );

@@ -3,6 +3,7 @@ import {
   type ExplainMethod,
   type ModelSummary,
 } from '../../../shared/contract/ml-types';
+import { Slider } from '../../ui/Slider';
 import { METHOD_LABELS } from './legend';
 import { MethodRadios } from './MethodRadios';
 import type { TargetChoice } from './targets';
@@ -49,18 +50,15 @@ export function HeatmapControls(props: {
         value={props.method}
         onChange={props.onMethod}
       />
-      <label>
-        <span>Overlay opacity {Math.round(props.opacity * 100)}%</span>
-        <input
-          type="range"
-          min={0}
-          max={1}
-          step={0.05}
-          value={props.opacity}
-          onChange={(e) => props.onOpacity(Number(e.target.value))}
-          data-testid="explain-opacity"
-        />
-      </label>
+      <Slider
+        label={`Overlay opacity ${Math.round(props.opacity * 100)}%`}
+        min={0}
+        max={1}
+        step={0.05}
+        value={props.opacity}
+        onChange={props.onOpacity}
+        testId="explain-opacity"
+      />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { GeoItemFilter, GeoItemOrder } from '../../../shared/contract/geo-types';
+import { Slider } from '../../ui/Slider';
 import { REVIEW_FILTERS } from './review-filters';
 
 /** Above the queue: which photos, in which order, where "unsure" begins, and where we are. */
@@ -46,18 +47,16 @@ export function ReviewBar(props: {
       >
         {order === 'confidence-desc' ? 'Most sure first' : 'Least sure first'}
       </button>
-      <label className="field geo-threshold">
-        <span>Unsure below {props.threshold}%</span>
-        <input
-          type="range"
-          min={0}
-          max={100}
-          step={1}
-          value={props.threshold}
-          onChange={(e) => props.onThreshold(Number(e.target.value))}
-          data-testid="geo-threshold"
-        />
-      </label>
+      <Slider
+        className="field geo-threshold"
+        label={`Unsure below ${props.threshold}%`}
+        min={0}
+        max={100}
+        step={1}
+        value={props.threshold}
+        onChange={props.onThreshold}
+        testId="geo-threshold"
+      />
       <span className="muted small geo-position" data-testid="geo-position">
         {shown === 0
           ? 'No photo'

@@ -14,7 +14,8 @@ export function StartBatchForm(props: { onStarted: (created: GeoBatchCreated) =>
   const { client, transport } = useStudio();
   // Only the desktop app can open the system's file dialog; in a browser paths are typed.
   const pickPaths = transport.pickPaths?.bind(transport) ?? null;
-  const { models, list, modelId, pick } = useModelChoice();
+  const choice = useModelChoice();
+  const { models, list, modelId } = choice;
   const [pathsText, setPathsText] = useState('');
   const [name, setName] = useState('');
   const [unsure, setUnsure] = useState(50);
@@ -61,14 +62,7 @@ export function StartBatchForm(props: { onStarted: (created: GeoBatchCreated) =>
     <form className="card geo-start" onSubmit={submit} noValidate data-testid="geo-start-form">
       <h2>New batch</h2>
       <div className="field-grid">
-        <ModelPicker
-          id="geo-model"
-          className="geo-wide"
-          models={list}
-          value={modelId}
-          disabled={busy}
-          onChange={pick}
-        />
+        <ModelPicker id="geo-model" className="geo-wide" choice={choice} disabled={busy} />
         <Field id="geo-name" label="Name (optional)" className="geo-wide">
           <input
             id="geo-name"

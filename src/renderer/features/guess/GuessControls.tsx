@@ -1,3 +1,4 @@
+import { Slider } from '../../ui/Slider';
 import { CityButtons } from './CityButtons';
 
 /** Beside the photo while guessing: the cities, an optional confidence, and Commit. */
@@ -23,22 +24,22 @@ export function GuessControls(props: {
         disabled={props.busy}
         onSelect={props.onSelect}
       />
-      <label className="guess-confidence">
-        <span>
-          Confidence (optional, ↑/↓):{' '}
-          <strong data-testid="play-confidence">
-            {props.confidence === null ? 'not set' : `${Math.round(props.confidence * 100)}%`}
-          </strong>
-        </span>
-        <input
-          type="range"
-          min={0}
-          max={1}
-          step={0.1}
-          value={props.confidence ?? 0.5}
-          onChange={(e) => props.onConfidence(Number(e.target.value))}
-        />
-      </label>
+      <Slider
+        className="guess-confidence"
+        label={
+          <>
+            Confidence (optional, ↑/↓):{' '}
+            <strong data-testid="play-confidence">
+              {props.confidence === null ? 'not set' : `${Math.round(props.confidence * 100)}%`}
+            </strong>
+          </>
+        }
+        min={0}
+        max={1}
+        step={0.1}
+        value={props.confidence ?? 0.5}
+        onChange={props.onConfidence}
+      />
       {props.late && (
         <p className="form-error" role="alert" data-testid="play-late">
           Time is up. Pick a city to go on; this guess is recorded as late.

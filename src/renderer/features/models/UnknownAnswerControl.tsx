@@ -4,6 +4,7 @@ import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
 import { fixed } from '../../ui/format';
+import { Slider } from '../../ui/Slider';
 
 /** A slider's changes are saved once it rests, not on every step of a drag. */
 const SAVE_AFTER_MS = 400;
@@ -75,21 +76,17 @@ function KeepRateSlider(props: { modelId: string; modelName: string; openSet: Mo
       data-custom={openSet.custom}
       data-keep={openSet.keepRate}
     >
-      <label>
-        <span className="small">
-          Keep {percent}% of {openSet.fittedOn === 'val' ? 'validation' : 'training'} photos
-        </span>
-        <input
-          type="range"
-          min={50}
-          max={100}
-          step={1}
-          value={percent}
-          onChange={(e) => change(Number(e.target.value))}
-          aria-label={`Unknown answer of ${props.modelName}: share of validation photos kept`}
-          data-testid="unknown-keep"
-        />
-      </label>
+      <Slider
+        labelClassName="small"
+        label={`Keep ${percent}% of ${openSet.fittedOn === 'val' ? 'validation' : 'training'} photos`}
+        min={50}
+        max={100}
+        step={1}
+        value={percent}
+        onChange={change}
+        ariaLabel={`Unknown answer of ${props.modelName}: share of validation photos kept`}
+        testId="unknown-keep"
+      />
       <span className="muted small" data-testid="unknown-threshold">
         threshold {fixed(openSet.threshold, 2)} ·{' '}
         {openSet.custom ? `default ${fixed(openSet.defaultThreshold, 2)}` : 'default'}

@@ -16,7 +16,8 @@ import './predict.css';
 
 /** Geolocate photos: the most likely cities of library photos or image files, with probabilities. */
 export function PredictView() {
-  const { models, list, modelId, model, pick } = useModelChoice(() => hashParam('model'));
+  const choice = useModelChoice(() => hashParam('model'));
+  const { models, modelId, model } = choice;
   const [selected, setSelected] = useState<Map<number, ImageSummary>>(new Map());
   const [paths, setPaths] = useState('');
   const [topK, setTopK] = useState('3');
@@ -54,14 +55,7 @@ export function PredictView() {
       <NeedsModel models={models} emptyTestId="predict-empty">
         <form className="card" onSubmit={submit} noValidate data-testid="predict-form">
           <div className="field-grid">
-            <ModelPicker
-              id="predict-model"
-              className="ml-wide"
-              models={list}
-              value={modelId}
-              disabled={busy}
-              onChange={pick}
-            />
+            <ModelPicker id="predict-model" className="ml-wide" choice={choice} disabled={busy} />
             <Field id="predict-topk" label={`Top-k cities (max ${k})`}>
               <input
                 id="predict-topk"
