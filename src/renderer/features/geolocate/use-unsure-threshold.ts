@@ -1,10 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
 import type { GeoBatchSummary } from '../../../shared/contract/geo-types';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
-
-/** A slider's changes are saved once it rests, not on every step of a drag. */
-const SAVE_AFTER_MS = 400;
+import { useSettledSave } from '../../ui/use-settled-save';
 
 /**
  * A batch's "unsure below" threshold in percent, as its slider shows it: saved once the slider
@@ -17,31 +14,11 @@ export function useUnsureThreshold(
 ): [number, (percent: number) => void] {
   const { client } = useStudio();
   const notify = useNotify();
-  const [threshold, setThreshold] = useState(Math.round(batch.unsureBelow * 100));
-  const saveTimer = useRef<number | null>(null);
-  const saved = useRef(onSaved);
-  saved.current = onSaved;
-
-  useEffect(() => {
-    if (saveTimer.current === null) setThreshold(Math.round(batch.unsureBelow * 100));
-  }, [batch.unsureBelow]);
-  useEffect(
-    () => () => {
-      if (saveTimer.current !== null) window.clearTimeout(saveTimer.current);
-    },
-    [],
-  );
-
-  const change = (percent: number): void => {
-    setThreshold(percent);
-    if (saveTimer.current !== null) window.clearTimeout(saveTimer.current);
-    saveTimer.current = window.setTimeout(() => {
-      saveTimer.current = null;
-      client.call('geo.update', { batchId: batch.id, unsureBelow: percent / 100 }).then(
-        (updated) => saved.current(updated.unsureBelow),
-        (e: unknown) => notify.error('Could not change the threshold', e),
-      );
-    }, SAVE_AFTER_MS);
-  };
-  return [threshold, change];
+  const threshold = useSettledSave(Math.round(batch.unsureBelow * 100), (percent) => {
+    client.call('geo.update', { batchId: batch.id, unsureBelow: percent / 100 }).then(
+      (updated) => onSaved(updated.unsureBelow),
+      (e: unknown) => notify.error('Could not change the threshold', e),
+    );
+  });
+  return [threshold.value, threshold.change];
 }
