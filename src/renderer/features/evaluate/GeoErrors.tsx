@@ -4,6 +4,7 @@ import {
   type GeoErrorReport,
 } from '../../../shared/domain/geo-errors';
 import { DataTable, type Column } from '../../ui/DataTable';
+import { Card } from '../../ui/Card';
 
 const SHOWN = 50;
 
@@ -27,8 +28,7 @@ const ERROR_COLUMNS: Column<GeoErrorReport['errors'][number]>[] = [
 export function GeoErrors(props: { geo: GeoErrorReport }) {
   const g = props.geo;
   return (
-    <section className="card" aria-labelledby="geo-errors-title" data-testid="eval-geo">
-      <h2 id="geo-errors-title">How far off</h2>
+    <Card titleId="geo-errors-title" title="How far off" testId="eval-geo">
       <dl className="ml-facts">
         <div>
           <dt>Mean score per photo</dt>
@@ -72,6 +72,6 @@ export function GeoErrors(props: { geo: GeoErrorReport }) {
           )}
         </details>
       )}
-    </section>
+    </Card>
   );
 }

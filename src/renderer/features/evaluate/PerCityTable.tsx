@@ -2,6 +2,7 @@ import type { ClassMetrics, EvaluationReport } from '../../../shared/contract/ml
 import { DataTable, type Column } from '../../ui/DataTable';
 import { fixed, interval, pct } from '../../ui/format';
 import { PerCityChart } from './PerCityChart';
+import { Card } from '../../ui/Card';
 
 const PER_CITY_COLUMNS: Column<ClassMetrics>[] = [
   { header: 'City', rowHeader: true, cell: (c) => c.class },
@@ -49,8 +50,7 @@ const PER_CITY_COLUMNS: Column<ClassMetrics>[] = [
 export function PerCityTable(props: { report: EvaluationReport }) {
   const r = props.report;
   return (
-    <section className="card" aria-labelledby="per-city-eval-title" data-testid="per-city">
-      <h2 id="per-city-eval-title">Per city</h2>
+    <Card titleId="per-city-eval-title" title="Per city" testId="per-city">
       <PerCityChart report={r} />
       <DataTable
         testId="per-city-table"
@@ -80,6 +80,6 @@ export function PerCityTable(props: { report: EvaluationReport }) {
           ))}
         </p>
       )}
-    </section>
+    </Card>
   );
 }

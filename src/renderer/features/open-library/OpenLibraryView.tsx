@@ -6,6 +6,7 @@ import { useStudio } from '../../app/studio-context';
 import { forgetRecent, loadRecent, rememberRecent } from './recent';
 import { useAction } from '../../ui/use-action';
 import './open-library.css';
+import { Card } from '../../ui/Card';
 
 const HINTS: Partial<Record<AppErrorData['code'], string>> = {
   LIBRARY_NOT_FOUND: 'There is no library in that folder yet. Use “Create” to start one there.',
@@ -78,8 +79,7 @@ export function OpenLibraryView(props: { onOpened: () => void }) {
         )}
       </form>
       {recent.length > 0 && (
-        <section className="card" aria-labelledby="recent-title">
-          <h2 id="recent-title">Recent libraries</h2>
+        <Card titleId="recent-title" title="Recent libraries">
           <ul className="recent-list">
             {recent.map((d) => (
               <li key={d}>
@@ -105,7 +105,7 @@ export function OpenLibraryView(props: { onOpened: () => void }) {
               </li>
             ))}
           </ul>
-        </section>
+        </Card>
       )}
     </section>
   );

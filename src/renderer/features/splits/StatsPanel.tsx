@@ -2,6 +2,7 @@ import { LABEL_SOURCES, type LibraryStats } from '../../../shared/contract/libra
 import { DataTable, type Column } from '../../ui/DataTable';
 import { SOURCE_LABELS } from '../library/format';
 import { SplitChart } from './SplitChart';
+import { Card } from '../../ui/Card';
 
 type CityCounts = LibraryStats['perCity'][number];
 
@@ -59,8 +60,7 @@ export function StatsPanel(props: { stats: LibraryStats }) {
           </div>
         ))}
       </dl>
-      <section className="card" aria-labelledby="per-city-title">
-        <h2 id="per-city-title">Labeled photos per city</h2>
+      <Card titleId="per-city-title" title="Labeled photos per city">
         {s.perCity.length === 0 ? (
           <p className="muted">No cities yet.</p>
         ) : (
@@ -84,9 +84,8 @@ export function StatsPanel(props: { stats: LibraryStats }) {
             <SplitChart perCity={s.perCity} />
           </div>
         )}
-      </section>
-      <section className="card" aria-labelledby="sources-title">
-        <h2 id="sources-title">Where the labels came from</h2>
+      </Card>
+      <Card titleId="sources-title" title="Where the labels came from">
         <table className="data-table compact" data-testid="sources-table">
           <tbody>
             {LABEL_SOURCES.map((src) => (
@@ -99,7 +98,7 @@ export function StatsPanel(props: { stats: LibraryStats }) {
             ))}
           </tbody>
         </table>
-      </section>
+      </Card>
     </>
   );
 }
