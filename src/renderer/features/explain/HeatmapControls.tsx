@@ -8,27 +8,26 @@ import { METHOD_LABELS } from './legend';
 import { MethodRadios } from './MethodRadios';
 import type { TargetChoice } from './targets';
 
+/** What the heatmap shows: for which city, by which method, how strong the overlay is. */
+export type HeatSettings = { choice: TargetChoice; method: ExplainMethod; opacity: number };
+
 /** Above the heatmap: which city to explain, by which method, and how strong the overlay is. */
 export function HeatmapControls(props: {
   model: ModelSummary;
   /** The photo's labelled city, if any (it can be explained when the model knows it). */
   labelled: string | null;
-  choice: TargetChoice;
-  onChoice: (choice: TargetChoice) => void;
-  method: ExplainMethod;
-  onMethod: (method: ExplainMethod) => void;
-  opacity: number;
-  onOpacity: (opacity: number) => void;
+  settings: HeatSettings;
+  onChange: (patch: Partial<HeatSettings>) => void;
 }) {
-  const { model, labelled } = props;
+  const { model, labelled, settings, onChange } = props;
   return (
     <div className="explain-controls">
       <label>
         <span>Explain city</span>
         <select
           id="explain-target"
-          value={props.choice}
-          onChange={(e) => props.onChoice(e.target.value)}
+          value={settings.choice}
+          onChange={(e) => onChange({ choice: e.target.value })}
           data-testid="explain-target"
         >
           <option value="predicted">The model&apos;s prediction</option>
@@ -47,16 +46,16 @@ export function HeatmapControls(props: {
         name="explain-method"
         options={EXPLAIN_METHODS}
         labels={METHOD_LABELS}
-        value={props.method}
-        onChange={props.onMethod}
+        value={settings.method}
+        onChange={(method) => onChange({ method })}
       />
       <Slider
-        label={`Overlay opacity ${Math.round(props.opacity * 100)}%`}
+        label={`Overlay opacity ${Math.round(settings.opacity * 100)}%`}
         min={0}
         max={1}
         step={0.05}
-        value={props.opacity}
-        onChange={props.onOpacity}
+        value={settings.opacity}
+        onChange={(opacity) => onChange({ opacity })}
         testId="explain-opacity"
       />
     </div>

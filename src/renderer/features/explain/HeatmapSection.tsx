@@ -1,18 +1,19 @@
 import { useEffect, useState } from 'react';
-import type { ExplainMethod, ModelSummary } from '../../../shared/contract/ml-types';
+import type { ModelSummary } from '../../../shared/contract/ml-types';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
 import { JobStatus } from '../../ui/JobStatus';
 import { CompareMethods } from './CompareMethods';
 import { HeatmapCanvas } from './HeatmapCanvas';
-import { HeatmapControls } from './HeatmapControls';
+import { HeatmapControls, type HeatSettings } from './HeatmapControls';
 import { HeatmapSide } from './HeatmapSide';
 import { PhotoPicker } from './PhotoPicker';
-import { targetCity, topCities, type TargetChoice } from './targets';
+import { targetCity, topCities } from './targets';
 import { answerTo, useExplain, type ExplainRequest } from './use-explain';
 import { usePngExport } from './use-png-export';
 
 const FIGURE_SIZE = 384;
+const FIRST_SETTINGS: HeatSettings = { method: 'occlusion', choice: 'predicted', opacity: 0.7 };
 
 /** Which parts of one photo make the model say a city: a heatmap over the photo. */
 export function HeatmapSection(props: {
@@ -22,9 +23,8 @@ export function HeatmapSection(props: {
 }) {
   const { client, transport } = useStudio();
   const { model, imageId } = props;
-  const [method, setMethod] = useState<ExplainMethod>('occlusion');
-  const [choice, setChoice] = useState<TargetChoice>('predicted');
-  const [opacity, setOpacity] = useState(0.7);
+  const [settings, setSettings] = useState<HeatSettings>(FIRST_SETTINGS);
+  const { method, choice, opacity } = settings;
   const [compare, setCompare] = useState(false);
   const png = usePngExport();
 
@@ -80,12 +80,8 @@ export function HeatmapSection(props: {
         <HeatmapControls
           model={model}
           labelled={labelled}
-          choice={choice}
-          onChoice={setChoice}
-          method={method}
-          onMethod={setMethod}
-          opacity={opacity}
-          onOpacity={setOpacity}
+          settings={settings}
+          onChange={(patch) => setSettings((s) => ({ ...s, ...patch }))}
         />
         {imageId === null ? (
           <p className="muted explain-hint" data-testid="explain-no-photo">
