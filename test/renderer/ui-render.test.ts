@@ -8,7 +8,7 @@ import type { ModelSummary } from '../../src/shared/contract/ml-types';
 import type { Load } from '../../src/renderer/app/use-load';
 import { ListCard } from '../../src/renderer/ui/Card';
 import { classes, DataTable, type Column } from '../../src/renderer/ui/DataTable';
-import { FormFooter } from '../../src/renderer/ui/form';
+import { FormFooter, TextField } from '../../src/renderer/ui/form';
 import { pickedModelId } from '../../src/renderer/ui/model-pick';
 import { ModelPicker, NeedsModel } from '../../src/renderer/ui/ModelPicker';
 import { Slider } from '../../src/renderer/ui/Slider';
@@ -240,6 +240,28 @@ void describe('Slider', () => {
       ),
       '<label class="field geo-threshold"><span class="small">Unsure below 50%</span>' +
         '<input type="range" min="0" max="100" step="1" aria-label="Threshold" data-testid="geo-threshold" value="50"/></label>',
+    );
+  });
+});
+
+void describe('TextField', () => {
+  void it('is a labelled text input, mono for paths, with its placeholder and state', () => {
+    assert.equal(
+      renderToStaticMarkup(
+        h(TextField, {
+          id: 'export-path',
+          label: 'Save as (.lpmodel)',
+          className: 'ml-wide',
+          mono: true,
+          placeholder: '/lib/model.lpmodel',
+          value: '',
+          disabled: true,
+          inputMode: 'numeric',
+          onChange: () => undefined,
+        }),
+      ),
+      '<div class="field ml-wide"><label for="export-path">Save as (.lpmodel)</label>' +
+        '<input id="export-path" type="text" class="mono" inputMode="numeric" placeholder="/lib/model.lpmodel" disabled="" value=""/></div>',
     );
   });
 });

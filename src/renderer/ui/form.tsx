@@ -62,3 +62,32 @@ export function FormFooter(props: {
     </>
   );
 }
+
+/** A labelled one-line text input (numbers too: forms check them on submit, with a message). */
+export function TextField(props: {
+  id: string;
+  label: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  className?: string;
+  /** Paths and ids read better in the monospace font. */
+  mono?: boolean;
+  placeholder?: string;
+  disabled?: boolean;
+  inputMode?: 'numeric' | 'decimal';
+}) {
+  return (
+    <Field id={props.id} label={props.label} className={props.className}>
+      <input
+        id={props.id}
+        type="text"
+        className={props.mono === true ? 'mono' : undefined}
+        inputMode={props.inputMode}
+        placeholder={props.placeholder}
+        value={props.value}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </Field>
+  );
+}

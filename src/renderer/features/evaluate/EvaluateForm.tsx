@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import type { ParamsIn } from '../../../shared/contract/methods';
 import type { ModelSummary } from '../../../shared/contract/ml-types';
 import { lines, pct } from '../../ui/format';
-import { Field, FormFooter } from '../../ui/form';
+import { Field, FormFooter, TextField } from '../../ui/form';
 import { ModelPicker } from '../../ui/ModelPicker';
 import { OutsideSetField } from './OutsideSetField';
 
@@ -116,15 +116,13 @@ export function EvaluateForm(props: {
                 onChange={(e) => setPaths(e.target.value)}
               />
             </Field>
-            <Field id="eval-csv" label="CSV manifest (path,city or path,lat,lon)">
-              <input
-                id="eval-csv"
-                type="text"
-                className="mono"
-                value={csv}
-                onChange={(e) => setCsv(e.target.value)}
-              />
-            </Field>
+            <TextField
+              id="eval-csv"
+              label="CSV manifest (path,city or path,lat,lon)"
+              mono
+              value={csv}
+              onChange={setCsv}
+            />
           </div>
         )}
         <OutsideSetField

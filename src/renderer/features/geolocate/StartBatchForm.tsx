@@ -4,7 +4,7 @@ import type { GeoBatchCreated } from '../../../shared/contract/geo-types';
 import type { PickKind } from '../../../shared/contract/client';
 import { useStudio } from '../../app/studio-context';
 import { appendPaths, parsePaths } from '../import/parse-paths';
-import { Field, FormFooter } from '../../ui/form';
+import { Field, FormFooter, TextField } from '../../ui/form';
 import { ModelPicker, NoModelYet } from '../../ui/ModelPicker';
 import { useAction } from '../../ui/use-action';
 import { useModelChoice } from '../../ui/use-model-choice';
@@ -63,16 +63,15 @@ export function StartBatchForm(props: { onStarted: (created: GeoBatchCreated) =>
       <h2>New batch</h2>
       <div className="field-grid">
         <ModelPicker id="geo-model" className="geo-wide" choice={choice} disabled={busy} />
-        <Field id="geo-name" label="Name (optional)" className="geo-wide">
-          <input
-            id="geo-name"
-            type="text"
-            placeholder="The first folder's name and today's date"
-            value={name}
-            disabled={busy}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id="geo-name"
+          label="Name (optional)"
+          className="geo-wide"
+          placeholder="The first folder's name and today's date"
+          value={name}
+          disabled={busy}
+          onChange={setName}
+        />
         <Field
           id="geo-unsure"
           className="geo-wide"

@@ -5,7 +5,7 @@ import { useStudio } from '../../app/studio-context';
 import { useNotify } from '../../app/notices';
 import { isActive } from '../../ui/job-state';
 import { ErrorLine } from '../../ui/ErrorLine';
-import { Field, FormFooter } from '../../ui/form';
+import { Field, FormFooter, TextField } from '../../ui/form';
 import { JobStatus } from '../../ui/JobStatus';
 import { useJob } from '../../ui/use-job';
 import { nameFromPath, NAME_RE } from './backbone-name';
@@ -57,27 +57,23 @@ export function BackboneImport(props: { existing: string[]; onAdded: () => void 
         data-testid="backbone-import-form"
       >
         <h3 id="bb-import-title">Import from disk</h3>
-        <Field id="bb-path" label="Model file or folder">
-          <input
-            id="bb-path"
-            type="text"
-            className="mono"
-            placeholder="/path/to/mobilenet_v2_1.0_224_quant.tflite"
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-          />
-        </Field>
-        <Field id="bb-name" label="Backbone name">
-          <input
-            id="bb-name"
-            type="text"
-            value={effectiveName}
-            onChange={(e) => {
-              setNameTouched(true);
-              setName(e.target.value);
-            }}
-          />
-        </Field>
+        <TextField
+          id="bb-path"
+          label="Model file or folder"
+          mono
+          placeholder="/path/to/mobilenet_v2_1.0_224_quant.tflite"
+          value={path}
+          onChange={setPath}
+        />
+        <TextField
+          id="bb-name"
+          label="Backbone name"
+          value={effectiveName}
+          onChange={(value) => {
+            setNameTouched(true);
+            setName(value);
+          }}
+        />
         <FormFooter
           problem={problem}
           busy={isActive(importer.state.phase)}

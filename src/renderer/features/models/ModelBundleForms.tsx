@@ -4,7 +4,7 @@ import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
 import { ErrorLine } from '../../ui/ErrorLine';
-import { Field } from '../../ui/form';
+import { TextField } from '../../ui/form';
 import { ModelPicker } from '../../ui/ModelPicker';
 import { useAction } from '../../ui/use-action';
 
@@ -82,16 +82,14 @@ export function ModelBundleForms(props: {
             </option>
           ))}
         </ModelPicker>
-        <Field id="export-path" label="Save as (.lpmodel)">
-          <input
-            id="export-path"
-            type="text"
-            className="mono"
-            placeholder={suggested}
-            value={exportPath}
-            onChange={(e) => setExportPath(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id="export-path"
+          label="Save as (.lpmodel)"
+          mono
+          placeholder={suggested}
+          value={exportPath}
+          onChange={setExportPath}
+        />
         <div className="button-row">
           <button type="submit" disabled={chosen === null || busy || path === ''}>
             {exporting.busy ? 'Exporting…' : 'Export'}
@@ -109,23 +107,19 @@ export function ModelBundleForms(props: {
         }}
       >
         <h3 id="model-import-title">Import a model</h3>
-        <Field id="import-model-path" label="Model file (.lpmodel)">
-          <input
-            id="import-model-path"
-            type="text"
-            className="mono"
-            value={importPath}
-            onChange={(e) => setImportPath(e.target.value)}
-          />
-        </Field>
-        <Field id="import-model-name" label="Name (optional)">
-          <input
-            id="import-model-name"
-            type="text"
-            value={importName}
-            onChange={(e) => setImportName(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id="import-model-path"
+          label="Model file (.lpmodel)"
+          mono
+          value={importPath}
+          onChange={setImportPath}
+        />
+        <TextField
+          id="import-model-name"
+          label="Name (optional)"
+          value={importName}
+          onChange={setImportName}
+        />
         <div className="button-row">
           <button type="submit" disabled={importPath.trim() === '' || busy}>
             {importing.busy ? 'Importing…' : 'Import model'}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ImageSummary } from '../../../shared/contract/library-types';
 import { isActive } from '../../ui/job-state';
-import { Field, FormFooter } from '../../ui/form';
+import { Field, FormFooter, TextField } from '../../ui/form';
 import { JobStatus } from '../../ui/JobStatus';
 import { lines } from '../../ui/format';
 import { ModelPicker, NeedsModel } from '../../ui/ModelPicker';
@@ -56,16 +56,14 @@ export function PredictView() {
         <form className="card" onSubmit={submit} noValidate data-testid="predict-form">
           <div className="field-grid">
             <ModelPicker id="predict-model" className="ml-wide" choice={choice} disabled={busy} />
-            <Field id="predict-topk" label={`Top-k cities (max ${k})`}>
-              <input
-                id="predict-topk"
-                type="text"
-                inputMode="numeric"
-                value={topK}
-                disabled={busy}
-                onChange={(e) => setTopK(e.target.value)}
-              />
-            </Field>
+            <TextField
+              id="predict-topk"
+              label={`Top-k cities (max ${k})`}
+              inputMode="numeric"
+              value={topK}
+              disabled={busy}
+              onChange={setTopK}
+            />
             <Field id="predict-tta" label="Test-time views">
               <select
                 id="predict-tta"
