@@ -6,8 +6,8 @@ import {
   heatCells,
   rowNormalise,
 } from '../../src/renderer/features/evaluate/confusion';
-import { interval, pct, rate } from '../../src/renderer/features/ml/format';
-import { foldJobEvent, IDLE, type JobState } from '../../src/renderer/features/ml/job-state';
+import { interval, pct, rate } from '../../src/renderer/ui/format';
+import { foldJobEvent, IDLE, type JobState } from '../../src/renderer/ui/job-state';
 import { nameFromPath, NAME_RE } from '../../src/renderer/features/models/backbone-name';
 import { bestPoints, buildCurves } from '../../src/renderer/features/train/curves';
 import {

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { BackendReport } from '../../../shared/contract/ml-types';
+import type { BackendReport } from '../../shared/contract/ml-types';
 
 // The backend the ML host chose, as far as this window knows. `ml.info` starts the ML host, so
 // screens that merely want to show the backend (the status bar) read it from here instead of

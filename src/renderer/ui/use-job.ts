@@ -1,13 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type {
-  EpochMetrics,
-  JobEvent,
-  JobKind,
-  JobResults,
-} from '../../../shared/contract/job-types';
-import type { JobMethodName, Methods, ParamsIn } from '../../../shared/contract/methods';
-import { errorData } from '../../app/errors';
-import { useStudio } from '../../app/studio-context';
+import type { EpochMetrics, JobEvent, JobKind, JobResults } from '../../shared/contract/job-types';
+import type { JobMethodName, Methods, ParamsIn } from '../../shared/contract/methods';
+import { errorData } from '../app/errors';
+import { useStudio } from '../app/studio-context';
 import { foldJobEvent, IDLE, isActive, type JobState } from './job-state';
 
 type ResultOf<K extends JobMethodName> = JobResults[Methods[K]['jobKind'] & JobKind];

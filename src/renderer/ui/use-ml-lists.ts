@@ -1,6 +1,6 @@
-import { useRevisionKey } from '../../app/library-state';
-import { useStudio } from '../../app/studio-context';
-import { useLoad } from '../../app/use-load';
+import { useRevisionKey } from '../app/library-state';
+import { useStudio } from '../app/studio-context';
+import { useLoad } from '../app/use-load';
 import { publishBackend } from './backend-store';
 
 /** Trained models, reloaded whenever the library reports a model change. */

@@ -1,4 +1,4 @@
-import type { Proportion } from '../../../shared/contract/ml-types';
+import type { Proportion } from '../../shared/contract/ml-types';
 
 /** The paper's overall accuracy on its 10-city street-view test set (Table 2). */
 export const PAPER_ACCURACY = 0.753;

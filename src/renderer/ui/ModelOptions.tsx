@@ -1,4 +1,4 @@
-import type { ModelSummary } from '../../../shared/contract/ml-types';
+import type { ModelSummary } from '../../shared/contract/ml-types';
 
 /** The `<option>`s of a model picker, each named with its number of cities, the same everywhere. */
 export function ModelOptions(props: { models: readonly ModelSummary[] }) {

@@ -1,14 +1,5 @@
-import type { AppErrorData } from '../../../shared/contract/errors';
+import { ErrorLine } from './ErrorLine';
 import { isActive, type JobState } from './job-state';
-
-/** An error as the user sees it everywhere: the stable code, then the message. */
-export function ErrorLine(props: { error: AppErrorData; testId?: string }) {
-  return (
-    <p className="form-error" role="alert" data-testid={props.testId}>
-      <code>{props.error.code}</code> {props.error.message}
-    </p>
-  );
-}
 
 /** Progress bar, progress message and a cancel button while a job runs; its error after. */
 export function JobStatus<R>(props: {

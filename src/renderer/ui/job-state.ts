@@ -1,5 +1,5 @@
-import type { AppErrorData } from '../../../shared/contract/errors';
-import type { EpochMetrics, JobEvent } from '../../../shared/contract/job-types';
+import type { AppErrorData } from '../../shared/contract/errors';
+import type { EpochMetrics, JobEvent } from '../../shared/contract/job-types';
 
 export type JobPhase = 'idle' | 'starting' | 'running' | 'done' | 'failed' | 'cancelled';
 export type LogLine = { level: 'info' | 'warn'; message: string; at: number };
