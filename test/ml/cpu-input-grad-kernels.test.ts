@@ -10,6 +10,12 @@ import {
   originalCpuKernel,
 } from '../../src/main/ml-host/pipeline/cpu-input-grad-kernels';
 import { mulberry32 } from '../../src/shared/domain/random';
+import { assertClose as closeTo } from '../helpers/assert-close';
+
+/** Float rounding between the two kernels' summation orders. */
+const TOLERANCE = 1e-5;
+const assertClose = (a: Float32Array, e: Float32Array, what: string): void =>
+  closeTo(a, e, what, TOLERANCE);
 
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 
@@ -37,17 +43,6 @@ function runKernel(
   const values = (backend.readSync(out.dataId) as Float32Array).slice();
   backend.disposeData(out.dataId);
   return values;
-}
-
-function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  let scale = 0;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  assert.ok(scale > 0, `${what}: the reference gradient is all zeros`);
-  for (let i = 0; i < expected.length; i++) {
-    const diff = Math.abs((actual[i] as number) - (expected[i] as number));
-    assert.ok(diff <= 1e-5 * scale, `${what}: element ${i}: ${actual[i]} vs ${expected[i]}`);
-  }
 }
 
 type Case = {

@@ -190,7 +190,7 @@ void describe('host resources', () => {
   });
 });
 
-void describe('fast cpu filter-gradient kernels (stage 2 on wasm)', () => {
+void describe('fast cpu filter-gradient kernels (stage 2 on the cpu backend)', () => {
   void it('give the same gradients as tfjs-backend-cpu', async () => {
     await tf.ready();
     const previous = tf.getBackend();

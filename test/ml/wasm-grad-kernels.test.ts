@@ -10,6 +10,12 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { selectBackend } from '../../src/main/ml-host/backend';
 import { mulberry32 } from '../../src/shared/domain/random';
+import { assertClose as closeTo } from '../helpers/assert-close';
+
+/** Float rounding between the two kernels' summation orders. */
+const TOLERANCE = 1e-4;
+const assertClose = (a: Float32Array, e: Float32Array, what: string): void =>
+  closeTo(a, e, what, TOLERANCE);
 
 function randomValues(shape: number[], seed: number): Float32Array {
   const next = mulberry32(seed);
@@ -77,17 +83,6 @@ async function gradients(backend: string, c: Case, seed: number): Promise<Float3
   const values = await Promise.all(grads.map((g) => g.data() as Promise<Float32Array>));
   tf.dispose([x, w, y, dy, ...grads]);
   return values;
-}
-
-function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  let scale = 0;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  assert.ok(scale > 0, `${what}: the reference gradient is all zeros`);
-  for (let i = 0; i < expected.length; i++) {
-    const diff = Math.abs((actual[i] as number) - (expected[i] as number));
-    assert.ok(diff <= 1e-4 * scale, `${what}: element ${i}: ${actual[i]} vs ${expected[i]}`);
-  }
 }
 
 /** Live wasm buffers: a kernel that forgot an intermediate leaves one behind per call. */

@@ -21,6 +21,7 @@ import { headLogits, headProbabilities } from '../train/head';
 import { fitOpenSet, type OpenSetModel } from '../openset/open-set';
 import { trainHead } from '../train/stage1';
 import { fineTune } from '../train/stage2';
+import type { LoopCallbacks } from '../train/loop';
 import { oneViewPerEpoch } from '../train/view-sampling';
 import type {
   ExampleSet,
@@ -44,6 +45,25 @@ export type RunCallbacks = {
   progress(done: number, total: number, message: string): void;
   log(level: 'info' | 'warn', message: string): void;
 };
+
+/** The training loop's callbacks, reported to the run as stage `stage` of `epochs` epochs. */
+function loopCallbacks(
+  cb: RunCallbacks,
+  stage: 1 | 2,
+  epochs: number,
+): Pick<LoopCallbacks, 'signal' | 'onEpoch' | 'onLog' | 'onProgress'> {
+  return {
+    signal: cb.signal,
+    onEpoch: (m) => cb.epoch(m),
+    onLog: (level, message) => cb.log(level, message),
+    onProgress: ({ epoch, batch, batches }) =>
+      cb.progress(
+        (epoch - 1) * batches + batch,
+        epochs * batches,
+        `Stage ${stage}, epoch ${epoch}`,
+      ),
+  };
+}
 
 function featureSet(
   x: Float32Array,
@@ -270,15 +290,7 @@ async function runStage2(
           views: p.views,
           splitHash: p.splitHash,
         },
-        signal: cb.signal,
-        onEpoch: (m) => cb.epoch(m),
-        onLog: (level, message) => cb.log(level, message),
-        onProgress: ({ epoch, batch, batches }) =>
-          cb.progress(
-            (epoch - 1) * batches + batch,
-            hyper.epochs * batches,
-            `Stage 2, epoch ${epoch}`,
-          ),
+        ...loopCallbacks(cb, 2, hyper.epochs),
       }),
     );
     // The fine-tuned features (upper holds the best weights) of the validation photos, computed
@@ -339,15 +351,7 @@ export async function runTraining(p: TrainRunParams, cb: RunCallbacks): Promise<
       checkpointDir: join(p.runDir, 'stage1'),
       resume: p.resume,
       identity: { backbone: p.backbone.sha256, views: p.views, splitHash: p.splitHash },
-      signal: cb.signal,
-      onEpoch: (m) => cb.epoch(m),
-      onLog: (level, message) => cb.log(level, message),
-      onProgress: ({ epoch, batch, batches }) =>
-        cb.progress(
-          (epoch - 1) * batches + batch,
-          p.stage1.epochs * batches,
-          `Stage 1, epoch ${epoch}`,
-        ),
+      ...loopCallbacks(cb, 1, p.stage1.epochs),
     }),
   );
   const summaries: TrainSummary[] = [stage1.summary];
