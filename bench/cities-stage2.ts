@@ -1,0 +1,155 @@
+/**
+ * The ml-cities harness's second table: what fine-tuning the backbone's top (stage 2) adds over
+ * stage 1, trained the way the app trains — `train.start` through the contract on the library and
+ * split the harness made — and measured with `evaluate.start` on the test split. Three recipes:
+ * stage 1 alone (today's default), stage 2 cut at `Conv_1`, and stage 2 at the app's default cut
+ * (splitLayer omitted: `expanded_conv_16_expand` on CPU backends).
+ */
+import type { Client } from '../src/shared/contract/client';
+import type { JobEvent } from '../src/shared/contract/job-types';
+import { STAGE2_DEFAULTS } from '../src/shared/contract/ml-methods';
+import type { TrainSummary } from '../src/shared/contract/ml-types';
+import { wilson } from '../src/shared/domain/metrics';
+import type { BenchTable } from './types';
+
+/** LP_BENCH_CITY_STAGE2=0 leaves the stage-2 table out (it trains three models per data set). */
+export const STAGE2_ENABLED = process.env.LP_BENCH_CITY_STAGE2 !== '0';
+
+/** Stage-2 epochs of the bench (LP_BENCH_CITY_STAGE2_EPOCHS); the app's default otherwise. */
+const STAGE2_EPOCHS = Number(process.env.LP_BENCH_CITY_STAGE2_EPOCHS ?? STAGE2_DEFAULTS.epochs);
+
+type Recipe = {
+  label: string;
+  /** Whether stage 2 runs after stage 1. */
+  stage2: boolean;
+  /** The cut asked for; null lets the app choose (its default for the backend in use). */
+  splitLayer: string | null;
+};
+
+const RECIPES: readonly Recipe[] = [
+  { label: 'stage 1 only (today’s default)', stage2: false, splitLayer: null },
+  { label: 'stage 1 + stage 2, cut at Conv_1', stage2: true, splitLayer: 'Conv_1' },
+  { label: 'stage 1 + stage 2, the app’s default cut', stage2: true, splitLayer: null },
+];
+
+type Stage2Row = {
+  recipe: string;
+  /** The stage-2 split layer the trained model reports (null: stage 1 only). */
+  cut: string | null;
+  val: number | null;
+  test: number | null;
+  testCi: string;
+  tta: number | null;
+  stage1Epochs: number;
+  stage2Epochs: number;
+  stage2Ms: number;
+  jobMs: number;
+};
+
+const pct = (x: number | null): string => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
+
+function stageOf(summaries: readonly TrainSummary[], stage: 1 | 2): TrainSummary | undefined {
+  return summaries.find((s) => s.stage === stage);
+}
+
+/** Logs each stage's epochs and the job's own log lines, so a long run shows where it is. */
+function logJob(label: string): (event: JobEvent) => void {
+  return (event) => {
+    if (event.type === 'log') console.log(`    [${label}] ${event.message}`);
+    else if (event.type === 'epoch') {
+      const m = event.metrics;
+      console.log(`    [${label}] stage ${m.stage} epoch ${m.epoch}: val ${pct(m.valAccuracy)}`);
+    }
+  };
+}
+
+async function trainAndTest(client: Client, recipe: Recipe, views: number): Promise<Stage2Row> {
+  const started = performance.now();
+  const trained = await client.runJob(
+    'train.start',
+    {
+      name: `bench ${recipe.label}`,
+      views,
+      ...(recipe.splitLayer === null ? {} : { splitLayer: recipe.splitLayer }),
+      stage2: recipe.stage2 ? { epochs: STAGE2_EPOCHS } : null,
+    },
+    logJob(recipe.label),
+  );
+  const jobMs = performance.now() - started;
+  const { modelId } = trained;
+  const detail = await client.call('models.get', { modelId });
+  const centre = await client.runJob('evaluate.start', { modelId, split: 'test' });
+  const multiCrop = await client.runJob('evaluate.start', {
+    modelId,
+    split: 'test',
+    tta: 'multiCrop',
+  });
+  const hits = centre.report.accuracy;
+  const ci = wilson(hits.successes, hits.trials);
+  const stage2 = stageOf(trained.summaries, 2);
+  return {
+    recipe: recipe.label,
+    cut: detail.meta.hasUpper ? detail.meta.backbone.splitLayer : null,
+    val: trained.validation?.accuracy.value ?? null,
+    test: ci.value,
+    testCi: `${pct(ci.lo)} – ${pct(ci.hi)}`,
+    tta: multiCrop.report.accuracy.value,
+    stage1Epochs: stageOf(trained.summaries, 1)?.epochsRun ?? 0,
+    stage2Epochs: stage2?.epochsRun ?? 0,
+    stage2Ms: stage2?.epochMs.reduce((a, b) => a + b, 0) ?? 0,
+    jobMs,
+  };
+}
+
+/**
+ * Trains the three recipes on the library's current split (train/val) with the app's default
+ * hyper-parameters and `views` cached views per training photo, and tests each on the test split.
+ */
+export async function stage2Comparison(
+  client: Client,
+  label: string,
+  views: number,
+): Promise<{ notes: string[]; table: BenchTable }> {
+  const rows: Stage2Row[] = [];
+  for (const recipe of RECIPES) {
+    console.log(`  ${recipe.label}: training through train.start…`);
+    const row = await trainAndTest(client, recipe, views);
+    rows.push(row);
+    console.log(
+      `  ${recipe.label}: cut ${row.cut ?? '-'}, val ${pct(row.val)}, test ${pct(row.test)}, job ${(row.jobMs / 1000).toFixed(1)} s`,
+    );
+  }
+  const backend = (await client.call('ml.info', {})).backend;
+  return {
+    notes: [
+      `${label}, stage 2: each recipe trained by \`train.start\` on the same split (${views} view(s) per training photo, the app's default hyper-parameters, stage 2 ${STAGE2_EPOCHS} epoch(s) at most, ML host on ${backend.name}) and tested by \`evaluate.start\` on the test split (centre crop, Wilson 95% interval; and 10-crop). The job's wall time includes the app's own feature pass (first recipe) and caching each cut's block inputs (stage-2 recipes); "stage-2 s" is the sum of its epochs.`,
+    ],
+    table: {
+      title: `${label}: stage 2: fine-tuning the backbone's top`,
+      columns: [
+        'recipe',
+        'stage-2 cut (model)',
+        'val acc',
+        'test acc',
+        'test 95% CI',
+        'test, 10-crop TTA',
+        'stage-1 epochs',
+        'stage-2 epochs',
+        'stage-2 s',
+        'train job s',
+      ],
+      rows: rows.map((r) => [
+        r.recipe,
+        r.cut ?? '-',
+        pct(r.val),
+        pct(r.test),
+        r.testCi,
+        pct(r.tta),
+        r.stage1Epochs,
+        r.stage2Epochs,
+        (r.stage2Ms / 1000).toFixed(1),
+        (r.jobMs / 1000).toFixed(1),
+      ]),
+    },
+  };
+}
