@@ -52,15 +52,16 @@ function stageOf(summaries: readonly TrainSummary[], stage: 1 | 2): TrainSummary
   return summaries.find((s) => s.stage === stage);
 }
 
-/** Logs each stage's epochs and the job's own log lines, so a long run shows where it is. */
+/** Echoes the job's log lines (feature pass, stage 2, early stops) so a long run shows progress. */
 function logJob(label: string): (event: JobEvent) => void {
   return (event) => {
     if (event.type === 'log') console.log(`    [${label}] ${event.message}`);
-    else if (event.type === 'epoch') {
-      const m = event.metrics;
-      console.log(`    [${label}] stage ${m.stage} epoch ${m.epoch}: val ${pct(m.valAccuracy)}`);
-    }
   };
+}
+
+/** How the stage-2 table is made: one note for the whole section. */
+export function stage2MethodNote(views: number): string {
+  return `Stage-2 tables: each recipe is trained by \`train.start\` on the data set's split (${views} view(s) per training photo, the app's default hyper-parameters, stage 2 at most ${STAGE2_EPOCHS} epoch(s)) and tested by \`evaluate.start\` on the test split (centre crop with its Wilson 95% interval, and 10-crop). "train job s" is the job's wall time, including the app's own feature pass (first recipe) and caching the cut's block inputs in that pass (stage-2 recipes); "stage-2 s" sums the stage-2 epochs.`;
 }
 
 async function trainAndTest(client: Client, recipe: Recipe, views: number): Promise<Stage2Row> {
@@ -120,10 +121,11 @@ export async function stage2Comparison(
     );
   }
   const backend = (await client.call('ml.info', {})).backend;
+  const summary = rows
+    .map((r) => `${r.cut ?? 'stage 1 only'} val ${pct(r.val)}, test ${pct(r.test)}`)
+    .join('; ');
   return {
-    notes: [
-      `${label}, stage 2: each recipe trained by \`train.start\` on the same split (${views} view(s) per training photo, the app's default hyper-parameters, stage 2 ${STAGE2_EPOCHS} epoch(s) at most, ML host on ${backend.name}) and tested by \`evaluate.start\` on the test split (centre crop, Wilson 95% interval; and 10-crop). The job's wall time includes the app's own feature pass (first recipe) and caching each cut's block inputs (stage-2 recipes); "stage-2 s" is the sum of its epochs.`,
-    ],
+    notes: [`${label}, stage 2 (ML host on ${backend.name}): ${summary}.`],
     table: {
       title: `${label}: stage 2: fine-tuning the backbone's top`,
       columns: [

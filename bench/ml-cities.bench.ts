@@ -21,7 +21,7 @@ import { BUNDLED_MOBILENET_V2, sharedFixtures } from '../test/helpers/shared-fix
 import { asDataset, findDataset, sanitySet, syntheticSet, type Dataset } from './cities-dataset';
 import { extractAll, FEATURE_CONFIGS, type FeatureRows, type PhotoViews } from './cities-features';
 import { HEADS, trainOne, type Split } from './cities-heads';
-import { STAGE2_ENABLED, stage2Comparison } from './cities-stage2';
+import { STAGE2_ENABLED, stage2Comparison, stage2MethodNote } from './cities-stage2';
 import { createBenchLibrary, importLabeled } from './ml-library';
 import { loadNote } from './ml-proc';
 import type { BenchSection, BenchTable } from './types';
@@ -291,6 +291,7 @@ export async function runCitiesBench(args: readonly string[] = []): Promise<Benc
     `Command: \`${env}npm run bench -- ml-cities${args.map((a) => ` ${a}`).join('')}\`.`,
     load,
     `Backbone: the built-in MobileNetV2 (assets/), tfjs ${backend.name} in the bench process.`,
+    ...(STAGE2_ENABLED ? [stage2MethodNote(VIEWS)] : []),
   ];
   const tables: BenchTable[] = [];
   for (const set of sets) {
