@@ -8,17 +8,28 @@
 import type { Client } from '../src/shared/contract/client';
 import type { JobEvent } from '../src/shared/contract/job-types';
 import { STAGE2_DEFAULTS } from '../src/shared/contract/ml-methods';
+import type { ParamsIn } from '../src/shared/contract/methods';
 import type { TrainSummary } from '../src/shared/contract/ml-types';
 import { wilson } from '../src/shared/domain/metrics';
 import type { BenchTable } from './types';
 
-/** LP_BENCH_CITY_STAGE2=0 leaves the stage-2 table out (it trains three models per data set). */
-export const STAGE2_ENABLED = process.env.LP_BENCH_CITY_STAGE2 !== '0';
+export type Stage2Settings = {
+  /** LP_BENCH_CITY_STAGE2=0 leaves the stage-2 table out (it trains three models per data set). */
+  enabled: boolean;
+  /** Stage-2 epochs at most (LP_BENCH_CITY_STAGE2_EPOCHS); the app's default otherwise. */
+  epochs: number;
+};
 
-/** Stage-2 epochs of the bench (LP_BENCH_CITY_STAGE2_EPOCHS); the app's default otherwise. */
-const STAGE2_EPOCHS = Number(process.env.LP_BENCH_CITY_STAGE2_EPOCHS ?? STAGE2_DEFAULTS.epochs);
+export function stage2Settings(env: NodeJS.ProcessEnv = process.env): Stage2Settings {
+  const raw = env.LP_BENCH_CITY_STAGE2_EPOCHS;
+  const epochs = raw === undefined ? STAGE2_DEFAULTS.epochs : Number(raw);
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new Error(`LP_BENCH_CITY_STAGE2_EPOCHS must be a positive whole number, not '${raw}'.`);
+  }
+  return { enabled: env.LP_BENCH_CITY_STAGE2 !== '0', epochs };
+}
 
-type Recipe = {
+export type Recipe = {
   label: string;
   /** Whether stage 2 runs after stage 1. */
   stage2: boolean;
@@ -26,7 +37,7 @@ type Recipe = {
   splitLayer: string | null;
 };
 
-const RECIPES: readonly Recipe[] = [
+export const STAGE2_RECIPES: readonly Recipe[] = [
   { label: 'stage 1 only (today’s default)', stage2: false, splitLayer: null },
   { label: 'stage 1 + stage 2, cut at Conv_1', stage2: true, splitLayer: 'Conv_1' },
   { label: 'stage 1 + stage 2, the app’s default cut', stage2: true, splitLayer: null },
@@ -60,20 +71,35 @@ function logJob(label: string): (event: JobEvent) => void {
 }
 
 /** How the stage-2 table is made: one note for the whole section. */
-export function stage2MethodNote(views: number): string {
-  return `Stage-2 tables: each recipe is trained by \`train.start\` on the data set's split (${views} view(s) per training photo, the app's default hyper-parameters, stage 2 at most ${STAGE2_EPOCHS} epoch(s)) and tested by \`evaluate.start\` on the test split (centre crop with its Wilson 95% interval, and 10-crop). "train job s" is the job's wall time, including the app's own feature pass (first recipe) and caching the cut's block inputs in that pass (stage-2 recipes); "stage-2 s" sums the stage-2 epochs.`;
+export function stage2MethodNote(views: number, epochs: number): string {
+  return `Stage-2 tables: each recipe is trained by \`train.start\` on the data set's split (${views} view(s) per training photo, the app's default hyper-parameters, stage 2 at most ${epochs} epoch(s)) and tested by \`evaluate.start\` on the test split (centre crop with its Wilson 95% interval, and 10-crop). "train job s" is the job's wall time, including the app's own feature pass (first recipe) and caching the cut's block inputs in that pass (stage-2 recipes); "stage-2 s" sums the stage-2 epochs.`;
 }
 
-async function trainAndTest(client: Client, recipe: Recipe, views: number): Promise<Stage2Row> {
+/** What `train.start` is asked for: the app's defaults except views, the cut and stage-2 epochs. */
+export function trainParamsFor(
+  recipe: Recipe,
+  views: number,
+  stage2Epochs: number,
+): ParamsIn<'train.start'> {
+  return {
+    name: `bench ${recipe.label}`,
+    views,
+    // Omitted rather than null, as a user who never chose a cut would leave it.
+    ...(recipe.splitLayer === null ? {} : { splitLayer: recipe.splitLayer }),
+    stage2: recipe.stage2 ? { epochs: stage2Epochs } : null,
+  };
+}
+
+async function trainAndTest(
+  client: Client,
+  recipe: Recipe,
+  views: number,
+  stage2Epochs: number,
+): Promise<Stage2Row> {
   const started = performance.now();
   const trained = await client.runJob(
     'train.start',
-    {
-      name: `bench ${recipe.label}`,
-      views,
-      ...(recipe.splitLayer === null ? {} : { splitLayer: recipe.splitLayer }),
-      stage2: recipe.stage2 ? { epochs: STAGE2_EPOCHS } : null,
-    },
+    trainParamsFor(recipe, views, stage2Epochs),
     logJob(recipe.label),
   );
   const jobMs = performance.now() - started;
@@ -110,11 +136,12 @@ export async function stage2Comparison(
   client: Client,
   label: string,
   views: number,
+  stage2Epochs: number,
 ): Promise<{ notes: string[]; table: BenchTable }> {
   const rows: Stage2Row[] = [];
-  for (const recipe of RECIPES) {
+  for (const recipe of STAGE2_RECIPES) {
     console.log(`  ${recipe.label}: training through train.start…`);
-    const row = await trainAndTest(client, recipe, views);
+    const row = await trainAndTest(client, recipe, views, stage2Epochs);
     rows.push(row);
     console.log(
       `  ${recipe.label}: cut ${row.cut ?? '-'}, val ${pct(row.val)}, test ${pct(row.test)}, job ${(row.jobMs / 1000).toFixed(1)} s`,

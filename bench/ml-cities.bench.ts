@@ -21,7 +21,12 @@ import { BUNDLED_MOBILENET_V2, sharedFixtures } from '../test/helpers/shared-fix
 import { asDataset, findDataset, sanitySet, syntheticSet, type Dataset } from './cities-dataset';
 import { extractAll, FEATURE_CONFIGS, type FeatureRows, type PhotoViews } from './cities-features';
 import { HEADS, trainOne, type Split } from './cities-heads';
-import { STAGE2_ENABLED, stage2Comparison, stage2MethodNote } from './cities-stage2';
+import {
+  stage2Comparison,
+  stage2MethodNote,
+  stage2Settings,
+  type Stage2Settings,
+} from './cities-stage2';
 import { createBenchLibrary, importLabeled } from './ml-library';
 import { loadNote } from './ml-proc';
 import type { BenchSection, BenchTable } from './types';
@@ -118,7 +123,10 @@ async function ttaHits(
   return argmaxHits(mean, labels, k);
 }
 
-async function runOne(set: Dataset): Promise<{ notes: string[]; tables: BenchTable[] }> {
+async function runOne(
+  set: Dataset,
+  stage2Run: Stage2Settings,
+): Promise<{ notes: string[]; tables: BenchTable[] }> {
   const rows = set.cities.flatMap((c) => spread(c.files, LIMIT).map((f) => [f, c.city] as const));
   const lib = await createBenchLibrary('lp-bench-cities-');
   try {
@@ -230,7 +238,9 @@ async function runOne(set: Dataset): Promise<{ notes: string[]; tables: BenchTab
     // The first row (gap + the app's head) is today's default; a candidate must beat it on val.
     const chosen = results.reduce((a, r) => (r.val > a.val ? r : a), results[0]!);
     const count = (s: string) => photos.filter((p) => p.split === s).length;
-    const stage2 = STAGE2_ENABLED ? await stage2Comparison(lib.client, set.label, VIEWS) : null;
+    const stage2 = stage2Run.enabled
+      ? await stage2Comparison(lib.client, set.label, VIEWS, stage2Run.epochs)
+      : null;
     return {
       notes: [
         `${set.label}: ${photos.length} photos of ${k} cities (${classes.join(', ')}) from ${set.dir}${set.ignored.length > 0 ? `; empty folders left out: ${set.ignored.join(', ')}` : ''}; split 70/15/15 (seed ${SEED}): ${count('train')} train, ${count('val')} val, ${count('test')} test.`,
@@ -274,6 +284,7 @@ async function runOne(set: Dataset): Promise<{ notes: string[]; tables: BenchTab
 }
 
 export async function runCitiesBench(args: readonly string[] = []): Promise<BenchSection> {
+  const stage2Run = stage2Settings();
   const backend = await selectBackend({ preference: 'wasm', env: {}, strict: true });
   const load = loadNote();
   const sets = await datasetsFor(args);
@@ -291,12 +302,12 @@ export async function runCitiesBench(args: readonly string[] = []): Promise<Benc
     `Command: \`${env}npm run bench -- ml-cities${args.map((a) => ` ${a}`).join('')}\`.`,
     load,
     `Backbone: the built-in MobileNetV2 (assets/), tfjs ${backend.name} in the bench process.`,
-    ...(STAGE2_ENABLED ? [stage2MethodNote(VIEWS)] : []),
+    ...(stage2Run.enabled ? [stage2MethodNote(VIEWS, stage2Run.epochs)] : []),
   ];
   const tables: BenchTable[] = [];
   for (const set of sets) {
     console.log(`  data set: ${set.label}`);
-    const one = await runOne(set);
+    const one = await runOne(set, stage2Run);
     notes.push(...one.notes);
     tables.push(...one.tables);
   }
