@@ -23,7 +23,7 @@ export default tseslint.config(
       'release/**',
       'coverage/**',
       // Written by flatc (npm run generate:tflite-schema), kept as it writes it.
-      'src/main/ml/tflite/fbs/generated/**',
+      'src/main/ml-host/tflite/fbs/generated/**',
     ],
   },
   js.configs.recommended,
@@ -93,6 +93,70 @@ export default tseslint.config(
               message: 'Only src/main/electron and src/main/preload import electron.',
             },
             { group: ['**/renderer/**'], message: 'main never imports the renderer.' },
+          ],
+        },
+      ],
+    },
+  },
+  // Layers inside main (the typescript-eslint rule, so the base rule's patterns above still apply):
+  //   platform  the lowest Node layer: the library database connection, image rendering, the
+  //             backbone folder and model bundle formats; it imports only src/shared and packages
+  //   ml-host   the ML host process; it may use platform, never the core or a door
+  //   core, cli, server, electron, preload
+  //             reach the ML host only through its client (ml-host/host). Type-only imports of the
+  //             host's parameter and result types are allowed: they load no code.
+  {
+    files: ['src/main/platform/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.{1,2}/(.*/)?(core|ml-host|cli|server|electron|preload)(/|$)',
+              message: 'src/main/platform is the lowest Node layer: it imports only src/shared.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main/ml-host/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.{1,2}/(.*/)?(core|cli|server|electron|preload)(/|$)',
+              message:
+                'The ML host never imports the core or a door; move what both need to src/main/platform.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      'src/main/core/**/*.ts',
+      'src/main/cli/**/*.ts',
+      'src/main/server/**/*.ts',
+      'src/main/electron/**/*.ts',
+      'src/main/preload/**/*.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.{1,2}/(.*/)?ml-host/(?!host(/client)?$)',
+              allowTypeImports: true,
+              message:
+                'Outside the ML host, reach it through its client (ml-host/host); shared code goes in src/main/platform.',
+            },
           ],
         },
       ],

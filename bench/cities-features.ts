@@ -10,10 +10,15 @@ import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LayersBackbone } from '../src/main/ml/backbone';
-import { layerOutput } from '../src/main/ml/backbone';
-import { readNormImage } from '../src/main/ml/pipeline/images';
-import { cropBatch, trainingBoxes, ttaBoxes, type InputSpec } from '../src/main/ml/pipeline/views';
+import type { LayersBackbone } from '../src/main/ml-host/backbone';
+import { layerOutput } from '../src/main/ml-host/backbone';
+import { readNormImage } from '../src/main/ml-host/pipeline/images';
+import {
+  cropBatch,
+  trainingBoxes,
+  ttaBoxes,
+  type InputSpec,
+} from '../src/main/ml-host/pipeline/views';
 
 export const FEATURE_CONFIGS = ['gap', 'gem', 'grid2x2', 'multiscale'] as const;
 export type FeatureConfig = (typeof FEATURE_CONFIGS)[number];

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { resolveHyperParams } from '../src/shared/contract/ml-methods';
-import { headProbabilities, trainHead, type HeadState } from '../src/main/ml/train';
+import { headProbabilities, trainHead, type HeadState } from '../src/main/ml-host/train';
 import { mulberry32 } from '../src/shared/domain/random';
 
 export type HeadSpec = {

@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { sharedFixtures } from '../test/helpers/shared-fixtures';
-import { Prng } from '../src/main/ml/train/prng';
+import { Prng } from '../src/main/ml-host/train/prng';
 import { loadNote } from './ml-proc';
 import { percentiles, type BenchSection } from './types';
 
 const fmt = (x: number, digits = 1): string => x.toFixed(digits);
 const MAXIMISE_STEPS = 3;
 
-type Backbone = import('../src/main/ml/backbone/index.js').LayersBackbone;
+type Backbone = import('../src/main/ml-host/backbone/index.js').LayersBackbone;
 
 /**
  * Seconds per class-maximising ascent step (forward + backward to the input, jitter, blur) on the
@@ -27,12 +27,13 @@ type Backbone = import('../src/main/ml/backbone/index.js').LayersBackbone;
  */
 async function maximiseSteps(backbone: Backbone): Promise<{ note: string; rows: string[][] }> {
   const tf = await import('@tensorflow/tfjs');
-  const { maximiseClass } = await import('../src/main/ml/explain/maximise.js');
-  const { applyForInputGradient } = await import('../src/main/ml/explain/maximise-graph.js');
-  const { installFastCpuGradKernels } = await import('../src/main/ml/pipeline/cpu-grad-kernels.js');
+  const { maximiseClass } = await import('../src/main/ml-host/explain/maximise.js');
+  const { applyForInputGradient } = await import('../src/main/ml-host/explain/maximise-graph.js');
+  const { installFastCpuGradKernels } =
+    await import('../src/main/ml-host/pipeline/cpu-grad-kernels.js');
   const { installFastCpuInputGradKernels } =
-    await import('../src/main/ml/pipeline/cpu-input-grad-kernels.js');
-  const { withBackend } = await import('../src/main/ml/backend/index.js');
+    await import('../src/main/ml-host/pipeline/cpu-input-grad-kernels.js');
+  const { withBackend } = await import('../src/main/ml-host/backend/index.js');
   const prng = new Prng(2);
   return withBackend('cpu', async () => {
     installFastCpuGradKernels();
@@ -112,11 +113,11 @@ export async function runExplainBench(): Promise<BenchSection> {
   }
   const load = loadNote();
   const tf = await import('@tensorflow/tfjs');
-  const { selectBackend } = await import('../src/main/ml/backend/index.js');
-  const ml = await import('../src/main/ml/backbone/index.js');
-  const { slidingMap } = await import('../src/main/ml/explain/occlusion.js');
-  const { gradCam } = await import('../src/main/ml/explain/gradcam.js');
-  const { tsne } = await import('../src/main/ml/explain/tsne.js');
+  const { selectBackend } = await import('../src/main/ml-host/backend/index.js');
+  const ml = await import('../src/main/ml-host/backbone/index.js');
+  const { slidingMap } = await import('../src/main/ml-host/explain/occlusion.js');
+  const { gradCam } = await import('../src/main/ml-host/explain/gradcam.js');
+  const { tsne } = await import('../src/main/ml-host/explain/tsne.js');
   const info = await selectBackend({ preference: 'wasm', env: {}, strict: true });
   const root = mkdtempSync(join(tmpdir(), 'lp-bench-explain-'));
   try {

@@ -11,22 +11,22 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { mulberry32, shuffleInPlace } from '../src/shared/domain/random';
 import type { LabelStrategy } from '../src/shared/contract/label-queue-types';
-import { centresFor, projectorOf, rankCandidates } from '../src/main/ml/labeling/rank';
+import { centresFor, projectorOf, rankCandidates } from '../src/main/ml-host/labeling/rank';
 import {
   chunksOf,
   scorePool,
   scorePoolWith,
   type RowChunks,
-} from '../src/main/ml/labeling/score-pool';
+} from '../src/main/ml-host/labeling/score-pool';
 import {
   accuracyOf,
   headProbabilitiesPlain,
   trainSoftmaxHead,
   type FeatureMatrix,
-} from '../src/main/ml/labeling/softmax-head';
-import { confidentSuspects, outOfFoldProbabilities } from '../src/main/ml/labeling/suspects';
-import { selectBackend } from '../src/main/ml/backend';
-import { headProbabilities } from '../src/main/ml/train/head';
+} from '../src/main/ml-host/labeling/softmax-head';
+import { confidentSuspects, outOfFoldProbabilities } from '../src/main/ml-host/labeling/suspects';
+import { selectBackend } from '../src/main/ml-host/backend';
+import { headProbabilities } from '../src/main/ml-host/train/head';
 import type { BenchSection, BenchTable } from './types';
 
 const STRATEGIES: readonly LabelStrategy[] = ['hybrid', 'margin', 'entropy', 'diverse', 'random'];
@@ -406,7 +406,7 @@ export async function runLabelingBench(): Promise<BenchSection> {
       ...easy.notes,
       ...hard.notes,
       ...rerank.notes,
-      'Same code as the ML host ops (src/main/ml/labeling): softmax head in typed arrays (Adam, 30 epochs, L2 1e-2, standardised inputs), k-center greedy in a 32-d seeded random projection, hybrid = the 5n least sure by margin spread by k-center, confident learning on 5-fold out-of-fold heads.',
+      'Same code as the ML host ops (src/main/ml-host/labeling): softmax head in typed arrays (Adam, 30 epochs, L2 1e-2, standardised inputs), k-center greedy in a 32-d seeded random projection, hybrid = the 5n least sure by margin spread by k-center, confident learning on 5-fold out-of-fold heads.',
       'Synthetic features, not street photos: the shared fixtures hold 71 outside street photos, one per town, too few for a labelled pool of several cities; the e2e and CLI tests run the queues on real photos and the real backbone.',
     ],
   };

@@ -12,8 +12,8 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { importBackbone, loadBackbone } from '../src/main/ml/backbone';
-import { selectBackend } from '../src/main/ml/backend';
+import { importBackbone, loadBackbone } from '../src/main/ml-host/backbone';
+import { selectBackend } from '../src/main/ml-host/backend';
 import type { ImagePage } from '../src/shared/contract/library-types';
 import { PAPER_CITIES } from '../src/shared/domain/cities';
 import { wilson } from '../src/shared/domain/metrics';

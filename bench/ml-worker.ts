@@ -15,8 +15,8 @@ import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { createClient } from '../src/shared/contract/client';
 import { inProcessTransport } from '../src/main/core/in-process-transport';
 import { StudioCore } from '../src/main/core/studio-core';
-import { MlHostClient, forkSpawner } from '../src/main/ml/host';
-import { syntheticFeatures } from '../src/main/ml/train/synthetic';
+import { MlHostClient, forkSpawner } from '../src/main/ml-host/host';
+import { syntheticFeatures } from '../src/main/ml-host/train/synthetic';
 import { percentiles } from './types';
 import { ownPeakMiB, reportResult, sampleChildPeaks, type ChildPeaks } from './ml-proc';
 
@@ -71,9 +71,9 @@ async function baseline(
   // Loaded here, not at the top: the app side of the other modes never loads TensorFlow (the ML
   // host does), and its peak memory must not include it.
   const tf = await import('@tensorflow/tfjs');
-  const { selectBackend } = await import('../src/main/ml/backend/index.js');
-  const ml = await import('../src/main/ml/backbone/index.js');
-  const { centerBox } = await import('../src/main/ml/augment/index.js');
+  const { selectBackend } = await import('../src/main/ml-host/backend/index.js');
+  const ml = await import('../src/main/ml-host/backbone/index.js');
+  const { centerBox } = await import('../src/main/ml-host/augment/index.js');
   const info = await selectBackend({ preference: 'wasm', env: {}, strict: true });
   const files = (await readFile(listFile, 'utf8')).split('\n').filter((l) => l !== '');
   const root = join(workdir, 'baseline-backbones');

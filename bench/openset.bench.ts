@@ -19,18 +19,23 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { hyperParamsSchema } from '../src/shared/contract/ml-methods';
 import { auroc, fprAt95 } from '../src/shared/domain/open-set';
-import { selectBackend } from '../src/main/ml/backend';
-import { extractFeatures, importBackbone, loadBackbone } from '../src/main/ml/backbone';
-import type { LoadedBackbone } from '../src/main/ml/backbone';
-import { fitClassGaussians, mahalanobisDistances } from '../src/main/ml/openset/gaussian';
-import { energyScores, knnScores, l2Normalised, mspScores } from '../src/main/ml/openset/scores';
-import { BackendOpenSetScorer } from '../src/main/ml/openset/backend-scorer';
-import { fitOpenSet, openSetScores } from '../src/main/ml/openset/open-set';
-import { readImageFile } from '../src/main/ml/pipeline/images';
-import { cropBatch, trainingBoxes } from '../src/main/ml/pipeline/views';
-import { headLogits } from '../src/main/ml/train/head';
-import { trainHead } from '../src/main/ml/train/stage1';
-import { Prng } from '../src/main/ml/train/prng';
+import { selectBackend } from '../src/main/ml-host/backend';
+import { extractFeatures, importBackbone, loadBackbone } from '../src/main/ml-host/backbone';
+import type { LoadedBackbone } from '../src/main/ml-host/backbone';
+import { fitClassGaussians, mahalanobisDistances } from '../src/main/ml-host/openset/gaussian';
+import {
+  energyScores,
+  knnScores,
+  l2Normalised,
+  mspScores,
+} from '../src/main/ml-host/openset/scores';
+import { BackendOpenSetScorer } from '../src/main/ml-host/openset/backend-scorer';
+import { fitOpenSet, openSetScores } from '../src/main/ml-host/openset/open-set';
+import { readImageFile } from '../src/main/ml-host/pipeline/images';
+import { cropBatch, trainingBoxes } from '../src/main/ml-host/pipeline/views';
+import { headLogits } from '../src/main/ml-host/train/head';
+import { trainHead } from '../src/main/ml-host/train/stage1';
+import { Prng } from '../src/main/ml-host/train/prng';
 import { sharedFixtures } from '../test/helpers/shared-fixtures';
 import type { BenchSection, BenchTable } from './types';
 

@@ -19,10 +19,10 @@ import {
   loadBackbone,
   runInference,
   splitAtLayer,
-} from '../src/main/ml/backbone';
-import { selectBackend, withBackend } from '../src/main/ml/backend';
-import { installFastCpuGradKernels } from '../src/main/ml/pipeline/cpu-grad-kernels';
-import { installFastCpuInputGradKernels } from '../src/main/ml/pipeline/cpu-input-grad-kernels';
+} from '../src/main/ml-host/backbone';
+import { selectBackend, withBackend } from '../src/main/ml-host/backend';
+import { installFastCpuGradKernels } from '../src/main/ml-host/pipeline/cpu-grad-kernels';
+import { installFastCpuInputGradKernels } from '../src/main/ml-host/pipeline/cpu-input-grad-kernels';
 import { BUNDLED_MOBILENET_V2 } from '../test/helpers/shared-fixtures';
 import { loadNote } from './ml-proc';
 import type { BenchSection } from './types';

@@ -5,8 +5,8 @@
  * clusters: for up to 2,000 sampled points, whether the nearest point on the map is of the same
  * cluster. Sizes: LP_BENCH_TSNE_SIZES (comma-separated; default 1000,10000,50000).
  */
-import { tsne } from '../src/main/ml/explain/tsne';
-import { Prng } from '../src/main/ml/train/prng';
+import { tsne } from '../src/main/ml-host/explain/tsne';
+import { Prng } from '../src/main/ml-host/train/prng';
 import { loadNote } from './ml-proc';
 import type { BenchSection } from './types';
 

@@ -15,17 +15,22 @@ import { mkdtemp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importBackbone, loadBackbone, splitAtLayer, runInference } from '../src/main/ml/backbone';
-import { extractFeatures } from '../src/main/ml/backbone/features';
-import { takeFloats } from '../src/main/ml/backend/read';
-import { selectBackend, withBackend, type BackendInfo } from '../src/main/ml/backend';
-import { installFastCpuGradKernels } from '../src/main/ml/pipeline/cpu-grad-kernels';
-import type { Rgb } from '../src/main/ml/pipeline/images';
-import { cropBatches, trainingBoxes } from '../src/main/ml/pipeline/views';
+import {
+  importBackbone,
+  loadBackbone,
+  splitAtLayer,
+  runInference,
+} from '../src/main/ml-host/backbone';
+import { extractFeatures } from '../src/main/ml-host/backbone/features';
+import { takeFloats } from '../src/main/ml-host/backend/read';
+import { selectBackend, withBackend, type BackendInfo } from '../src/main/ml-host/backend';
+import { installFastCpuGradKernels } from '../src/main/ml-host/pipeline/cpu-grad-kernels';
+import type { Rgb } from '../src/main/ml-host/pipeline/images';
+import { cropBatches, trainingBoxes } from '../src/main/ml-host/pipeline/views';
 import { resolveHyperParams } from '../src/shared/contract/ml-methods';
-import { trainHead } from '../src/main/ml/train/stage1';
-import { fineTune } from '../src/main/ml/train/stage2';
-import type { HeadState } from '../src/main/ml/train/types';
+import { trainHead } from '../src/main/ml-host/train/stage1';
+import { fineTune } from '../src/main/ml-host/train/stage2';
+import type { HeadState } from '../src/main/ml-host/train/types';
 
 const DIR = process.env.LP_GPU_DIR ?? '.gpu';
 /** Where bin.tar.xz (node, dawn.node) was unpacked. */

@@ -18,7 +18,7 @@ export const ENTRIES = [
   // Worker threads are started by file name; src/main/core/worker-script.ts looks next to the bundle.
   { in: 'src/main/core/import/import-worker.ts', out: 'import-worker' },
   // The ML host process (child_process.fork / Electron utilityProcess).
-  { in: 'src/main/ml/host/host-main.ts', out: 'ml-host' },
+  { in: 'src/main/ml-host/host/host-main.ts', out: 'ml-host' },
 ];
 
 /**

@@ -78,6 +78,9 @@ void describe(
     let root = '';
     let library = '';
     let modelId = '';
+    /** The CLI's answers to `features` and `train`, run once for every test below. */
+    let features: CliResult;
+    let training: CliResult;
     const cli = (...args: string[]): Promise<CliResult> =>
       runCli(['--library', library, ...args], root);
 
@@ -89,6 +92,24 @@ void describe(
       assert.equal(json(await cli('import', 'photos', '--json')).imported, 3 * VARIANTS);
       json(await cli('split', '--train', '0.6', '--val', '0.2', '--test', '0.2', '--json'));
       json(await cli('backbone', 'import', shared.mobilenetV2Tflite, '--name', 'mnv2', '--json'));
+      features = await cli('features', '--backbone', 'mnv2', '--views', '2', '--json');
+      training = await cli(
+        'train',
+        '--backbone',
+        'mnv2',
+        '--views',
+        '2',
+        '--seed',
+        '3',
+        '--epochs',
+        '20',
+        '--batch-size',
+        '8',
+        '--name',
+        'sanity cities',
+        '--json',
+      );
+      modelId = json<{ model: string }>(training).model;
     });
     after(() => {
       if (root !== '') rmSync(root, { recursive: true, force: true });
@@ -143,30 +164,15 @@ void describe(
       assert.deepEqual(names, ['mnv2']);
     });
 
-    test('features caches every labeled image', async () => {
-      const result = json(await cli('features', '--backbone', 'mnv2', '--views', '2', '--json'));
+    test('features caches every labeled image', () => {
+      const result = json(features);
       assert.equal(result.images, 3 * VARIANTS);
       assert.equal(result.views, 2);
       assert.ok((result.computed as number) > 0);
     });
 
-    test('train --json: a model id and a validation accuracy well above chance', async () => {
-      const result = await cli(
-        'train',
-        '--backbone',
-        'mnv2',
-        '--views',
-        '2',
-        '--seed',
-        '3',
-        '--epochs',
-        '20',
-        '--batch-size',
-        '8',
-        '--name',
-        'sanity cities',
-        '--json',
-      );
+    test('train --json: a model id and a validation accuracy well above chance', () => {
+      const result = training;
       const trained = json<{
         model: unknown;
         valAccuracy: unknown;
@@ -183,7 +189,6 @@ void describe(
       assert.equal(trained.summaries.length, 1);
       // Live epoch lines on stderr, never on stdout.
       assert.match(result.stderr, /stage 1 {2}epoch +1\/20 {2}loss \d/);
-      modelId = trained.model as string;
     });
 
     test('evaluate --json: accuracy, per-city accuracy and a confusion matrix of the test split', async () => {

@@ -23,8 +23,8 @@ import type { ModelSummary, StoredEvaluation } from '../../src/shared/contract/m
 import { auroc } from '../../src/shared/domain/open-set';
 import { inProcessTransport } from '../../src/main/core/in-process-transport';
 import { StudioCore } from '../../src/main/core/studio-core';
-import { openSetScores } from '../../src/main/ml/openset/open-set';
-import { withModelRunner } from '../../src/main/ml/pipeline/model-runner';
+import { openSetScores } from '../../src/main/ml-host/openset/open-set';
+import { withModelRunner } from '../../src/main/ml-host/pipeline/model-runner';
 import { SHARED_MISSING, sharedFixtures } from '../helpers/shared-fixtures';
 import { photoTree } from '../ml/integration-photos';
 import { runCli, type CliResult } from './run-cli';

@@ -72,7 +72,7 @@ describe('electron-builder.yml', () => {
       'node_modules/@img/sharp-linux-x64/lib/sharp-linux-x64.node',
       'node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node',
       'node_modules/@tensorflow/tfjs-node-gpu/deps/lib/libtensorflow.so.2',
-      // dawn.node is loaded by path (src/main/ml/backend/webgpu.ts dawnModulePath); on Windows the
+      // dawn.node is loaded by path (src/main/ml-host/backend/webgpu.ts dawnModulePath); on Windows the
       // DirectX shader compilers beside it must be real files too.
       'node_modules/webgpu/dist/linux-x64/dawn.node',
       'node_modules/webgpu/dist/darwin-universal/dawn.node',

@@ -6,7 +6,7 @@ import { AppError } from '../../src/shared/contract/errors';
 import type { JobEvent } from '../../src/shared/contract/job-types';
 import { PAPER_CITIES } from '../../src/shared/domain/cities';
 import { haversineKm } from '../../src/shared/domain/geo';
-import { MAX_FAILURES_IN_A_ROW } from '../../src/main/core/collect/collect-job';
+import { MAX_FAILURES_IN_A_ROW } from '../../src/main/core/collect/collect-city';
 import { metadataOk, startFakeApi, type FakeApi } from './collect-fake-api';
 import {
   captureConsole,

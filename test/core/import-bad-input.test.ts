@@ -7,7 +7,7 @@ import type { ImportReport } from '../../src/shared/contract/library-types';
 import { Sql } from '../../src/main/core/db/sql';
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../../src/main/core/db/migrations/001-library';
 import { writeMaxImagePixels } from '../../src/main/core/repo/settings';
-import { ImageRejected, renderImage } from '../../src/main/core/import/render';
+import { ImageRejected, renderImage } from '../../src/main/platform/image/render';
 import {
   exifSamples,
   importAll,

@@ -11,7 +11,7 @@ import { readCapped } from '../../src/main/core/collect/http';
 import { firstInvalidUtf8Line, readTextFile } from '../../src/main/core/csv/read-text-file';
 import { Sql } from '../../src/main/core/db/sql';
 import { writeMaxFileBytes } from '../../src/main/core/repo/settings';
-import { SCRATCH_KEEP_BYTES, shrinkScratch } from '../../src/main/core/import/importer';
+import { SCRATCH_KEEP_BYTES, shrinkScratch } from '../../src/main/core/import/read-scratch';
 import { importAll, makeJpeg, openStudio, suiteCleanup, tempDir, type Studio } from './helpers';
 
 const MB = 1024 * 1024;

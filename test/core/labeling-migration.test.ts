@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrate } from '../../src/main/core/db/migrate';
 import { MIGRATIONS } from '../../src/main/core/db/migrations';
-import { openDatabase } from '../../src/main/core/db/open-database';
+import { openDatabase } from '../../src/main/platform/open-database';
 import { tempDir } from './helpers';
 
 const BEFORE = MIGRATIONS.slice(0, 9);

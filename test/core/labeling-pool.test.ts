@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Library } from '../../src/main/core/library';
-import { labeledImages } from '../../src/main/core/ml/dataset';
+import { labeledImages } from '../../src/main/core/ml-jobs/dataset';
 import { recordAnswer, undoLast, queueLabelCount } from '../../src/main/core/labeling/label-events';
 import { isExcluded, labelledPool, queueCandidates } from '../../src/main/core/labeling/label-pool';
 import { labelsCsv } from '../../src/main/core/labeling/labels-export';

@@ -8,7 +8,7 @@ import { dispatch } from '../../src/shared/contract/dispatch';
 import { migrate } from '../../src/main/core/db/migrate';
 import { MIGRATIONS } from '../../src/main/core/db/migrations';
 import { Sql } from '../../src/main/core/db/sql';
-import { storePredictions } from '../../src/main/core/ml/models-repo';
+import { storePredictions } from '../../src/main/core/ml-jobs/models-repo';
 import { insertImages, openStudio, tempDir, type Studio } from './helpers';
 import { insertTestModel, insertTestPredictions } from './prediction-rows';
 

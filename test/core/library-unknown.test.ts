@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { ParamsIn } from '../../src/shared/contract/methods';
 import { dispatch } from '../../src/shared/contract/dispatch';
 import { Sql } from '../../src/main/core/db/sql';
-import { setUnknownKeepRate, storePredictions } from '../../src/main/core/ml/models-repo';
+import { setUnknownKeepRate, storePredictions } from '../../src/main/core/ml-jobs/models-repo';
 import { insertImages, openStudio, type Studio } from './helpers';
 import { insertTestModel } from './prediction-rows';
 

@@ -12,8 +12,8 @@ import type { ModelBundleMeta } from '../../src/shared/contract/ml-types';
 import { resolveHyperParams } from '../../src/shared/contract/ml-methods';
 import { inProcessTransport } from '../../src/main/core/in-process-transport';
 import { StudioCore } from '../../src/main/core/studio-core';
-import { forkSpawner } from '../../src/main/ml/host';
-import { encodePack } from '../../src/main/ml/train/pack';
+import { forkSpawner } from '../../src/main/ml-host/host';
+import { encodePack } from '../../src/main/platform/model-bundle/pack';
 import { openStudio, tempDir } from './helpers';
 import { MIGRATIONS } from '../../src/main/core/db/migrations';
 

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from '
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { fixed, pct } from '../../src/renderer/features/ml/format';
+import { fixed, pct } from '../../src/renderer/ui/format';
 import { keptWords } from '../../src/renderer/features/evaluate/open-set-data';
 import { thresholdForKeepRate } from '../../src/shared/domain/open-set';
 import { sidecarPath } from '../../src/main/core/geolocate/xmp-sidecar';

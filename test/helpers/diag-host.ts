@@ -1,7 +1,7 @@
 // Starting the tests' ML host (diag-host-main.ts: the shipped ops plus the test-only diag.* ops).
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { forkSpawner, type HostSpawner } from '../../src/main/ml/host';
+import { forkSpawner, type HostSpawner } from '../../src/main/ml-host/host';
 
 /** The tests' host entry and the Node flags that load it from TypeScript. */
 export function diagHostEntry(): { entry: string; execArgv: string[] } {

@@ -1,10 +1,10 @@
 // The test-only diag.* ops of the ML host (DiagOpMap in protocol.ts): they exercise the channel,
 // progress, cancel, crashes and pools without loading TensorFlow. Only diag-host-main.ts serves
-// them, so the shipped host (src/main/ml/host/host-main.ts) never does.
+// them, so the shipped host (src/main/ml-host/host/host-main.ts) never does.
 import { z } from 'zod';
 import { AppError, isErrorCode } from '../../src/shared/contract/errors';
-import type { DiagOpMap, OpContext, OpHandler } from '../../src/main/ml/host';
-import { parse } from '../../src/main/ml/host/ops-common';
+import type { DiagOpMap, OpContext, OpHandler } from '../../src/main/ml-host/host';
+import { parse } from '../../src/main/ml-host/host/ops-common';
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { selectBackend } from '../../src/main/ml/backend';
+import { selectBackend } from '../../src/main/ml-host/backend';
 import { AppError } from '../../src/shared/contract/errors';
 import {
   applyCrops,
@@ -12,7 +12,7 @@ import {
   multiCropBoxes,
   ttaProbabilities,
   viewBoxes,
-} from '../../src/main/ml/augment';
+} from '../../src/main/ml-host/augment';
 
 /** 256 x 256 x 3 image whose channel 0 is row * 1000 + column, so every crop can be located. */
 function positional(): tf.Tensor3D {

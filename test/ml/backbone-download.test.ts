@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppError } from '../../src/shared/contract/errors';
-import { selectBackend } from '../../src/main/ml/backend';
+import { selectBackend } from '../../src/main/ml-host/backend';
 import {
   BACKBONE_CATALOGUE,
   downloadBackbone,
   listBackbones,
   type DownloadProgress,
-} from '../../src/main/ml/backbone';
+} from '../../src/main/ml-host/backbone';
 import { MOBILENET_V2_SHA256, SHARED_MISSING, sharedFixtures } from '../helpers/shared-fixtures';
 
 const shared = sharedFixtures();

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppError } from '../../src/shared/contract/errors';
-import { selectBackend } from '../../src/main/ml/backend';
+import { selectBackend } from '../../src/main/ml-host/backend';
 import {
   classify,
   extractFeatures,
@@ -25,7 +25,7 @@ import {
   importBackbone,
   listBackbones,
   loadBackbone,
-} from '../../src/main/ml/backbone';
+} from '../../src/main/ml-host/backbone';
 import { BUNDLED_MOBILENET_V2 } from '../helpers/shared-fixtures';
 
 const isCode = (code: string, pattern?: RegExp) => (e: unknown) =>

@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { AppError } from '../../src/shared/contract/errors';
-import { selectBackend } from '../../src/main/ml/backend';
-import { findBlockLayers, layerOutput, splitAtLayer } from '../../src/main/ml/backbone';
+import { selectBackend } from '../../src/main/ml-host/backend';
+import { findBlockLayers, layerOutput, splitAtLayer } from '../../src/main/ml-host/backbone';
 
 const isCode = (code: string, pattern?: RegExp) => (e: unknown) =>
   e instanceof AppError && e.code === code && (pattern === undefined || pattern.test(e.message));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { AppError } from '../../src/shared/contract/errors';
-import { selectBackend } from '../../src/main/ml/backend';
+import { selectBackend } from '../../src/main/ml-host/backend';
 import {
   classify,
   extractFeatures,
@@ -19,7 +19,7 @@ import {
   splitAtLayer,
   type BackboneMeta,
   type LayersBackbone,
-} from '../../src/main/ml/backbone';
+} from '../../src/main/ml-host/backbone';
 import { MOBILENET_V2_SHA256, SHARED_MISSING, sharedFixtures } from '../helpers/shared-fixtures';
 
 const shared = sharedFixtures();

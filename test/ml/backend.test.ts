@@ -11,8 +11,8 @@ import {
   unpackedPath,
   withBackend,
   type PackageLoader,
-} from '../../src/main/ml/backend';
-import { dawnModulePath } from '../../src/main/ml/backend/webgpu';
+} from '../../src/main/ml-host/backend';
+import { dawnModulePath } from '../../src/main/ml-host/backend/webgpu';
 
 // Dawn (WebGPU) counts as absent here: test/ml/webgpu.test.ts covers it where it can run.
 const NATIVE = [dawnModulePath(), '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];

@@ -5,11 +5,11 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ensureBackbone } from '../../src/main/core/ml/bundled-backbone';
-import { MlHosts } from '../../src/main/core/ml/ml-hosts';
-import type { MlPaths } from '../../src/main/core/ml/ml-paths';
+import { ensureBackbone } from '../../src/main/core/ml-jobs/bundled-backbone';
+import { MlHosts } from '../../src/main/core/ml-jobs/ml-hosts';
+import type { MlPaths } from '../../src/main/core/ml-jobs/ml-paths';
 import type { JobContext } from '../../src/main/core/jobs/job-manager';
-import { bundledBackboneFile } from '../../src/main/ml/backbone/bundled';
+import { bundledBackboneFile } from '../../src/main/platform/bundled-backbone-file';
 import { BUNDLED_BACKBONE } from '../../src/shared/domain/bundled-backbone';
 import { createHash } from 'node:crypto';
 import { AppError } from '../../src/shared/contract/errors';

@@ -8,7 +8,7 @@ import { before, describe, it } from 'node:test';
 import {
   installFastCpuInputGradKernels,
   originalCpuKernel,
-} from '../../src/main/ml/pipeline/cpu-input-grad-kernels';
+} from '../../src/main/ml-host/pipeline/cpu-input-grad-kernels';
 import { mulberry32 } from '../../src/shared/domain/random';
 
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;

@@ -5,8 +5,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { importBackbone, loadBackbone, type LayersBackbone } from '../../src/main/ml/backbone';
-import type { NetworkImage } from '../../src/main/ml/explain/occlusion';
+import { importBackbone, loadBackbone, type LayersBackbone } from '../../src/main/ml-host/backbone';
+import type { NetworkImage } from '../../src/main/ml-host/explain/occlusion';
 import type { SharedFixtures } from '../helpers/shared-fixtures';
 
 export type ExplainFixture = { backbone: LayersBackbone; macaw: number; dispose(): Promise<void> };

@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { selectBackend } from '../../src/main/ml/backend';
-import { gradCam } from '../../src/main/ml/explain/gradcam';
+import { selectBackend } from '../../src/main/ml-host/backend';
+import { gradCam } from '../../src/main/ml-host/explain/gradcam';
 import { SHARED_MISSING, sharedFixtures } from '../helpers/shared-fixtures';
 import { loadMobileNet, parrotOnGrey, type ExplainFixture } from './explain-fixtures';
 

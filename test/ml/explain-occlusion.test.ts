@@ -5,9 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AppError } from '../../src/shared/contract/errors';
-import { selectBackend } from '../../src/main/ml/backend';
-import { classifierProbabilities } from '../../src/main/ml/backbone';
-import { slidingMap, windowStarts } from '../../src/main/ml/explain/occlusion';
+import { selectBackend } from '../../src/main/ml-host/backend';
+import { classifierProbabilities } from '../../src/main/ml-host/backbone';
+import { slidingMap, windowStarts } from '../../src/main/ml-host/explain/occlusion';
 import { SHARED_MISSING, sharedFixtures } from '../helpers/shared-fixtures';
 import { loadMobileNet, parrotOnGrey, type ExplainFixture } from './explain-fixtures';
 

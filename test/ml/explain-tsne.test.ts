@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/shared/contract/errors';
-import { embed } from '../../src/main/ml/explain/embed';
-import { squaredDistances, trustworthiness, tsne } from '../../src/main/ml/explain/tsne';
+import { embed } from '../../src/main/ml-host/explain/embed';
+import { squaredDistances, trustworthiness, tsne } from '../../src/main/ml-host/explain/tsne';
 import {
   EXACT_NEIGHBOURS_MAX_ROWS,
   nearestNeighbours,
-} from '../../src/main/ml/explain/tsne-neighbours';
-import { Repulsion } from '../../src/main/ml/explain/tsne-repulsion';
-import { Prng } from '../../src/main/ml/train/prng';
+} from '../../src/main/ml-host/explain/tsne-neighbours';
+import { Repulsion } from '../../src/main/ml-host/explain/tsne-repulsion';
+import { Prng } from '../../src/main/ml-host/train/prng';
 
 /** `clusters` Gaussian blobs of `per` points in `d` dimensions, centres far apart. */
 function blobs(clusters: number, per: number, d: number, seed: number) {

@@ -6,15 +6,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { selectBackend } from '../../src/main/ml/backend';
+import { selectBackend } from '../../src/main/ml-host/backend';
 import {
   extractFeatures,
   extractFeaturesAndBlocks,
   importBackbone,
   loadBackbone,
   splitAtLayer,
-} from '../../src/main/ml/backbone';
-import { runInference, foldedRelus } from '../../src/main/ml/backbone/fused-runner';
+} from '../../src/main/ml-host/backbone';
+import { runInference, foldedRelus } from '../../src/main/ml-host/backbone/fused-runner';
 import { BUNDLED_MOBILENET_V2 } from '../helpers/shared-fixtures';
 
 function maxDiff(a: tf.Tensor, b: tf.Tensor): number {

@@ -20,9 +20,9 @@ import {
   type HostToClient,
   type OpHandler,
   type UtilityProcessLike,
-} from '../../src/main/ml/host';
-import { syntheticFeatures } from '../../src/main/ml/train/synthetic';
-import { progressGate } from '../../src/main/ml/host/ops-common';
+} from '../../src/main/ml-host/host';
+import { syntheticFeatures } from '../../src/main/ml-host/train/synthetic';
+import { progressGate } from '../../src/main/ml-host/host/ops-common';
 import { diagHostEntry, diagHostSpawner } from '../helpers/diag-host';
 
 const isCode =

@@ -3,7 +3,7 @@
 // out of the library, cached in the library, refused with clear errors for bad requests.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { openStudio, suiteCleanup, tempDir, type Studio } from '../core/helpers';
 import { SHARED_MISSING, sharedFixtures } from '../helpers/shared-fixtures';
@@ -20,7 +20,7 @@ void describe(
     let modelId = '';
     let work = '';
 
-    void it('trains a small model to explain', async () => {
+    before(async () => {
       studio = await openStudio(cleanup);
       work = tempDir(cleanup, 'lp-explain-work-');
       await threeCityLibrary(studio.client, shared!, work, 8);

@@ -18,14 +18,14 @@ import {
   loadBackbone,
   splitAtLayer,
   type BackboneMeta,
-} from '../../src/main/ml/backbone';
-import type { HostEvent, OpContext } from '../../src/main/ml/host';
-import { hostOps } from '../../src/main/ml/host/ops';
-import { blockFile, ensureBlockInputs } from '../../src/main/ml/pipeline/block-cache';
-import { installFastCpuGradKernels } from '../../src/main/ml/pipeline/cpu-grad-kernels';
-import { decodeHalf } from '../../src/main/ml/pipeline/float16';
-import { SharedCache, TensorLock } from '../../src/main/ml/pipeline/host-resources';
-import type { DatasetItem, InferItem } from '../../src/main/ml/pipeline/types';
+} from '../../src/main/ml-host/backbone';
+import type { HostEvent, OpContext } from '../../src/main/ml-host/host';
+import { hostOps } from '../../src/main/ml-host/host/ops';
+import { blockFile, ensureBlockInputs } from '../../src/main/ml-host/pipeline/block-cache';
+import { installFastCpuGradKernels } from '../../src/main/ml-host/pipeline/cpu-grad-kernels';
+import { decodeHalf } from '../../src/main/ml-host/pipeline/float16';
+import { SharedCache, TensorLock } from '../../src/main/ml-host/pipeline/host-resources';
+import type { DatasetItem, InferItem } from '../../src/main/ml-host/pipeline/types';
 
 /** wasm here; test/ml/webgpu-host-ops.test.ts runs this whole file again on webgpu. */
 const BACKEND = process.env.LP_HOST_OPS_BACKEND ?? 'wasm';
@@ -238,18 +238,90 @@ void describe('fast cpu filter-gradient kernels (stage 2 on wasm)', () => {
   });
 });
 
+/** Feature-extraction params for `items`, each with `views`. */
+const featureChunk = (items: typeof images, views: number[]) => ({
+  ...location(),
+  backbone: { name: 'tiny', sha256: meta.sha256 },
+  backendPreference: null,
+  augmentSeed: 1,
+  items: items.map((i) => ({
+    imageId: i.imageId,
+    contentHash: i.contentHash,
+    normPath: i.normPath,
+    views,
+  })),
+});
+
+/**
+ * The stage 1 + stage 2 model every inference test uses, trained once by whichever test needs it
+ * first, with the tensor counts around the op.
+ */
+let training: Promise<{
+  result: Awaited<ReturnType<(typeof hostOps)['train.run']>>;
+  ctx: Ctx;
+  tensorsBefore: number;
+  tensorsAfter: number;
+}> | null = null;
+const modelDir = (): string => join(work, 'models', 'm1');
+function trainedModel() {
+  training ??= (async () => {
+    const tensorsBefore = tf.memory().numTensors;
+    await mkdir(join(work, 'models'), { recursive: true });
+    const ctx = context();
+    const result = await hostOps['train.run'](
+      {
+        ...location(),
+        backbone: { name: 'tiny', sha256: meta.sha256 },
+        blocksDir: join(work, 'blocks'),
+        runDir: join(work, 'run'),
+        modelDir: modelDir(),
+        resume: false,
+        classes: ['a', 'b', 'c'],
+        train: images.filter((i) => i.split === 'train').map(({ split: _s, ...i }) => i),
+        val: images.filter((i) => i.split === 'val').map(({ split: _s, ...i }) => i),
+        views: 2,
+        augmentSeed: 1,
+        stage1: resolveHyperParams({
+          epochs: 5,
+          batchSize: 4,
+          learningRate: 0.1,
+          earlyStopPatience: null,
+        }),
+        stage2: resolveHyperParams({ epochs: 2, batchSize: 4 }, 2),
+        splitLayer: null,
+        splitHash: 'test',
+        createdAt: '2024-01-01T00:00:00.000Z',
+      },
+      ctx,
+    );
+    return { result, ctx, tensorsBefore, tensorsAfter: tf.memory().numTensors };
+  })();
+  return training;
+}
+
 void describe('ML host pipeline ops (in process)', () => {
-  void it('backbone.import converts the folder and leaks nothing', async () => {
+  /** Tensors after the backbone import, which must leave none. */
+  let afterImport = 0;
+
+  // The backbone and the feature cache (training views 0 and 1, validation view 0) each test
+  // builds on; the tests below check the same ops' answers.
+  before(async () => {
     await tf.ready();
     baseline = tf.memory().numTensors;
     meta = await hostOps['backbone.import'](
       { root: join(work, 'backbones'), source: join(work, 'tiny-src'), name: 'tiny' },
       context(),
     );
+    afterImport = tf.memory().numTensors;
+    await hostOps['features.extract'](featureChunk(images.slice(0, 9), [0, 1]), context());
+    await hostOps['features.extract'](featureChunk(images.slice(9), [0]), context());
+  });
+
+  void it('backbone.import converts the folder and leaks nothing', async () => {
     assert.equal(meta.inputSize, 16);
     assert.equal(meta.featureDim, 6);
     assert.deepEqual(meta.blockLayers, ['block_2_conv']);
-    assert.equal(tf.memory().numTensors, baseline);
+    assert.equal(afterImport, baseline);
     await assert.rejects(
       hostOps['backbone.import']({ root: work, source: 42, name: 'x' }, context()),
       isCode('BAD_ARGUMENT'),
@@ -257,19 +329,9 @@ void describe('ML host pipeline ops (in process)', () => {
   });
 
   void it('features.extract stores one row per view; only the cached backbone stays', async () => {
-    const backbone = { name: 'tiny', sha256: meta.sha256 };
-    const chunk = (items: typeof images, views: number[]) => ({
-      ...location(),
-      backbone,
-      backendPreference: null,
-      augmentSeed: 1,
-      items: items.map((i) => ({
-        imageId: i.imageId,
-        contentHash: i.contentHash,
-        normPath: i.normPath,
-        views,
-      })),
-    });
+    const chunk = featureChunk;
+    // From an empty cache: the same rows again, as the same seed draws the same crops.
+    library.db.prepare('DELETE FROM features').run();
     const ctx = context();
     const first = await hostOps['features.extract'](chunk(images.slice(0, 6), [0, 1]), ctx);
     assert.deepEqual(first, { computed: 12, blocksComputed: 0, failed: [] });
@@ -310,7 +372,6 @@ void describe('ML host pipeline ops (in process)', () => {
     );
   });
 
-  let modelDir = '';
   void it('features.extract caches stage-2 block inputs from the same forward pass', async () => {
     const backbone = { name: 'tiny', sha256: meta.sha256 };
     const layer = 'block_2_conv';
@@ -378,37 +439,8 @@ void describe('ML host pipeline ops (in process)', () => {
   });
 
   void it('train.run (stage 1 + stage 2 on the host backend) saves a model and leaks nothing', async () => {
-    const before = tf.memory().numTensors;
-    modelDir = join(work, 'models', 'm1');
-    await mkdir(join(work, 'models'), { recursive: true });
-    const ctx = context();
-    const result = await hostOps['train.run'](
-      {
-        ...location(),
-        backbone: { name: 'tiny', sha256: meta.sha256 },
-        blocksDir: join(work, 'blocks'),
-        runDir: join(work, 'run'),
-        modelDir,
-        resume: false,
-        classes: ['a', 'b', 'c'],
-        train: images.filter((i) => i.split === 'train').map(({ split: _s, ...i }) => i),
-        val: images.filter((i) => i.split === 'val').map(({ split: _s, ...i }) => i),
-        views: 2,
-        augmentSeed: 1,
-        stage1: resolveHyperParams({
-          epochs: 5,
-          batchSize: 4,
-          learningRate: 0.1,
-          earlyStopPatience: null,
-        }),
-        stage2: resolveHyperParams({ epochs: 2, batchSize: 4 }, 2),
-        splitLayer: null,
-        splitHash: 'test',
-        createdAt: '2024-01-01T00:00:00.000Z',
-      },
-      ctx,
-    );
-    assert.equal(tf.memory().numTensors, before);
+    const { result, ctx, tensorsBefore, tensorsAfter } = await trainedModel();
+    assert.equal(tensorsAfter, tensorsBefore);
     assert.equal(tf.getBackend(), BACKEND, 'back on the host backend after the gradient steps');
     assert.deepEqual(
       result.summaries.map((s) => [s.stage, s.epochsRun, s.backend]),
@@ -446,6 +478,7 @@ void describe('ML host pipeline ops (in process)', () => {
   });
 
   void it('model.evaluate and model.predict give distributions; host.release frees everything', async () => {
+    await trainedModel();
     const items: InferItem[] = images.map((i) => ({
       imageId: i.imageId,
       contentHash: i.contentHash,
@@ -456,7 +489,7 @@ void describe('ML host pipeline ops (in process)', () => {
     }));
     const params = {
       ...location(),
-      modelDir,
+      modelDir: modelDir(),
       items,
       tta: 'multiCrop' as const,
       maxImagePixels: 1e8,
@@ -499,6 +532,7 @@ void describe('ML host pipeline ops (in process)', () => {
   });
 
   void it('explain.heatmap (occlusion, inclusion) and embed.compute answer and leak nothing', async () => {
+    await trainedModel();
     const items: InferItem[] = images.slice(0, 4).map((i) => ({
       imageId: i.imageId,
       contentHash: i.contentHash,
@@ -509,7 +543,7 @@ void describe('ML host pipeline ops (in process)', () => {
     }));
     const common = {
       ...location(),
-      modelDir,
+      modelDir: modelDir(),
       item: items[0]!,
       classIndex: null,
       maxImagePixels: 1e8,
@@ -524,7 +558,7 @@ void describe('ML host pipeline ops (in process)', () => {
       assert.ok(Math.abs(map.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4);
     }
     const embedded = await hostOps['embed.compute'](
-      { ...location(), modelDir, items, method: 'tsne', seed: 1 },
+      { ...location(), modelDir: modelDir(), items, method: 'tsne', seed: 1 },
       context(),
     );
     assert.equal(embedded.points.length, 4);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { JobEvent } from '../../src/shared/contract/job-types';
 import { openStudio, suiteCleanup, tempDir, type Studio } from '../core/helpers';
 import { SHARED_MISSING, sharedFixtures } from '../helpers/shared-fixtures';
@@ -21,7 +21,8 @@ void describe(
     let studio: Studio;
     let modelId = '';
 
-    void it('sets up a small library with cached features and a stage-1 model', async () => {
+    /** A small library with cached features and a stage-1 model (its checks are preconditions). */
+    before(async () => {
       studio = await openStudio(cleanup);
       const { client } = studio;
       const split = await threeCityLibrary(client, shared!, tempDir(cleanup, 'lp-ml-life-'), 9);

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { AppError } from '../../src/shared/contract/errors';
 import type { Client } from '../../src/shared/contract/client';
 import type { SplitSummary } from '../../src/shared/contract/library-types';
-import { Prng } from '../../src/main/ml/train/prng';
+import { Prng } from '../../src/main/ml-host/train/prng';
 import type { SharedFixtures } from '../helpers/shared-fixtures';
 
 /** Each sanity photo stands for one city. */

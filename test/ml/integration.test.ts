@@ -8,10 +8,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import type { JobEvent } from '../../src/shared/contract/job-types';
-import { openStudio, suiteCleanup, tempDir, type Studio } from '../core/helpers';
+import { openStudio, suiteCleanup, tempDir } from '../core/helpers';
 import { MOBILENET_V2_SHA256, SHARED_MISSING, sharedFixtures } from '../helpers/shared-fixtures';
 import { CITIES, isCode, photoTree } from './integration-photos';
 
@@ -23,15 +23,14 @@ void describe(
   { skip: shared === null ? SHARED_MISSING : false },
   () => {
     const cleanup = suiteCleanup();
-    let studio: Studio;
-    let work = '';
-    let modelId = '';
+    let s: Awaited<ReturnType<typeof setUp>>;
 
-    void it('imports the shared MobileNetV2 TFLite as a backbone and refuses bad model files', async () => {
-      studio = await openStudio(cleanup);
-      work = tempDir(cleanup, 'lp-ml-work-');
+    /** The library, backbone, features and stage-1 model every test below reads. */
+    async function setUp() {
+      const studio = await openStudio(cleanup);
+      const work = tempDir(cleanup, 'lp-ml-work-');
       const { client } = studio;
-      const t0 = performance.now();
+      let t0 = performance.now();
       const backbone = await client.runJob('backbones.import', {
         path: shared!.mobilenetV2Tflite,
         name: 'mnv2',
@@ -39,6 +38,48 @@ void describe(
       console.log(
         `# backbone import (host start + TFLite conversion): ${(performance.now() - t0).toFixed(0)} ms`,
       );
+      await photoTree(shared!, join(work, 'photos'), PER_CITY, 1);
+      const imported = await client.runJob('import.start', { paths: [join(work, 'photos')] });
+      const split = await client.call('split.assign', { train: 0.6, val: 0.2, test: 0.2, seed: 3 });
+      t0 = performance.now();
+      const features = await client.runJob('features.start', { backbone: 'mnv2', views: 2 });
+      const featureSeconds = (performance.now() - t0) / 1000;
+      console.log(
+        `# features: ${features.computed} crops of ${features.images} images in ${featureSeconds.toFixed(1)} s (${(features.computed / featureSeconds).toFixed(1)} crops/s, incl. pool start)`,
+      );
+      const trainEvents: JobEvent[] = [];
+      t0 = performance.now();
+      const trained = await client.runJob(
+        'train.start',
+        {
+          name: 'three cities',
+          backbone: 'mnv2',
+          views: 2,
+          stage1: { epochs: 25, batchSize: 16, learningRate: 0.02, earlyStopPatience: null },
+        },
+        (e) => trainEvents.push(e),
+      );
+      console.log(`# stage 1 training (25 epochs): ${(performance.now() - t0).toFixed(0)} ms`);
+      return {
+        studio,
+        work,
+        backbone,
+        imported,
+        split,
+        features,
+        trained,
+        trainEvents,
+        modelId: trained.modelId,
+      };
+    }
+
+    before(async () => {
+      s = await setUp();
+    });
+
+    void it('imported the shared MobileNetV2 TFLite as a backbone; refuses bad model files', async () => {
+      const { studio, work, backbone } = s;
+      const { client } = studio;
       assert.equal(backbone.format, 'tflite');
       assert.equal(backbone.featureDim, 1280);
       assert.equal(backbone.inputSize, 224);
@@ -80,7 +121,7 @@ void describe(
     });
 
     void it('downloads a backbone by url + sha256 with byte progress; a wrong checksum leaves nothing', async (t) => {
-      const { client } = studio;
+      const { client } = s.studio;
       const bytes = await readFile(shared!.mobilenetV2Tflite);
       const server = createServer((_req, res) => {
         res.writeHead(200, { 'content-length': bytes.length });
@@ -118,46 +159,24 @@ void describe(
       );
     });
 
-    void it('builds a three-city library and caches features once', async () => {
+    void it('built a three-city library and cached features once', async () => {
+      const { studio, imported, split, features: first } = s;
       const { client } = studio;
-      await photoTree(shared!, join(work, 'photos'), PER_CITY, 1);
-      const report = await client.runJob('import.start', { paths: [join(work, 'photos')] });
-      assert.equal(report.imported, PER_CITY * CITIES.length);
-      assert.equal(report.labeled, PER_CITY * CITIES.length);
-      const split = await client.call('split.assign', { train: 0.6, val: 0.2, test: 0.2, seed: 3 });
+      assert.equal(imported.imported, PER_CITY * CITIES.length);
+      assert.equal(imported.labeled, PER_CITY * CITIES.length);
       assert.ok(split.counts.val >= 6 && split.counts.test >= 6, JSON.stringify(split.counts));
-
-      const t0 = performance.now();
-      const first = await client.runJob('features.start', { backbone: 'mnv2', views: 2 });
-      const seconds = (performance.now() - t0) / 1000;
       const expected = split.counts.train * 2 + split.counts.val + split.counts.test;
       assert.equal(first.images, PER_CITY * CITIES.length);
       assert.equal(first.computed, expected);
       assert.equal(first.cached, 0);
-      console.log(
-        `# features: ${first.computed} crops of ${first.images} images in ${seconds.toFixed(1)} s (${(first.computed / seconds).toFixed(1)} crops/s, incl. pool start)`,
-      );
       const again = await client.runJob('features.start', { backbone: 'mnv2', views: 2 });
       assert.equal(again.computed, 0, 're-running computes nothing');
       assert.equal(again.cached, expected);
     });
 
-    void it('trains stage 1 well above chance and records the run', async () => {
+    void it('trained stage 1 well above chance and recorded the run', async () => {
+      const { studio, trained: result, trainEvents: events, modelId } = s;
       const { client } = studio;
-      const events: JobEvent[] = [];
-      const t0 = performance.now();
-      const result = await client.runJob(
-        'train.start',
-        {
-          name: 'three cities',
-          backbone: 'mnv2',
-          views: 2,
-          stage1: { epochs: 25, batchSize: 16, learningRate: 0.02, earlyStopPatience: null },
-        },
-        (e) => events.push(e),
-      );
-      console.log(`# stage 1 training (25 epochs): ${(performance.now() - t0).toFixed(0)} ms`);
-      modelId = result.modelId;
       const epochs = events.filter((e) => e.type === 'epoch');
       assert.equal(epochs.length, 25);
       const valAccuracy = result.validation?.accuracy.value ?? 0;
@@ -187,6 +206,7 @@ void describe(
     });
 
     void it('evaluates on the test split with consistent per-city numbers', async () => {
+      const { studio, modelId } = s;
       const { client } = studio;
       const stored = await client.runJob('evaluate.start', { modelId, split: 'test' });
       const { report } = stored;
@@ -227,6 +247,7 @@ void describe(
     });
 
     void it('predicts library images and files, top-k summing to 1, errors listed', async () => {
+      const { studio, work, modelId } = s;
       const { client, core } = studio;
       const heldOut = await photoTree(shared!, join(work, 'held-out'), 2, 50_000);
       const broken = join(work, 'broken.jpg');
@@ -264,6 +285,7 @@ void describe(
     });
 
     void it('evaluates an external folder-per-city set without adding it to the library', async () => {
+      const { studio, work, modelId } = s;
       const { client } = studio;
       const external = join(work, 'external');
       await photoTree(shared!, external, 3, 90_000);

@@ -2,9 +2,9 @@
 // processes start alongside a cold main host (not after it) and stop with the op.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MlHosts, likelySingleThreaded } from '../../src/main/core/ml/ml-hosts';
+import { MlHosts, likelySingleThreaded } from '../../src/main/core/ml-jobs/ml-hosts';
 import type { JobContext } from '../../src/main/core/jobs/job-manager';
-import type { HostSpawner } from '../../src/main/ml/host';
+import type { HostSpawner } from '../../src/main/ml-host/host';
 import { diagHostSpawner } from '../helpers/diag-host';
 
 function jobContext(): JobContext & { logs: string[] } {

@@ -4,11 +4,11 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { AppError } from '../../src/shared/contract/errors';
-import { selectBackend } from '../../src/main/ml/backend';
-import { layerOutput } from '../../src/main/ml/backbone';
+import { selectBackend } from '../../src/main/ml-host/backend';
+import { layerOutput } from '../../src/main/ml-host/backbone';
 import { ByteBuffer } from 'flatbuffers';
-import { dequantize, parseTflite, tfliteToLayersModel } from '../../src/main/ml/tflite';
-import { CheckedByteBuffer } from '../../src/main/ml/tflite/flatbuffer';
+import { dequantize, parseTflite, tfliteToLayersModel } from '../../src/main/ml-host/tflite';
+import { CheckedByteBuffer } from '../../src/main/ml-host/tflite/flatbuffer';
 
 // ---- a minimal FlatBuffers writer: parents first, children appended after (positive offsets) ----
 type Field =

@@ -17,8 +17,8 @@ import {
   saveModelBundle,
   topK,
   type ModelBundle,
-} from '../../src/main/ml/eval';
-import { encodePack, initHead, syntheticFeatures, trainHead } from '../../src/main/ml/train';
+} from '../../src/main/ml-host/eval';
+import { encodePack, initHead, syntheticFeatures, trainHead } from '../../src/main/ml-host/train';
 
 const classes = ['Barcelona', 'Detroit', 'London'];
 const D = 8;

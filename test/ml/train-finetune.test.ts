@@ -4,12 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { selectBackend, withBackend } from '../../src/main/ml/backend';
+import { selectBackend, withBackend } from '../../src/main/ml-host/backend';
 import { resolveHyperParams } from '../../src/shared/contract/ml-methods';
-import { Prng } from '../../src/main/ml/train/prng';
-import { trainHead } from '../../src/main/ml/train/stage1';
-import { assignUpperWeights, fineTune, readUpperWeights } from '../../src/main/ml/train/stage2';
-import type { ExampleSet, GradBackendRunner, NamedArray } from '../../src/main/ml/train/types';
+import { Prng } from '../../src/main/ml-host/train/prng';
+import { trainHead } from '../../src/main/ml-host/train/stage1';
+import {
+  assignUpperWeights,
+  fineTune,
+  readUpperWeights,
+} from '../../src/main/ml-host/train/stage2';
+import type { ExampleSet, GradBackendRunner, NamedArray } from '../../src/main/ml-host/train/types';
 
 const S = 8; // block input: 8 x 8 x 2
 const C = 2;

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { selectBackend } from '../../src/main/ml/backend';
+import { selectBackend } from '../../src/main/ml-host/backend';
 import { resolveHyperParams } from '../../src/shared/contract/ml-methods';
-import { trainHead } from '../../src/main/ml/train/stage1';
-import { syntheticFeatures } from '../../src/main/ml/train/synthetic';
+import { trainHead } from '../../src/main/ml-host/train/stage1';
+import { syntheticFeatures } from '../../src/main/ml-host/train/synthetic';
 
 // The paper's scale: ~90,000 training images x 1280 MobileNet v2 features, 10 cities. Prints the
 // epoch time (a figure for docs/benchmarks.md, not a timed assertion: CI machines vary).

@@ -3,10 +3,10 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { selectBackend } from '../../src/main/ml/backend';
+import { selectBackend } from '../../src/main/ml-host/backend';
 import { AppError } from '../../src/shared/contract/errors';
-import { cropBatch, cropBatches, writeCrops } from '../../src/main/ml/pipeline/views';
-import type { Rgb } from '../../src/main/ml/pipeline/images';
+import { cropBatch, cropBatches, writeCrops } from '../../src/main/ml-host/pipeline/views';
+import type { Rgb } from '../../src/main/ml-host/pipeline/images';
 import { mulberry32 } from '../../src/shared/domain/random';
 
 const spec = { inputSize: 224, normalisation: { scale: 1 / 128, offset: -1 } };

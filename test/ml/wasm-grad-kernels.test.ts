@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { selectBackend } from '../../src/main/ml/backend';
+import { selectBackend } from '../../src/main/ml-host/backend';
 import { mulberry32 } from '../../src/shared/domain/random';
 
 function randomValues(shape: number[], seed: number): Float32Array {

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dawnModulePath } from '../../src/main/ml/backend/webgpu';
+import { dawnModulePath } from '../../src/main/ml-host/backend/webgpu';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 

@@ -8,23 +8,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { importBackbone, loadBackbone, type LoadedBackbone } from '../../src/main/ml/backbone';
-import { extractFeatures } from '../../src/main/ml/backbone/features';
+import { importBackbone, loadBackbone, type LoadedBackbone } from '../../src/main/ml-host/backbone';
+import { extractFeatures } from '../../src/main/ml-host/backbone/features';
 import {
   defaultLoader,
   selectBackend,
   takeFloats,
   type PackageLoader,
-} from '../../src/main/ml/backend';
-import { dawnModulePath, isSoftwareAdapter } from '../../src/main/ml/backend/webgpu';
-import { gradCam } from '../../src/main/ml/explain/gradcam';
-import { maximiseClass } from '../../src/main/ml/explain/maximise';
-import { slidingMap } from '../../src/main/ml/explain/occlusion';
-import { headProbabilities } from '../../src/main/ml/train/head';
-import { Prng } from '../../src/main/ml/train/prng';
-import { trainHead } from '../../src/main/ml/train/stage1';
-import { fineTune } from '../../src/main/ml/train/stage2';
-import type { ExampleSet } from '../../src/main/ml/train/types';
+} from '../../src/main/ml-host/backend';
+import { dawnModulePath, isSoftwareAdapter } from '../../src/main/ml-host/backend/webgpu';
+import { gradCam } from '../../src/main/ml-host/explain/gradcam';
+import { maximiseClass } from '../../src/main/ml-host/explain/maximise';
+import { slidingMap } from '../../src/main/ml-host/explain/occlusion';
+import { headProbabilities } from '../../src/main/ml-host/train/head';
+import { Prng } from '../../src/main/ml-host/train/prng';
+import { trainHead } from '../../src/main/ml-host/train/stage1';
+import { fineTune } from '../../src/main/ml-host/train/stage2';
+import type { ExampleSet } from '../../src/main/ml-host/train/types';
 import { resolveHyperParams } from '../../src/shared/contract/ml-methods';
 import { SHARED_MISSING, sharedFixtures } from '../helpers/shared-fixtures';
 import { webgpuSkip } from './webgpu-env';

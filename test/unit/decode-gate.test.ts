@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DecodeGate } from '../../src/main/core/import/decode-gate';
+import { DecodeGate } from '../../src/main/platform/image/decode-gate';
 
 /** A promise with its resolve handle, to hold work open until a test lets it go. */
 function held(): { promise: Promise<void>; release: () => void } {

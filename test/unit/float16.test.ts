@@ -6,7 +6,7 @@ import {
   encodeHalf,
   fromHalfBits,
   toHalfBits,
-} from '../../src/main/ml/pipeline/float16';
+} from '../../src/main/ml-host/pipeline/float16';
 
 void describe('float16', () => {
   void it('encodes known values bit-exactly', () => {

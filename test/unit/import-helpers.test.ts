@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { cityKey, matchCityName } from '../../src/main/core/import/city-match';
 import { readManifest } from '../../src/main/core/import/csv';
-import { jpegOrientation, jpegSize } from '../../src/main/core/import/image-header';
+import { jpegOrientation, jpegSize } from '../../src/main/platform/image/image-header';
 import { decodeUtf8, escapeBytes, extensionOf } from '../../src/main/core/import/file-names';
 
 describe('import helpers', () => {

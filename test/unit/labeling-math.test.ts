@@ -2,27 +2,27 @@
 // greedy, the strategies' ranking and confident-learning suspects, on seeded synthetic features.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { kCenterGreedy } from '../../src/main/ml/labeling/k-center';
+import { kCenterGreedy } from '../../src/main/ml-host/labeling/k-center';
 import {
   centresFor,
   projectorOf,
   entropyScores,
   marginScores,
   rankCandidates,
-} from '../../src/main/ml/labeling/rank';
-import { chunksOf, scorePool } from '../../src/main/ml/labeling/score-pool';
+} from '../../src/main/ml-host/labeling/rank';
+import { chunksOf, scorePool } from '../../src/main/ml-host/labeling/score-pool';
 import {
   accuracyOf,
   headProbabilitiesPlain,
   trainSoftmaxHead,
   type FeatureMatrix,
-} from '../../src/main/ml/labeling/softmax-head';
+} from '../../src/main/ml-host/labeling/softmax-head';
 import {
   confidentSuspects,
   outOfFoldProbabilities,
   stratifiedFolds,
-} from '../../src/main/ml/labeling/suspects';
-import { syntheticFeatures } from '../../src/main/ml/train/synthetic';
+} from '../../src/main/ml-host/labeling/suspects';
+import { syntheticFeatures } from '../../src/main/ml-host/train/synthetic';
 
 const K = 4;
 const DIM = 24;

@@ -15,18 +15,23 @@ import {
   normalQuantile,
   thresholdForKeepRate,
 } from '../../src/shared/domain/open-set';
-import { fitClassGaussians, mahalanobisDistances } from '../../src/main/ml/openset/gaussian';
+import { fitClassGaussians, mahalanobisDistances } from '../../src/main/ml-host/openset/gaussian';
 import {
   choleskyPacked,
   forwardSolve,
   invertLowerPacked,
   lowerTimes,
   shrunkCovariance,
-} from '../../src/main/ml/openset/linalg';
-import { energyScores, knnScores, l2Normalised, mspScores } from '../../src/main/ml/openset/scores';
-import { fitTemperature, meanNll, softmaxRows } from '../../src/main/ml/openset/temperature';
-import { fitOpenSet, openSetScores } from '../../src/main/ml/openset/open-set';
-import { Prng } from '../../src/main/ml/train/prng';
+} from '../../src/main/ml-host/openset/linalg';
+import {
+  energyScores,
+  knnScores,
+  l2Normalised,
+  mspScores,
+} from '../../src/main/ml-host/openset/scores';
+import { fitTemperature, meanNll, softmaxRows } from '../../src/main/ml-host/openset/temperature';
+import { fitOpenSet, openSetScores } from '../../src/main/ml-host/openset/open-set';
+import { Prng } from '../../src/main/ml-host/train/prng';
 
 const close = (a: number, b: number, tol: number, what = '') =>
   assert.ok(Math.abs(a - b) <= tol, `${what} ${a} is not within ${tol} of ${b}`);

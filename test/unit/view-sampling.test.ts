@@ -3,7 +3,7 @@
 // views + view.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { oneViewPerEpoch, viewOf } from '../../src/main/ml/train/view-sampling';
+import { oneViewPerEpoch, viewOf } from '../../src/main/ml-host/train/view-sampling';
 
 void describe('one view per photo and epoch', () => {
   void it('is deterministic, uniform over the views and changes between epochs', () => {

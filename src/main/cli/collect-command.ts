@@ -8,6 +8,9 @@ import { resolve } from 'node:path';
 import { UsageError } from './args';
 import type { CommandContext, CommandSpec } from './command';
 import { defined, flag, numberOption, runCancellableJob, stringOption } from './ml-job';
+import { collectMethods } from '../../shared/contract/collect-methods';
+import { paramDefault, paramsShape } from '../../shared/contract/param-info';
+import { paramOption } from './param-option';
 
 function isProvider(word: string): word is CollectProvider {
   return (COLLECT_PROVIDERS as readonly string[]).includes(word);
@@ -88,6 +91,8 @@ function runsText(runs: CollectRun[]): string {
  * only from the environment here, never from the command line (where they would land in shell
  * history and process lists).
  */
+const collectParams = paramsShape(collectMethods['collect.start'].params);
+
 export const COLLECT_COMMAND: CommandSpec = {
   name: 'collect',
   args: 'streetview|mapillary [CITY...]',
@@ -103,21 +108,30 @@ export const COLLECT_COMMAND: CommandSpec = {
   options: {
     city: { type: 'string', value: 'NAME', description: 'a library city (comma-separate several)' },
     count: { type: 'int', value: 'N', description: 'photos to collect per city' },
-    radius: { type: 'number', value: 'KM', description: 'around each city centre (default 25)' },
+    radius: paramOption(collectParams.radiusKm, {
+      value: 'KM',
+      description: 'around each city centre',
+    }),
     bbox: {
       type: 'string',
       value: 'W,S,E,N',
       description: 'a box (minLon,minLat,maxLon,maxLat) instead of the radius; one city',
     },
-    size: { type: 'string', value: 'WxH', description: 'image size (default 256x256)' },
-    fov: { type: 'number', value: 'DEG', description: 'Street View field of view (default 90)' },
-    heading: {
+    size: {
       type: 'string',
-      value: 'DEG|random',
-      description: 'Street View heading(s), e.g. 0,90,180,270 (default random)',
+      value: 'WxH',
+      description: `image size (default ${paramDefault(collectParams.width)}x${paramDefault(collectParams.height)})`,
     },
-    pitch: { type: 'number', value: 'DEG', description: 'Street View pitch (default 0)' },
-    rate: { type: 'number', value: 'N', description: 'requests per second at most (default 5)' },
+    fov: paramOption(collectParams.fov, { value: 'DEG', description: 'Street View field of view' }),
+    heading: paramOption(collectParams.headings, {
+      value: 'DEG|random',
+      description: 'Street View heading(s), e.g. 0,90,180,270',
+    }),
+    pitch: paramOption(collectParams.pitch, { value: 'DEG', description: 'Street View pitch' }),
+    rate: paramOption(collectParams.ratePerSecond, {
+      value: 'N',
+      description: 'requests per second at most',
+    }),
     'max-points': { type: 'int', value: 'N', description: 'points drawn per city at most' },
     seed: { type: 'int', value: 'N', description: 'seed of the random points' },
     dest: { type: 'string', value: 'DIR', description: 'where the city folders go' },

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Client } from '../../shared/contract/client';
 import type { StudioCore } from '../core/studio-core';
 
@@ -10,6 +11,8 @@ export type OptionSpec = {
   value?: string;
   description: string;
   required?: boolean;
+  /** The contract parameter the option feeds, when its type and default come from there. */
+  param?: z.ZodTypeAny;
 };
 
 export type OptionValue = string | number | boolean;

@@ -1,12 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EXPLAIN_METHODS, type ExplainResult } from '../../shared/contract/ml-types';
-import { renderImage } from '../core/import/render';
-import { writeExplainPng } from '../core/ml/explain-png';
+import { renderImage } from '../platform/image/render';
+import { writeExplainPng } from '../core/ml-jobs/explain-png';
 import { readSettings } from '../core/repo/settings';
 import { Sql } from '../core/db/sql';
 import type { CommandContext, CommandSpec } from './command';
 import { choiceOption, defined, numberOption, runCancellableJob, stringOption } from './ml-job';
+import { mlMethods } from '../../shared/contract/ml-methods';
+import { paramsShape } from '../../shared/contract/param-info';
+import { paramOption } from './param-option';
 
 const METHOD_CHOICES = Object.fromEntries(EXPLAIN_METHODS.map((m) => [m, m])) as {
   [M in (typeof EXPLAIN_METHODS)[number]]: M;
@@ -35,6 +38,8 @@ async function normImage(ctx: CommandContext, r: ExplainResult): Promise<Buffer>
   return (await renderImage(await readFile(r.path), maxPixels)).norm;
 }
 
+const explainParams = paramsShape(mlMethods['explain.start'].params);
+
 export const EXPLAIN_COMMAND: CommandSpec = {
   name: 'explain',
   args: 'PATH',
@@ -44,22 +49,20 @@ export const EXPLAIN_COMMAND: CommandSpec = {
   positionals: { min: 1, max: 1 },
   options: {
     model: { type: 'string', value: 'ID', description: 'the model to explain', required: true },
-    method: {
-      type: 'string',
+    method: paramOption(explainParams.method, {
       value: 'occlusion|inclusion|gradcam',
-      description: 'how to probe the model (default occlusion)',
-    },
-    city: {
-      type: 'string',
+      description: 'how to probe the model',
+    }),
+    city: paramOption(explainParams.city, {
       value: 'NAME',
-      description: "city to explain (default: the model's top city)",
-    },
-    box: {
-      type: 'int',
+      description: 'city to explain',
+      none: "the model's top city",
+    }),
+    box: paramOption(explainParams.box, {
       value: 'PX',
-      description: 'square side for occlusion/inclusion (default 32)',
-    },
-    stride: { type: 'int', value: 'PX', description: 'step between squares (default 16)' },
+      description: 'square side for occlusion/inclusion',
+    }),
+    stride: paramOption(explainParams.stride, { value: 'PX', description: 'step between squares' }),
     png: { type: 'string', value: 'FILE', description: 'also write the overlay picture (PNG)' },
   },
   library: 'open',
@@ -106,6 +109,8 @@ export const EXPLAIN_COMMAND: CommandSpec = {
 const EMBED_CHOICES = { tsne: 'tsne', umap: 'umap' } as const;
 const SPLIT_CHOICES = { train: 'train', val: 'val', test: 'test' } as const;
 
+const embedParams = paramsShape(mlMethods['embed.start'].params);
+
 export const EMBED_COMMAND: CommandSpec = {
   name: 'embed',
   summary: "2-d map (t-SNE or UMAP) of a sample of photos' penultimate features",
@@ -119,9 +124,9 @@ export const EMBED_COMMAND: CommandSpec = {
       description: 'the model whose features to map',
       required: true,
     },
-    method: { type: 'string', value: 'tsne|umap', description: 'layout (default tsne)' },
-    sample: { type: 'int', value: 'N', description: 'photos in the sample (default 1000)' },
-    seed: { type: 'int', value: 'S', description: 'sample and layout seed (default 1)' },
+    method: paramOption(embedParams.method, { value: 'tsne|umap', description: 'layout' }),
+    sample: paramOption(embedParams.sample, { value: 'N', description: 'photos in the sample' }),
+    seed: paramOption(embedParams.seed, { value: 'S', description: 'sample and layout seed' }),
     split: { type: 'string', value: 'train|val|test', description: 'only photos of this split' },
   },
   library: 'open',

@@ -4,6 +4,9 @@ import type { GeoBatchSummary } from '../../shared/contract/geo-types';
 import type { CommandContext, CommandSpec } from './command';
 import { UsageError } from './args';
 import { choiceOption, flag, stringOption } from './ml-job';
+import { geoMethods } from '../../shared/contract/geo-methods';
+import { paramsShape } from '../../shared/contract/param-info';
+import { paramOption } from './param-option';
 
 const FORMATS = {
   csv: 'csv',
@@ -63,7 +66,10 @@ const GEO_EXPORT: CommandSpec = {
       required: true,
     },
     dest: { type: 'string', value: 'PATH', description: 'the file (csv, geojson) or folder' },
-    scope: { type: 'string', value: 'all|reviewed', description: 'which photos (default all)' },
+    scope: paramOption(paramsShape(geoMethods['geo.export'].params).scope, {
+      value: 'all|reviewed',
+      description: 'which photos',
+    }),
     'backup-dir': { type: 'string', value: 'DIR', description: 'exif-originals: backups here' },
     'confirm-originals': { type: 'boolean', description: 'exif-originals: yes, edit the photos' },
     'include-unknown': {

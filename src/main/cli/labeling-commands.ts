@@ -12,6 +12,9 @@ import {
   runCancellableJob,
   stringOption,
 } from './ml-job';
+import { labelQueueMethods } from '../../shared/contract/label-queue-methods';
+import { paramsShape } from '../../shared/contract/param-info';
+import { defaultMark, paramOption } from './param-option';
 
 const STRATEGIES: Record<LabelStrategy, LabelStrategy> = {
   margin: 'margin',
@@ -50,11 +53,19 @@ const LABEL: CommandSpec = {
   },
 };
 
+const suggestParams = paramsShape(labelQueueMethods['queue.suggest'].params);
+const suspectParams = paramsShape(labelQueueMethods['suspects.start'].params);
+
+const mark = (strategy: LabelStrategy): string => defaultMark(suggestParams.strategy, strategy);
+
 const SUGGEST: CommandSpec = {
   name: 'suggest',
   summary: 'The photos without a human label most worth labeling next',
-  details:
-    "Prints [{imageId, path, score}] most useful first, ranked from cached features (computed\nfirst where missing) and the model's head. margin / entropy: the least sure photos; diverse:\nspread over the feature space; hybrid (default): the least sure, spread; random: seeded control.",
+  details: [
+    'Prints [{imageId, path, score}] most useful first, ranked from cached features (computed',
+    `first where missing) and the model's head. margin${mark('margin')} / entropy${mark('entropy')}: the least sure photos; diverse${mark('diverse')}:`,
+    `spread over the feature space; hybrid${mark('hybrid')}: the least sure, spread; random${mark('random')}: seeded control.`,
+  ].join('\n'),
   positionals: { min: 0, max: 0 },
   options: {
     model: {
@@ -63,17 +74,15 @@ const SUGGEST: CommandSpec = {
       description: 'the model whose head ranks',
       required: true,
     },
-    n: { type: 'int', value: 'N', description: 'how many photos (default 50)' },
-    strategy: {
-      type: 'string',
+    n: paramOption(suggestParams.n, { value: 'N', description: 'how many photos' }),
+    strategy: paramOption(suggestParams.strategy, {
       value: 'margin|entropy|diverse|hybrid|random',
-      description: 'how to rank (default hybrid)',
-    },
-    seed: {
-      type: 'int',
+      description: 'how to rank',
+    }),
+    seed: paramOption(suggestParams.seed, {
       value: 'S',
-      description: 'seed of random and of the projection (default 1)',
-    },
+      description: 'seed of random and of the projection',
+    }),
   },
   library: 'open',
   async run(ctx) {
@@ -114,8 +123,8 @@ const SUSPECTS: CommandSpec = {
       description: 'the model whose cities to judge',
       required: true,
     },
-    folds: { type: 'int', value: 'K', description: 'folds (default 5)' },
-    seed: { type: 'int', value: 'S', description: 'fold seed (default 1)' },
+    folds: paramOption(suspectParams.folds, { value: 'K', description: 'folds' }),
+    seed: paramOption(suspectParams.seed, { value: 'S', description: 'fold seed' }),
   },
   library: 'open',
   async run(ctx) {

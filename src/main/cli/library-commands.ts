@@ -6,6 +6,9 @@ import type {
 import type { CommandContext, CommandSpec } from './command';
 import { plural, table } from './format';
 import { importCommand } from './import-command';
+import { libraryMethods } from '../../shared/contract/library-methods';
+import { paramsShape } from '../../shared/contract/param-info';
+import { paramOption } from './param-option';
 
 /** Options are passed to the contract as given; its schemas decide what is valid (exit 2 if not). */
 const num = (ctx: CommandContext, name: string): number | undefined => {
@@ -71,7 +74,10 @@ const citiesAdd: CommandSpec = {
     lat: { type: 'number', value: 'DEG', description: 'latitude of the centre', required: true },
     lon: { type: 'number', value: 'DEG', description: 'longitude of the centre', required: true },
     country: { type: 'string', value: 'NAME', description: 'country, for display' },
-    'radius-km': { type: 'number', value: 'KM', description: 'radius for GPS labels (default 25)' },
+    'radius-km': paramOption(paramsShape(libraryMethods['cities.add'].params).radiusKm, {
+      value: 'KM',
+      description: 'radius for GPS labels',
+    }),
   },
   library: 'open',
   async run(ctx) {
@@ -126,20 +132,21 @@ function splitText(summary: SplitSummary): string {
   return lines.join('\n');
 }
 
+const splitParams = paramsShape(libraryMethods['split.assign'].params);
+
 const split: CommandSpec = {
   name: 'split',
   summary: 'Assign seeded, city-stratified train/val/test splits',
   positionals: { min: 0, max: 0 },
   options: {
-    train: { type: 'number', value: 'R', description: 'train share (default 0.9)' },
-    val: { type: 'number', value: 'R', description: 'validation share (default 0.05)' },
-    test: { type: 'number', value: 'R', description: 'test share (default 0.05)' },
-    seed: { type: 'int', value: 'N', description: 'random seed (default 1)' },
-    'spatial-km': {
-      type: 'number',
+    train: paramOption(splitParams.train, { value: 'R', description: 'train share' }),
+    val: paramOption(splitParams.val, { value: 'R', description: 'validation share' }),
+    test: paramOption(splitParams.test, { value: 'R', description: 'test share' }),
+    seed: paramOption(splitParams.seed, { value: 'N', description: 'random seed' }),
+    'spatial-km': paramOption(splitParams.spatialKm, {
       value: 'K',
       description: 'keep photos within K km of each other in the same split',
-    },
+    }),
   },
   library: 'open',
   async run(ctx) {

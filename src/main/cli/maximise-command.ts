@@ -5,6 +5,9 @@ import { basename, join, resolve } from 'node:path';
 import type { MaximiseImage } from '../../shared/contract/ml-types';
 import type { CommandSpec } from './command';
 import { defined, numberOption, runCancellableJob, stringOption } from './ml-job';
+import { mlMethods } from '../../shared/contract/ml-methods';
+import { paramsShape } from '../../shared/contract/param-info';
+import { paramOption } from './param-option';
 
 function line(image: MaximiseImage, file: string): string {
   const from = (100 * image.startProbability).toFixed(1);
@@ -17,6 +20,8 @@ function fileName(city: string): string {
   return `${city.replace(/[^\p{L}\p{N}_-]+/gu, '_') || 'city'}.png`;
 }
 
+const params = paramsShape(mlMethods['maximise.start'].params);
+
 export const MAXIMISE_COMMAND: CommandSpec = {
   name: 'maximise',
   summary: "Images that maximise each city's score (gradient ascent from noise)",
@@ -25,10 +30,14 @@ export const MAXIMISE_COMMAND: CommandSpec = {
   positionals: { min: 0, max: 0 },
   options: {
     model: { type: 'string', value: 'ID', description: 'the model to ask', required: true },
-    city: { type: 'string', value: 'NAME', description: 'only this city (default: every city)' },
-    steps: { type: 'int', value: 'N', description: 'ascent steps (default 50)' },
-    seed: { type: 'int', value: 'S', description: 'noise and jitter seed (default 1)' },
-    size: { type: 'int', value: 'PX', description: 'side of the image (default 160)' },
+    city: paramOption(params.city, {
+      value: 'NAME',
+      description: 'only this city',
+      none: 'every city',
+    }),
+    steps: paramOption(params.steps, { value: 'N', description: 'ascent steps' }),
+    seed: paramOption(params.seed, { value: 'S', description: 'noise and jitter seed' }),
+    size: paramOption(params.size, { value: 'PX', description: 'side of the image' }),
     out: { type: 'string', value: 'DIR', description: 'copy the PNGs into this folder' },
   },
   library: 'open',

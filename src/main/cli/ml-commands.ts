@@ -6,6 +6,9 @@ import { plural, seconds, table } from './format';
 import { backbonesText, backendText, modelsText, pct, runsText } from './ml-format';
 import { defined, flag, numberOption, runCancellableJob, stringOption } from './ml-job';
 import { ML_TRAIN_COMMANDS } from './ml-train-commands';
+import { mlMethods } from '../../shared/contract/ml-methods';
+import { paramsShape } from '../../shared/contract/param-info';
+import { paramOption } from './param-option';
 
 function backboneText(verb: string, b: BackboneSummary): string {
   return [
@@ -129,22 +132,19 @@ function featuresText(r: FeatureJobResult): string {
   ].join('\n');
 }
 
+const featureParams = paramsShape(mlMethods['features.start'].params);
+
 const features: CommandSpec = {
   name: 'features',
   summary: 'Cache the backbone features of the labeled images',
   details: 'Runs on all cores in ML host processes; Ctrl-C cancels and keeps what is cached.',
   positionals: { min: 0, max: 0 },
   options: {
-    backbone: {
-      type: 'string',
-      value: 'NAME',
-      description: 'backbone (default mobilenet_v2_1.0_224)',
-    },
-    views: {
-      type: 'int',
+    backbone: paramOption(featureParams.backbone, { value: 'NAME', description: 'backbone' }),
+    views: paramOption(featureParams.views, {
       value: 'N',
-      description: 'augmented views per training image (default 4)',
-    },
+      description: 'augmented views per training image',
+    }),
   },
   library: 'open',
   async run(ctx) {

@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
-import { resolveHyperParams } from '../../shared/contract/ml-methods';
+import { hyperParamsSchema, mlMethods, resolveHyperParams } from '../../shared/contract/ml-methods';
 import type {
   ImagePrediction,
   OptimizerName,
@@ -18,6 +18,8 @@ import {
   runCancellableJob,
   stringOption,
 } from './ml-job';
+import { paramsShape } from '../../shared/contract/param-info';
+import { defaultMark, paramOption } from './param-option';
 
 const TTA_CHOICES = { center: 'center', 'multi-crop': 'multiCrop' } as const;
 const OPTIMIZER_CHOICES: Readonly<Record<string, OptimizerName>> = { sgd: 'sgd', adam: 'adam' };
@@ -34,10 +36,16 @@ const IMAGE_EXTENSIONS = new Set([
   '.avif',
 ]);
 
+const hyper = hyperParamsSchema.shape;
+const trainParams = paramsShape(mlMethods['train.start'].params);
+const paperDefaults = resolveHyperParams({});
+
+const tta = paramsShape(mlMethods['evaluate.start'].params).tta;
 const ttaOption: OptionSpec = {
   type: 'string',
   value: 'center|multi-crop',
-  description: 'test-time views: the centre crop (default) or 10 crops averaged',
+  description: `test-time views: the centre crop${defaultMark(tta, 'center')} or 10 crops averaged${defaultMark(tta, 'multiCrop')}`,
+  param: tta,
 };
 
 const train: CommandSpec = {
@@ -52,20 +60,28 @@ const train: CommandSpec = {
   ].join('\n'),
   positionals: { min: 0, max: 0 },
   options: {
-    backbone: {
-      type: 'string',
-      value: 'NAME',
-      description: 'backbone (default mobilenet_v2_1.0_224)',
-    },
+    backbone: paramOption(trainParams.backbone, { value: 'NAME', description: 'backbone' }),
     name: { type: 'string', value: 'NAME', description: 'model name (default: backbone and date)' },
     seed: { type: 'int', value: 'N', description: 'random seed of initialisation and batches' },
-    epochs: { type: 'int', value: 'N', description: 'stage-1 epochs at most (default 30)' },
-    lr: { type: 'number', value: 'X', description: 'stage-1 learning rate (default 0.01)' },
-    'batch-size': { type: 'int', value: 'N', description: 'stage-1 batch size (default 256)' },
-    optimizer: { type: 'string', value: 'sgd|adam', description: 'default sgd (momentum 0.9)' },
-    hidden: { type: 'int', value: 'N', description: 'hidden layer width (default: none)' },
+    epochs: paramOption(hyper.epochs, { value: 'N', description: 'stage-1 epochs at most' }),
+    lr: paramOption(hyper.learningRate, { value: 'X', description: 'stage-1 learning rate' }),
+    'batch-size': paramOption(hyper.batchSize, { value: 'N', description: 'stage-1 batch size' }),
+    optimizer: {
+      type: 'string',
+      value: 'sgd|adam',
+      description: `default ${paperDefaults.optimizer} (momentum ${paperDefaults.momentum})`,
+      param: hyper.optimizer,
+    },
+    hidden: paramOption(hyper.hidden, {
+      value: 'N',
+      description: 'hidden layer width',
+      none: 'none',
+    }),
     dropout: { type: 'number', value: 'X', description: 'dropout rate before the last layer' },
-    views: { type: 'int', value: 'N', description: 'cached augmented views per image (default 4)' },
+    views: paramOption(trainParams.views, {
+      value: 'N',
+      description: 'cached augmented views per image',
+    }),
     stage2: { type: 'boolean', description: 'fine-tune the last backbone block (stage 2)' },
     'stage2-epochs': { type: 'int', value: 'N', description: 'stage-2 epochs (implies --stage2)' },
     'split-layer': {
@@ -212,7 +228,10 @@ const evaluate: CommandSpec = {
   positionals: { min: 0, max: Number.POSITIVE_INFINITY },
   options: {
     model: { type: 'string', value: 'ID', description: 'the model to evaluate', required: true },
-    split: { type: 'string', value: 'test|val', description: 'library split (default test)' },
+    split: paramOption(paramsShape(mlMethods['evaluate.start'].params).split, {
+      value: 'test|val',
+      description: 'library split',
+    }),
     external: {
       type: 'string',
       value: 'PATH',
@@ -319,7 +338,10 @@ const predict: CommandSpec = {
   positionals: { min: 1, max: Number.POSITIVE_INFINITY },
   options: {
     model: { type: 'string', value: 'ID', description: 'the model to use', required: true },
-    top: { type: 'int', value: 'K', description: 'cities per photo (default 3)' },
+    top: paramOption(paramsShape(mlMethods['predict.start'].params).topK, {
+      value: 'K',
+      description: 'cities per photo',
+    }),
     tta: ttaOption,
   },
   library: 'open',

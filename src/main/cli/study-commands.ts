@@ -6,6 +6,9 @@ import type { JobInfo } from '../../shared/contract/job-types';
 import type { StudyResults } from '../../shared/contract/study-types';
 import type { CommandContext, CommandSpec } from './command';
 import { choiceOption, defined, flag, numberOption, stringOption } from './ml-job';
+import { DEFAULT_STUDY_ROUNDS, studyMethods } from '../../shared/contract/study-methods';
+import { paramDefault, paramsShape } from '../../shared/contract/param-info';
+import { defaultMark, paramOption } from './param-option';
 
 const SPLIT_CHOICES = { train: 'train', val: 'val', test: 'test' } as const;
 const REVEAL_CHOICES = { reveal: 'reveal', pure: 'pure' } as const;
@@ -52,18 +55,23 @@ function waitForJob(ctx: CommandContext, jobId: string): Promise<JobInfo> {
   });
 }
 
+const createParams = paramsShape(studyMethods['study.create'].params);
+
 const STUDY_CREATE: CommandSpec = {
   name: 'study create',
   summary: 'Create a human-vs-model study',
-  details:
-    "Prints {id, rounds, images, cities, warnings}. Photos come from a split (default test; never\nthe model's training photos) or, with --images, a fixed list every participant sees (one\nimported image path per line; photos the model was trained on are warned about on stderr).\nThe model's missing answers are predicted before the command returns.",
+  details: `Prints {id, rounds, images, cities, warnings}. Photos come from a split (default ${paramDefault(createParams.split)}; never\nthe model's training photos) or, with --images, a fixed list every participant sees (one\nimported image path per line; photos the model was trained on are warned about on stderr).\nThe model's missing answers are predicted before the command returns.`,
   positionals: { min: 0, max: 0 },
   options: {
     name: { type: 'string', value: 'NAME', description: 'the study name', required: true },
     model: { type: 'string', value: 'ID', description: 'the model people are compared with' },
-    rounds: { type: 'int', value: 'N', description: 'photos per participant (default 20)' },
-    seed: { type: 'int', value: 'S', description: 'photo order seed (default 1)' },
-    split: { type: 'string', value: 'test|val|train', description: 'photo split (default test)' },
+    // The contract's default is null (a fixed list shows all its photos); a split draws this many.
+    rounds: paramOption(createParams.rounds, {
+      value: 'N',
+      description: `photos per participant (default ${DEFAULT_STUDY_ROUNDS})`,
+    }),
+    seed: paramOption(createParams.seed, { value: 'S', description: 'photo order seed' }),
+    split: paramOption(createParams.split, { value: 'test|val|train', description: 'photo split' }),
     images: { type: 'string', value: 'FILE', description: 'fixed photo list, one path per line' },
     paired: {
       type: 'boolean',
@@ -72,7 +80,8 @@ const STUDY_CREATE: CommandSpec = {
     reveal: {
       type: 'string',
       value: 'reveal|pure',
-      description: 'show truth and model after each guess (default) or nothing until the end',
+      description: `show truth and model after each guess${defaultMark(createParams.reveal, 'reveal')} or nothing until the end${defaultMark(createParams.reveal, 'pure')}`,
+      param: createParams.reveal,
     },
     'time-limit': { type: 'int', value: 'MS', description: 'time limit per round' },
     consent: { type: 'string', value: 'TEXT', description: 'consent text participants accept' },

@@ -6,7 +6,7 @@ import type { LibraryInfo } from '../../shared/contract/library-types';
 import { migrate } from './db/migrate';
 import type { Migration } from './db/migration';
 import { MIGRATIONS } from './db/migrations';
-import { closeDatabase, openDatabase, refreshPlannerStats } from './db/open-database';
+import { closeDatabase, openDatabase, refreshPlannerStats } from '../platform/open-database';
 import { Sql } from './db/sql';
 import { libraryPaths, processAlive, type LibraryPaths } from './paths';
 import { readSettings, type LibrarySettings } from './repo/settings';

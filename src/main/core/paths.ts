@@ -3,8 +3,6 @@ import type { AssetKind } from '../../shared/contract/client';
 
 export const LIBRARY_DB_NAME = 'library.sqlite';
 
-/** Edge of the normalised image (the paper's 256x256 network input). */
-export const NORM_SIZE = 256;
 /** Edge of the square grid thumbnail, made from the norm image when first shown. */
 export const THUMB_SIZE = 128;
 

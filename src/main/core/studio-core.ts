@@ -5,7 +5,9 @@ import type { AssetKind } from '../../shared/contract/client';
 import { AppError } from '../../shared/contract/errors';
 import type { AppEvent, JobKind, LibraryEvent } from '../../shared/contract/job-types';
 import type { LibraryInfo } from '../../shared/contract/library-types';
+import type { libraryMethods } from '../../shared/contract/library-methods';
 import type { Handlers } from '../../shared/contract/methods';
+import { sync, type CoreServices } from './core-services';
 import { EventBus } from './event-bus';
 import { runImportJob } from './import/import-job';
 import { JobManager, type JobContext, type JobRunner } from './jobs/job-manager';
@@ -17,31 +19,20 @@ import { setHumanLabels } from './repo/labels';
 import { assignLibrarySplits } from './repo/splits';
 import { libraryStats } from './repo/stats';
 import { Thumbnails } from './thumbnails';
-import { MlService, type MlServiceOptions } from './ml/ml-service';
+import { createMlHandlers, MlService, type MlServiceOptions } from './ml-jobs/ml-service';
 import { createStudyHandlers } from './study/study-handlers';
 import { createGeoHandlers } from './geolocate/geo-handlers';
 import { createCollectHandlers } from './collect/collect-handlers';
 import { collectSetup, type CollectSetupOptions } from './collect/collect-setup';
 import { createLabelingHandlers } from './labeling/labeling-handlers';
-import {
-  unavailableServiceHandlers,
-  type LibraryHandlers,
-  type ServiceHandlers,
-} from './service-handlers';
 
 export type StudioCoreOptions = {
   version: string;
   /** Shown by app.info: 'in-process', 'electron', 'http', ... */
   transportName?: string;
   /**
-   * Handlers for the methods outside the library (ML), given the core so they can use db(),
-   * startJob(), assetPath() and notifyChanged(). Called once, in the constructor (do not call
-   * core.handlers from inside it). Without it those methods answer BACKEND_UNAVAILABLE.
-   */
-  services?: (core: StudioCore) => ServiceHandlers;
-  /**
-   * The built-in ML service, used when `services` is not given: its options (Electron main passes
-   * a utilityProcess spawner; the CLI and HTTP server fork), or false for none.
+   * The ML service's options (Electron main passes a utilityProcess spawner; the CLI and HTTP
+   * server fork), or false for none: the ML methods then answer BACKEND_UNAVAILABLE.
    */
   ml?: MlServiceOptions | false;
   /**
@@ -56,6 +47,9 @@ export type StudioCoreOptions = {
 const CHANGED_EVENT_MS = 500;
 
 type Open = { library: Library; jobs: JobManager; thumbnails: Thumbnails };
+
+/** The methods StudioCore implements itself: the library, its import and its jobs. */
+type LibraryHandlers = Pick<Handlers, keyof typeof libraryMethods>;
 
 /**
  * The application core behind every door: implements the contract's handlers over the open
@@ -73,50 +67,15 @@ export class StudioCore {
   private readonly ml: MlService | null;
 
   constructor(private readonly options: StudioCoreOptions) {
-    this.ml =
-      options.services === undefined && options.ml !== false
-        ? new MlService(this, options.ml)
-        : null;
+    this.ml = options.ml === false ? null : new MlService(this, options.ml);
+    const services = this.services(collectSetup(options.collect));
     this.handlers = {
       ...this.createHandlers(),
-      ...(options.services?.(this) ?? this.ml?.handlers ?? unavailableServiceHandlers()),
-      ...createStudyHandlers({
-        db: () => this.db(),
-        startPredict: async (modelId, imageIds) =>
-          (
-            await this.handlers['predict.start']({
-              modelId,
-              imageIds,
-              paths: [],
-              topK: 3,
-              tta: 'center',
-            })
-          ).jobId,
-      }),
-      ...createGeoHandlers({
-        db: () => this.db(),
-        startJob: (kind, params, run) => this.startJob(kind, params, run),
-        notifyChanged: (what) => this.notifyChanged(what),
-        runImport: (paths, ctx) => this.runImport(paths, null, ctx),
-        predictor: this.ml,
-      }),
-      ...createCollectHandlers(
-        {
-          sql: () => this.current().library.sql,
-          libraryDir: () => this.current().library.paths.dir,
-          startJob: (kind, params, run) => this.startJob(kind, params, run),
-          importManifest: (csv, ctx) => this.runImport([], csv, ctx),
-        },
-        collectSetup(options.collect),
-      ),
-      ...createLabelingHandlers({
-        db: () => this.db(),
-        startJob: (kind, params, run) => this.startJob(kind, params, run),
-        cancelJob: (jobId) => void this.current().jobs.cancel(jobId),
-        jobActive: (jobId) => ['queued', 'running'].includes(this.current().jobs.get(jobId).status),
-        notifyChanged: (what) => this.notifyChanged(what),
-        ml: this.ml?.labeling ?? null,
-      }),
+      ...createMlHandlers(services),
+      ...createStudyHandlers(services),
+      ...createGeoHandlers(services),
+      ...createCollectHandlers(services),
+      ...createLabelingHandlers(services),
     };
   }
 
@@ -224,6 +183,23 @@ export class StudioCore {
     }
   }
 
+  /** What every feature's handlers get of the core (see CoreServices). */
+  private services(collect: CoreServices['collect']): CoreServices {
+    return {
+      db: () => this.db(),
+      sql: () => this.current().library.sql,
+      libraryDir: () => this.current().library.paths.dir,
+      startJob: (kind, params, run) => this.startJob(kind, params, run),
+      cancelJob: (jobId) => void this.current().jobs.cancel(jobId),
+      jobActive: (jobId) => ['queued', 'running'].includes(this.current().jobs.get(jobId).status),
+      notifyChanged: (what) => this.notifyChanged(what),
+      runImport: (paths, csv, ctx) => this.runImport(paths, csv, ctx),
+      handlers: () => this.handlers,
+      ml: this.ml,
+      collect,
+    };
+  }
+
   private createHandlers(): LibraryHandlers {
     const sql = () => this.current().library.sql;
     const settings = () => this.current().library.settings();
@@ -273,12 +249,4 @@ export class StudioCore {
       'jobs.cancel': sync(({ jobId }) => ({ cancelled: this.current().jobs.cancel(jobId) })),
     };
   }
-}
-
-/**
- * Adapts a synchronous handler (better-sqlite3 is synchronous) to the contract's Promise shape,
- * turning a throw into a rejection.
- */
-function sync<P, R>(fn: (params: P) => R): (params: P) => Promise<R> {
-  return (params) => new Promise<R>((resolve) => resolve(fn(params)));
 }

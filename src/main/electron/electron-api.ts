@@ -1,4 +1,4 @@
-import type { UtilityProcessLike } from '../ml/host/client';
+import type { UtilityProcessLike } from '../ml-host/host/client';
 /**
  * The small part of Electron's API this app uses, as local structural types.
  *

@@ -1,37 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AssetKind } from '../../shared/contract/client';
-import { dispatch } from '../../shared/contract/dispatch';
 import { MAX_BRIDGE_BODY_BYTES } from '../../shared/contract/limits';
+import { AppError, toErrorData } from '../../shared/contract/errors';
 import {
-  AppError,
-  toErrorData,
-  type AppErrorData,
-  type Result,
-} from '../../shared/contract/errors';
-import type { CoreLike } from '../core/in-process-transport';
-import { CONTENT_SECURITY_POLICY as CSP, SECURITY_HEADERS } from './content-security';
+  apiRoutes,
+  findRoute,
+  isApiPath,
+  serveStatic,
+  type ApiRoute,
+  type BridgeCore,
+} from './bridge-routes';
 import { eventStreams } from './event-stream';
+import { failure, sendResult, sendText } from './http-responses';
 import {
   allowedHosts,
   allowedOrigins,
-  BodyTooLargeError,
   isAllowedHost,
   isSameOriginOrNonBrowser,
-  parseJsonBody,
-  readBody,
   tokenFrom,
   tokenMatches,
 } from './request-guards';
-import { etagFor, findStaticFile } from './static-files';
 
-/** The core as the bridge needs it: the contract handlers, events, and cached image files. */
-export type BridgeCore = CoreLike & {
-  assetPath(kind: AssetKind, imageId: number): Promise<string | null>;
-};
+export type { BridgeCore } from './bridge-routes';
 
 export type HttpBridgeOptions = {
   core: BridgeCore;
@@ -57,106 +48,77 @@ export type HttpBridge = {
 
 const MAX_BODY_BYTES = MAX_BRIDGE_BODY_BYTES;
 const KEEPALIVE_MS = 15_000;
-const ASSET_ROUTE = /^\/asset\/(thumb|norm)\/([1-9][0-9]{0,15})$/;
 
-const failure = (code: AppErrorData['code'], message: string): Result<never> => ({
-  ok: false,
-  error: { code, message },
-});
+/** Who may call: set once the port is known (Host and Origin must name it). */
+type Guards = { hosts: ReadonlySet<string>; origins: ReadonlySet<string>; token: string };
 
-/** HTTP status for an error outside a method call (assets); calls answer 200 with error data. */
-function statusFor(code: AppErrorData['code']): number {
-  switch (code) {
-    case 'BAD_ARGUMENT':
-      return 400;
-    case 'UNAUTHORIZED':
-      return 401;
-    case 'NOT_FOUND':
-    case 'LIBRARY_NOT_FOUND':
-      return 404;
-    case 'LIBRARY_NOT_OPEN':
-    case 'CONFLICT':
-      return 409;
-    default:
-      return 500;
-  }
-}
+const WRONG_HOST = 'This server only answers requests addressed to 127.0.0.1 or localhost.';
+const CROSS_ORIGIN = 'Cross-origin requests to the bridge are refused.';
+const WRONG_TOKEN =
+  'Missing or wrong bridge token. Open the link the studio printed when it started.';
 
-function sendResult(res: ServerResponse, status: number, result: Result<unknown>): void {
-  let body: string;
-  try {
-    body = JSON.stringify(result);
-  } catch (error) {
-    status = 500;
-    body = JSON.stringify(
-      failure('INTERNAL', `The result could not be encoded as JSON: ${String(error)}`),
-    );
-  }
-  res.writeHead(status, {
-    ...SECURITY_HEADERS,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-  });
-  res.end(body);
-}
-
-function sendText(res: ServerResponse, status: number, text: string, type = 'text/plain'): void {
-  res.writeHead(status, {
-    ...SECURITY_HEADERS,
-    'Content-Type': `${type}; charset=utf-8`,
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-    ...(type === 'text/html' ? { 'Content-Security-Policy': CSP } : {}),
-  });
-  res.end(text);
-}
-
-const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>LittlePlaNet Studio</title>
-<h1>The UI is not built yet</h1><p>Run <code>npm run build</code> (or <code>npm start</code>) and reload this page.</p>`;
-
-/** Sends a file with a validator; a matching If-None-Match gets 304 and no body. */
-async function sendFile(
+/**
+ * Serves one request: the Host check for everything, then the built UI (GET and HEAD only), or,
+ * for the API, the Origin and token checks and the first matching route of the table.
+ */
+async function handleRequest(
   req: IncomingMessage,
   res: ServerResponse,
-  file: { path: string; size: number; mtimeMs: number; contentType: string },
-  headers: Record<string, string>,
+  ctx: { guards: Guards; routes: readonly ApiRoute[]; staticDir: string | null },
 ): Promise<void> {
-  const etag = etagFor(file.size, file.mtimeMs);
-  const common = { ...SECURITY_HEADERS, ETag: etag, ...headers };
-  if (req.headers['if-none-match'] === etag) {
-    res.writeHead(304, common);
-    res.end();
+  const { guards } = ctx;
+  if (!isAllowedHost(req, guards.hosts)) {
+    sendResult(res, 403, failure('UNAUTHORIZED', WRONG_HOST));
     return;
   }
-  res.writeHead(200, { ...common, 'Content-Type': file.contentType, 'Content-Length': file.size });
-  if (req.method === 'HEAD') {
-    res.end();
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const { pathname } = url;
+  if (!isApiPath(pathname)) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      sendText(res, 405, 'Method not allowed.');
+      return;
+    }
+    await serveStatic(ctx.staticDir, req, res, pathname);
     return;
   }
-  await new Promise<void>((resolve) => {
-    const stream = createReadStream(file.path);
-    stream.on('error', () => {
-      res.destroy();
-      resolve();
+  if (!isSameOriginOrNonBrowser(req, guards.origins)) {
+    sendResult(res, 403, failure('UNAUTHORIZED', CROSS_ORIGIN));
+    return;
+  }
+  if (!tokenMatches(tokenFrom(req, url), guards.token)) {
+    sendResult(res, 401, failure('UNAUTHORIZED', WRONG_TOKEN));
+    return;
+  }
+  const route = findRoute(ctx.routes, req.method, pathname);
+  if (route === undefined) {
+    sendResult(res, 404, failure('NOT_FOUND', `No route for ${req.method ?? '?'} ${pathname}.`));
+    return;
+  }
+  await route.handle(req, res, pathname);
+}
+
+/** Listens on 127.0.0.1 (port 0 picks a free one); the port it got. */
+async function listenLocal(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new AppError('IO_ERROR', `Port ${port} on 127.0.0.1 is already in use.`)
+          : error,
+      );
     });
-    res.on('close', () => {
-      stream.destroy();
-      resolve();
-    });
-    stream.pipe(res);
+    server.listen({ port, host: '127.0.0.1' }, resolve);
   });
+  return (server.address() as AddressInfo).port;
 }
 
 /**
  * The HTTP bridge door: the same core and `dispatch()` as the Electron and CLI doors, reachable from a
  * browser on this computer only. It listens on 127.0.0.1, refuses foreign Host and Origin headers
  * (DNS rebinding, cross-site requests), and needs the per-run token for everything but the static UI.
- *
- * - `POST /api/call/<method>` (Bearer token, JSON params) → a contract Result, 200 for app errors too
- * - `GET /api/events?token=` → server-sent events, one AppEvent per message
- * - `GET /asset/<thumb|norm>/<id>?token=` → cached JPEG
- * - anything else → the built UI from `staticDir`
+ * The API is a route table (bridge-routes.ts apiRoutes); anything else is the built UI from
+ * `staticDir`.
  */
 export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpBridge> {
   const { core, staticDir } = options;
@@ -167,169 +129,22 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
       'The bridge token must be at least 16 printable characters.',
     );
   }
-  const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const streams = eventStreams(
     (listener) => core.subscribe(listener),
     options.keepaliveMs ?? KEEPALIVE_MS,
   );
-  let hosts: ReadonlySet<string> = new Set();
-  let origins: ReadonlySet<string> = new Set();
-
-  const callMethod = async (req: IncomingMessage, res: ServerResponse, rawName: string) => {
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'POST');
-      sendResult(res, 405, failure('BAD_ARGUMENT', 'Methods are called with POST.'));
-      return;
-    }
-    let params: unknown;
-    try {
-      params = parseJsonBody(await readBody(req, maxBody));
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        // Stop the upload rather than read megabytes nobody will use.
-        res.setHeader('Connection', 'close');
-        res.on('finish', () => req.destroy());
-        sendResult(res, 413, { ok: false, error: error.toData() });
-      } else {
-        sendResult(res, 400, { ok: false, error: toErrorData(error) });
-      }
-      return;
-    }
-    let name: string;
-    try {
-      name = decodeURIComponent(rawName);
-    } catch {
-      sendResult(
-        res,
-        400,
-        failure('BAD_ARGUMENT', 'The method name is not valid percent-encoding.'),
-      );
-      return;
-    }
-    sendResult(res, 200, await dispatch(core.handlers, name, params));
-  };
-
-  const serveAsset = async (req: IncomingMessage, res: ServerResponse, pathname: string) => {
-    const match = ASSET_ROUTE.exec(pathname);
-    const id = Number(match?.[2]);
-    if (match === null || !Number.isSafeInteger(id)) {
-      sendResult(
-        res,
-        404,
-        failure('NOT_FOUND', 'Assets are /asset/thumb/<id> or /asset/norm/<id>.'),
-      );
-      return;
-    }
-    let path: string | null;
-    try {
-      path = await core.assetPath(match[1] as AssetKind, id);
-    } catch (error) {
-      const data = toErrorData(error);
-      sendResult(res, statusFor(data.code), { ok: false, error: data });
-      return;
-    }
-    const info = path === null ? null : await stat(path).catch(() => null);
-    if (path === null || info === null || !info.isFile()) {
-      sendResult(res, 404, failure('NOT_FOUND', `No cached ${match[1]} for image ${id}.`));
-      return;
-    }
-    await sendFile(
-      req,
-      res,
-      { path, size: info.size, mtimeMs: info.mtimeMs, contentType: 'image/jpeg' },
-      { 'Cache-Control': 'private, max-age=86400' },
-    );
-  };
-
-  const serveStatic = async (req: IncomingMessage, res: ServerResponse, pathname: string) => {
-    const file = staticDir === null ? null : await findStaticFile(staticDir, pathname);
-    if (file === null) {
-      if (pathname === '/' || pathname === '/index.html')
-        sendText(res, 503, NOT_BUILT_PAGE, 'text/html');
-      else sendText(res, 404, 'Not found.');
-      return;
-    }
-    const isHtml = file.contentType.startsWith('text/html');
-    await sendFile(req, res, file, {
-      'Cache-Control': 'no-cache',
-      ...(isHtml ? { 'Content-Security-Policy': CSP } : {}),
-    });
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!isAllowedHost(req, hosts)) {
-      sendResult(
-        res,
-        403,
-        failure(
-          'UNAUTHORIZED',
-          'This server only answers requests addressed to 127.0.0.1 or localhost.',
-        ),
-      );
-      return;
-    }
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const { pathname } = url;
-    const isApi = pathname.startsWith('/api/') || pathname.startsWith('/asset/');
-    if (!isApi) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.setHeader('Allow', 'GET, HEAD');
-        sendText(res, 405, 'Method not allowed.');
-        return;
-      }
-      await serveStatic(req, res, pathname);
-      return;
-    }
-    if (!isSameOriginOrNonBrowser(req, origins)) {
-      sendResult(
-        res,
-        403,
-        failure('UNAUTHORIZED', 'Cross-origin requests to the bridge are refused.'),
-      );
-      return;
-    }
-    if (!tokenMatches(tokenFrom(req, url), token)) {
-      sendResult(
-        res,
-        401,
-        failure(
-          'UNAUTHORIZED',
-          'Missing or wrong bridge token. Open the link the studio printed when it started.',
-        ),
-      );
-      return;
-    }
-    if (pathname.startsWith('/api/call/')) {
-      await callMethod(req, res, pathname.slice('/api/call/'.length));
-    } else if (pathname === '/api/events' && req.method === 'GET') {
-      streams.open(req, res);
-    } else if (pathname.startsWith('/asset/') && (req.method === 'GET' || req.method === 'HEAD')) {
-      await serveAsset(req, res, pathname);
-    } else {
-      sendResult(res, 404, failure('NOT_FOUND', `No route for ${req.method ?? '?'} ${pathname}.`));
-    }
-  };
+  const guards: Guards = { hosts: new Set(), origins: new Set(), token };
+  const routes = apiRoutes({ core, streams, maxBody: options.maxBodyBytes ?? MAX_BODY_BYTES });
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    handleRequest(req, res, { guards, routes, staticDir }).catch((error: unknown) => {
       if (res.headersSent) res.destroy();
       else sendResult(res, 500, { ok: false, error: toErrorData(error) });
     });
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new AppError('IO_ERROR', `Port ${options.port ?? 0} on 127.0.0.1 is already in use.`)
-          : error,
-      );
-    });
-    server.listen({ port: options.port ?? 0, host: '127.0.0.1' }, resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
-  hosts = allowedHosts(port);
-  origins = allowedOrigins(port);
+  const port = await listenLocal(server, options.port ?? 0);
+  guards.hosts = allowedHosts(port);
+  guards.origins = allowedOrigins(port);
 
   let closing: Promise<void> | null = null;
   return {

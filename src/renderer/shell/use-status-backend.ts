@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { BackendReport } from '../../shared/contract/ml-types';
 import { useStudio } from '../app/studio-context';
-import { publishBackend, useKnownBackend } from '../features/ml/backend-store';
+import { publishBackend, useKnownBackend } from '../ui/backend-store';
 import { provesHostRunning } from './backend-status';
 
 /**

@@ -14,6 +14,9 @@ import type {
 } from './study-types';
 import { REVEAL_MODES, STUDY_SPLITS } from './study-types';
 
+/** Rounds per participant when the author does not say (and the pool is large enough). */
+export const DEFAULT_STUDY_ROUNDS = 20;
+
 const studyId = z.number().int().positive();
 /** Pseudonyms only: short, printable, no path or markup characters to worry about anywhere. */
 export const participantIdSchema = z
@@ -38,7 +41,7 @@ export const studyMethods = {
         split: z.enum(STUDY_SPLITS).default('test'),
         imageIds: z.array(z.number().int().positive()).max(100_000).nullable().default(null),
         imagePaths: z.array(z.string().min(1)).max(100_000).nullable().default(null),
-        /** Default 20; a fixed list always shows all its photos. */
+        /** Default DEFAULT_STUDY_ROUNDS; a fixed list always shows all its photos. */
         rounds: z.number().int().min(1).max(100_000).nullable().default(null),
         /**
          * Paired comparison from a split: `rounds` photos drawn once (seeded) and shown to every

@@ -4,29 +4,15 @@ import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { collectMethods } from '../../../shared/contract/collect-methods';
 import { AppError } from '../../../shared/contract/errors';
-import type { ImportReport } from '../../../shared/contract/library-types';
 import type { Handlers } from '../../../shared/contract/methods';
-import type { JobContext, JobRunner } from '../jobs/job-manager';
+import { sync, type CoreServices } from '../core-services';
 import type { Sql } from '../db/sql';
 import { matchCityName } from '../import/city-match';
 import { listCities } from '../repo/cities';
 import { getRun, insertRun, listRuns, setRunJob } from './collect-repo';
-import { missingKeyError, runCollectJob, type CollectSetup } from './collect-job';
+import { missingKeyError, runCollectJob } from './collect-job';
 
 export type CollectHandlers = Pick<Handlers, keyof typeof collectMethods>;
-
-/** What the collect methods need of StudioCore (structural, so this module does not import it). */
-export type CollectCore = {
-  sql(): Sql;
-  libraryDir(): string;
-  startJob(kind: 'collect', params: unknown, run: JobRunner<'collect'>): string;
-  importManifest(csvPath: string, ctx: JobContext): Promise<ImportReport>;
-};
-
-const sync =
-  <P, R>(fn: (params: P) => R) =>
-  (params: P): Promise<R> =>
-    new Promise<R>((resolve) => resolve(fn(params)));
 
 /** The library's own names for the asked cities (matched loosely, like import folders). */
 function libraryCities(sql: Sql, asked: readonly string[]): string[] {
@@ -48,7 +34,8 @@ function libraryCities(sql: Sql, asked: readonly string[]): string[] {
   return found;
 }
 
-export function createCollectHandlers(core: CollectCore, setup: CollectSetup): CollectHandlers {
+export function createCollectHandlers(core: CoreServices): CollectHandlers {
+  const setup = core.collect;
   const { secrets } = setup;
   const start = (runId: number): { jobId: string } => {
     const run = getRun(core.sql(), runId);
@@ -58,7 +45,7 @@ export function createCollectHandlers(core: CollectCore, setup: CollectSetup): C
         runId,
         ctx,
         setup,
-        importManifest: (csv, jobCtx) => core.importManifest(csv, jobCtx),
+        importManifest: (csv, jobCtx) => core.runImport([], csv, jobCtx),
       }),
     );
     setRunJob(core.sql(), runId, jobId);

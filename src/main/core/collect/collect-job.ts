@@ -2,35 +2,21 @@ import { AppError, toErrorData } from '../../../shared/contract/errors';
 import type {
   CollectCityCounts,
   CollectJobResult,
-  CollectOptions,
   CollectProvider,
+  CollectRun,
   CollectRunStatus,
 } from '../../../shared/contract/collect-types';
 import type { ImportReport } from '../../../shared/contract/library-types';
-import type { LatLon } from '../../../shared/domain/geo';
 import { mulberry32 } from '../../../shared/domain/random';
 import type { JobContext } from '../jobs/job-manager';
 import type { Sql } from '../db/sql';
-import { requireCity } from '../repo/cities';
 import type { Clock } from './clock';
 import type { Collector, CollectorContext } from './collector';
-import {
-  cityCounts,
-  fetchedRows,
-  finishRun,
-  getRun,
-  insertPoint,
-  isTaken,
-  nextSeq,
-  pendingPoints,
-  recordFetched,
-  recordOutcome,
-  type PointRow,
-} from './collect-repo';
-import { itemFileName, writeManifest, writePhoto } from './collect-files';
-import { CollectHttp, PointFailed } from './http';
+import { collectCity, type CollectRound } from './collect-city';
+import { cityCounts, fetchedRows, finishRun, getRun } from './collect-repo';
+import { writeManifest } from './collect-files';
+import { CollectHttp } from './http';
 import { mapillaryCollector } from './mapillary';
-import { plannedPoint, type Area } from './points';
 import { RateLimiter } from './rate-limiter';
 import { redact } from './redact';
 import type { SecretStore } from './secret-store';
@@ -46,9 +32,6 @@ export type CollectSetup = {
   backoffMs: number;
   maxBackoffMs: number;
 };
-
-/** Points failing one after another (5xx forever, a dead network) that end the run. */
-export const MAX_FAILURES_IN_A_ROW = 5;
 
 const SERVICE: Record<CollectProvider, string> = {
   streetview: 'Street View',
@@ -69,13 +52,6 @@ export function missingKeyError(provider: CollectProvider, note: string): AppErr
   });
 }
 
-/** Where a city's points are drawn: the run's box, else the disc around the city's centre. */
-function areaOf(options: CollectOptions, centre: LatLon): Area {
-  return options.bbox === null
-    ? { kind: 'disc', centre, radiusKm: options.radiusKm }
-    : { kind: 'box', bbox: options.bbox };
-}
-
 function progressMessage(c: CollectCityCounts): string {
   return `${c.city}: ${c.fetched}/${c.target} photos (${c.noImagery} without imagery, ${c.duplicates} duplicates, ${c.failed} failed)`;
 }
@@ -89,12 +65,29 @@ export type CollectJobDeps = {
   importManifest(csvPath: string, ctx: JobContext): Promise<ImportReport>;
 };
 
+/** The run's collector, talking to the service through a rate-limited, retrying, redacting client. */
+function openCollector(deps: CollectJobDeps, run: CollectRun, key: string): Collector {
+  const { ctx, setup } = deps;
+  const { options, provider } = run;
+  const http = new CollectHttp({
+    service: SERVICE[provider],
+    limiter: new RateLimiter(options.ratePerSecond, setup.clock),
+    clock: setup.clock,
+    secrets: [key],
+    retries: setup.retries,
+    backoffMs: setup.backoffMs,
+    maxBackoffMs: setup.maxBackoffMs,
+    random: mulberry32(options.seed ^ 0x5a5a5a5a),
+    signal: ctx.signal,
+    warn: (message) => ctx.log('warn', redact(message, [key])),
+  });
+  return MAKERS[provider]({ http, baseUrl: setup.baseUrls[provider], key, options });
+}
+
 /**
- * One job of a collect run: for each city, the pending points of an earlier job first, then fresh
- * seeded points, until the city has its photos or its point budget is spent. "No imagery" and
- * duplicates draw a fresh point; a failed point is recorded with its reason and the run goes on,
- * unless MAX_FAILURES_IN_A_ROW fail in a row; a refused key or a spent quota end the run at once.
- * Whatever was fetched is then imported. Every message is redacted (the key never leaves here).
+ * One job of a collect run: each city in turn (see collectCity); a refused key or a spent quota
+ * end the run at once. Whatever was fetched is then imported. Every message is redacted (the key
+ * never leaves here).
  */
 export async function runCollectJob(deps: CollectJobDeps): Promise<CollectJobResult> {
   const { sql, runId, ctx, setup } = deps;
@@ -107,117 +100,32 @@ export async function runCollectJob(deps: CollectJobDeps): Promise<CollectJobRes
     throw error;
   }
   const scrub = (text: string): string => redact(text, [key]);
-  const warnings: string[] = [];
-  const http = new CollectHttp({
-    service: SERVICE[provider],
-    limiter: new RateLimiter(options.ratePerSecond, setup.clock),
-    clock: setup.clock,
-    secrets: [key],
-    retries: setup.retries,
-    backoffMs: setup.backoffMs,
-    maxBackoffMs: setup.maxBackoffMs,
-    random: mulberry32(options.seed ^ 0x5a5a5a5a),
-    signal: ctx.signal,
-    warn: (message) => ctx.log('warn', scrub(message)),
-  });
-  const collector = MAKERS[provider]({
-    http,
-    baseUrl: setup.baseUrls[provider],
-    key,
-    options,
-  });
-
-  let fetchedNow = 0;
-  let failuresInARow = 0;
-  let stopError: AppError | null = null;
   const totalWanted = options.count * options.cities.length;
-  const report = (current: CollectCityCounts): void => {
-    const done = cityCounts(sql, runId, options).reduce(
-      (sum, c) => sum + Math.min(c.fetched, c.target),
-      0,
-    );
-    ctx.progress(done, totalWanted, progressMessage(current));
+  const round: CollectRound = {
+    sql,
+    runId,
+    provider,
+    service: SERVICE[provider],
+    options,
+    collector: openCollector(deps, run, key),
+    ctx,
+    scrub,
+    report: (current) => {
+      const done = cityCounts(sql, runId, options).reduce(
+        (sum, c) => sum + Math.min(c.fetched, c.target),
+        0,
+      );
+      ctx.progress(done, totalWanted, progressMessage(current));
+    },
+    counters: { fetchedNow: 0, failuresInARow: 0 },
   };
-
-  const visit = async (point: PointRow): Promise<'fetched' | 'other'> => {
-    const lookup = await collector.lookup(point, (id) => isTaken(sql, provider, id));
-    if (lookup.kind === 'none') {
-      recordOutcome(sql, point.id, 'no-imagery', null);
-      return 'other';
-    }
-    if (lookup.kind === 'duplicate') {
-      recordOutcome(sql, point.id, 'duplicate', null, lookup.itemId);
-      return 'other';
-    }
-    const bytes = await lookup.download();
-    const { item } = lookup;
-    const file = writePhoto(
-      options.destDir,
-      point.city,
-      itemFileName(provider, item.itemId),
-      bytes,
-    );
-    const claimed = recordFetched(sql, provider, runId, point.id, {
-      item_id: item.itemId,
-      file,
-      item_lat: item.lat,
-      item_lon: item.lon,
-      captured_at: item.capturedAt,
-      credit: item.credit,
-    });
-    if (!claimed) {
-      recordOutcome(sql, point.id, 'duplicate', null, item.itemId);
-      return 'other';
-    }
-    return 'fetched';
-  };
-
+  const warnings: string[] = [];
+  let stopError: AppError | null = null;
   try {
     for (const cityName of options.cities) {
       if (ctx.signal.aborted) break;
-      const city = requireCity(sql, cityName);
-      const pending = pendingPoints(sql, runId, city.name);
-      let seq = nextSeq(sql, runId, city.name);
-      let counts = cityCounts(sql, runId, options).find((c) => c.city === city.name);
-      if (counts === undefined) continue;
-      report(counts);
-      while (counts.fetched < counts.target && !ctx.signal.aborted) {
-        let point = pending.shift();
-        if (point === undefined) {
-          if (counts.points >= options.maxPointsPerCity) break;
-          point = insertPoint(
-            sql,
-            runId,
-            city.name,
-            plannedPoint(options.seed, city, areaOf(options, city), seq++, options.headings),
-          );
-        }
-        try {
-          if ((await visit(point)) === 'fetched') fetchedNow++;
-          failuresInARow = 0;
-        } catch (error) {
-          if (ctx.signal.aborted) break;
-          if (!(error instanceof PointFailed)) throw error;
-          const reason = scrub(error.reason);
-          recordOutcome(sql, point.id, 'failed', reason);
-          ctx.log('warn', `${city.name}, point ${point.seq}: ${reason}`);
-          failuresInARow++;
-          if (failuresInARow >= MAX_FAILURES_IN_A_ROW) {
-            throw new AppError(
-              'IO_ERROR',
-              `${SERVICE[provider]} failed ${failuresInARow} points in a row (last: ${reason}); stopped. Resume the run later.`,
-              { reason: 'failing' },
-            );
-          }
-        }
-        counts = cityCounts(sql, runId, options).find((c) => c.city === city.name) ?? counts;
-        report(counts);
-      }
-      if (!ctx.signal.aborted && counts.fetched < counts.target) {
-        warnings.push(
-          `${city.name}: ${counts.fetched} of ${counts.target} photos after ${counts.points} points (${counts.noImagery} without imagery, ${counts.duplicates} duplicates, ${counts.failed} failed)`,
-        );
-      }
+      const warning = await collectCity(round, cityName);
+      if (warning !== null) warnings.push(warning);
     }
   } catch (error) {
     if (!ctx.signal.aborted || !(error instanceof Error && error.name === 'AbortError')) {
@@ -225,23 +133,7 @@ export async function runCollectJob(deps: CollectJobDeps): Promise<CollectJobRes
       stopError = new AppError(data.code, scrub(data.message), data.details);
     }
   }
-
-  const rows = fetchedRows(sql, runId);
-  const manifest = writeManifest(options.destDir, runId, provider, LICENCE[provider], rows);
-  let imported: ImportReport | null = null;
-  if (rows.length > 0 && !ctx.signal.aborted) {
-    try {
-      imported = await deps.importManifest(manifest, {
-        ...ctx,
-        progress: (done, total, message) =>
-          ctx.progress(done, total, `importing: ${message ?? ''}`.trim()),
-      });
-    } catch (error) {
-      warnings.push(
-        `the import of the collected photos failed: ${scrub(toErrorData(error).message)}`,
-      );
-    }
-  }
+  const imported = await importCollected(deps, run, scrub, warnings);
   const status: CollectRunStatus =
     stopError !== null ? 'failed' : ctx.signal.aborted ? 'cancelled' : 'done';
   finishRun(sql, runId, status, stopError?.toData() ?? null, imported);
@@ -250,9 +142,38 @@ export async function runCollectJob(deps: CollectJobDeps): Promise<CollectJobRes
     runId,
     status,
     perCity: cityCounts(sql, runId, options),
-    fetchedNow,
+    fetchedNow: round.counters.fetchedNow,
     import: imported,
     destDir: options.destDir,
     warnings,
   };
+}
+
+/**
+ * Writes the run's manifest (attribution) and imports what was fetched unless cancelled; an
+ * import that fails becomes a warning, not a failed run.
+ */
+async function importCollected(
+  deps: CollectJobDeps,
+  run: CollectRun,
+  scrub: (text: string) => string,
+  warnings: string[],
+): Promise<ImportReport | null> {
+  const { sql, runId, ctx } = deps;
+  const rows = fetchedRows(sql, runId);
+  const { destDir } = run.options;
+  const manifest = writeManifest(destDir, runId, run.provider, LICENCE[run.provider], rows);
+  if (rows.length === 0 || ctx.signal.aborted) return null;
+  try {
+    return await deps.importManifest(manifest, {
+      ...ctx,
+      progress: (done, total, message) =>
+        ctx.progress(done, total, `importing: ${message ?? ''}`.trim()),
+    });
+  } catch (error) {
+    warnings.push(
+      `the import of the collected photos failed: ${scrub(toErrorData(error).message)}`,
+    );
+    return null;
+  }
 }

@@ -61,3 +61,15 @@ export class Sql {
     }
   }
 }
+
+const sqlCache = new WeakMap<Database.Database, Sql>();
+
+/** One Sql wrapper (and so one set of prepared statements) per connection. */
+export function sqlOf(db: Database.Database): Sql {
+  let sql = sqlCache.get(db);
+  if (sql === undefined) {
+    sql = new Sql(db);
+    sqlCache.set(db, sql);
+  }
+  return sql;
+}

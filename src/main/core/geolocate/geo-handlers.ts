@@ -6,8 +6,9 @@ import { basename, dirname, resolve } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { geoMethods } from '../../../shared/contract/geo-methods';
 import type { Handlers } from '../../../shared/contract/methods';
-import { sqlOf } from '../ml/dataset';
-import { modelRecord } from '../ml/models-repo';
+import { sync, type CoreServices } from '../core-services';
+import { sqlOf } from '../db/sql';
+import { modelRecord } from '../ml-jobs/models-repo';
 import { readSettings } from '../repo/settings';
 import type { GeoCore, GeoPredictor } from './geo-core';
 import { exportBatch } from './geo-export';
@@ -18,11 +19,6 @@ import { batchRow, getBatch, insertBatch, listBatches, removeBatch, updateBatch 
 import { reviewItem } from './geo-review';
 
 export type GeoHandlers = Pick<Handlers, keyof typeof geoMethods>;
-
-const sync =
-  <P, R>(fn: (params: P) => R) =>
-  (params: P): Promise<R> =>
-    new Promise<R>((resolve) => resolve(fn(params)));
 
 function requirePredictor(core: GeoCore): GeoPredictor {
   if (core.predictor === null) {
@@ -46,7 +42,14 @@ function defaultName(paths: readonly string[]): string {
   return `${basename(folder) || folder} ${new Date().toISOString().slice(0, 10)}`;
 }
 
-export function createGeoHandlers(core: GeoCore): GeoHandlers {
+export function createGeoHandlers(services: CoreServices): GeoHandlers {
+  const core: GeoCore = {
+    db: () => services.db(),
+    startJob: (kind, params, run) => services.startJob(kind, params, run),
+    notifyChanged: (what) => services.notifyChanged(what),
+    runImport: (paths, ctx) => services.runImport(paths, null, ctx),
+    predictor: services.ml,
+  };
   const sql = () => sqlOf(core.db());
 
   const startJob = (predictor: GeoPredictor, batchId: number): string => {

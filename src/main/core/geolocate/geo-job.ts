@@ -5,10 +5,9 @@
 import { AppError } from '../../../shared/contract/errors';
 import type { GeoJobResult } from '../../../shared/contract/geo-types';
 import type { ImagePrediction } from '../../../shared/contract/ml-types';
-import type { Sql } from '../db/sql';
+import { sqlOf, type Sql } from '../db/sql';
 import type { JobContext } from '../jobs/job-manager';
-import { sqlOf } from '../ml/dataset';
-import { storePredictions } from '../ml/models-repo';
+import { storePredictions } from '../ml-jobs/models-repo';
 import type { GeoCore, GeoPredictor } from './geo-core';
 import {
   addBatchErrors,

@@ -3,12 +3,13 @@
 // chunk's answers into the library and the batch in one transaction.
 import type Database from 'better-sqlite3';
 import type { ImagePrediction } from '../../../shared/contract/ml-types';
-import type { InferItem } from '../../ml/pipeline/types';
+import type { InferItem } from '../../ml-host/pipeline/types';
 import type { JobContext } from '../jobs/job-manager';
-import { imagesById, sqlOf } from '../ml/dataset';
-import type { MlHosts } from '../ml/ml-hosts';
-import { libraryItem, mlPaths } from '../ml/ml-paths';
-import { modelDirOf, modelRecord } from '../ml/models-repo';
+import { sqlOf } from '../db/sql';
+import { imagesById } from '../ml-jobs/dataset';
+import type { MlHosts } from '../ml-jobs/ml-hosts';
+import { libraryItem, mlPaths } from '../ml-jobs/ml-paths';
+import { modelDirOf, modelRecord } from '../ml-jobs/models-repo';
 import { readSettings } from '../repo/settings';
 import { isUnknown } from '../../../shared/domain/open-set';
 

@@ -4,9 +4,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorData } from '../../../shared/contract/errors';
-import { closeDatabase, openDatabase } from '../db/open-database';
+import { closeDatabase, openDatabase } from '../../platform/open-database';
 import { runImport, type ImportOptions } from './importer';
-import { useOneVipsThreadPerImage } from './render';
+import { useOneVipsThreadPerImage } from '../../platform/image/render';
 import type { ImportWorkerMessage, ImportWorkerRequest } from './import-messages';
 
 const PROGRESS_POST_MS = 50;

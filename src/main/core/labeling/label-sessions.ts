@@ -3,7 +3,7 @@
 // every `retrainEvery` labels a retrain starts; a label arriving while one runs replaces it (the
 // running job is cancelled and a fresh one starts with every label so far), so retrains never
 // queue up behind each other and the head that lands always knows the newest labels.
-import type { HeadState } from '../../ml/train/types';
+import type { HeadState } from '../../platform/model-bundle/weights';
 
 export type Session = {
   /** The head retrained on this session's labels; null until the first retrain lands. */

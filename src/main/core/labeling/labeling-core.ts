@@ -1,8 +1,7 @@
-import type Database from 'better-sqlite3';
-import type { JobKind, LibraryEvent } from '../../../shared/contract/job-types';
-import type { BackboneMeta } from '../../ml/backbone/meta';
-import type { LabelHostOpMap } from '../../ml/labeling/host-op-types';
-import type { JobContext, JobRunner } from '../jobs/job-manager';
+import type { BackboneMeta } from '../../platform/backbone-meta';
+import type { LabelHostOpMap } from '../../ml-host/labeling/host-op-types';
+import type { CoreServices } from '../core-services';
+import type { JobContext } from '../jobs/job-manager';
 import type { PoolImage } from './label-pool';
 
 /** What the labeling queues need of the ML service: its host ops and the feature cache. */
@@ -23,14 +22,11 @@ export type LabelingMl = {
   ): Promise<{ meta: BackboneMeta; failed: number }>;
 };
 
-/** What the labeling handlers need of StudioCore (structural, so they do not import it). */
-export type LabelingCore = {
-  db(): Database.Database;
-  startJob<K extends JobKind>(kind: K, params: unknown, run: JobRunner<K>): string;
-  cancelJob(jobId: string): void;
-  /** Whether the job is queued or running. */
-  jobActive(jobId: string): boolean;
-  notifyChanged(what: LibraryEvent['what']): void;
+/** What the labeling handlers and jobs use of the core: its services, with the ML part narrowed. */
+export type LabelingCore = Pick<
+  CoreServices,
+  'db' | 'startJob' | 'cancelJob' | 'jobActive' | 'notifyChanged'
+> & {
   /** Null when the core runs without the ML service. */
   ml: LabelingMl | null;
 };

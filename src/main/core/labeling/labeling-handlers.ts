@@ -5,9 +5,10 @@ import { AppError } from '../../../shared/contract/errors';
 import type { labelQueueMethods } from '../../../shared/contract/label-queue-methods';
 import type { LabelingStatus } from '../../../shared/contract/label-queue-types';
 import type { Handlers } from '../../../shared/contract/methods';
-import { sqlOf } from '../ml/dataset';
-import { mlPaths } from '../ml/ml-paths';
-import { modelRecord } from '../ml/models-repo';
+import { sync, type CoreServices } from '../core-services';
+import { sqlOf } from '../db/sql';
+import { mlPaths } from '../ml-jobs/ml-paths';
+import { modelRecord } from '../ml-jobs/models-repo';
 import { setHumanLabels } from '../repo/labels';
 import { readSettings } from '../repo/settings';
 import { queueLabelCount, recordAnswer, undoLast } from './label-events';
@@ -26,11 +27,6 @@ import {
 } from './labeling-jobs';
 
 export type LabelQueueHandlers = Pick<Handlers, keyof typeof labelQueueMethods>;
-
-const sync =
-  <P, R>(fn: (params: P) => R) =>
-  (params: P): Promise<R> =>
-    new Promise<R>((done) => done(fn(params)));
 
 function requireMl(core: LabelingCore): LabelingMl {
   if (core.ml === null) {
@@ -53,7 +49,8 @@ export function retrainEvery(core: LabelingCore): number {
 /** Seeds of successive retrains: fixed per head version, so a session replays the same way. */
 const RETRAIN_SEED = 1;
 
-export function createLabelingHandlers(core: LabelingCore): LabelQueueHandlers {
+export function createLabelingHandlers(services: CoreServices): LabelQueueHandlers {
+  const core: LabelingCore = { ...services, ml: services.ml?.labeling ?? null };
   const sessions = new LabelSessions();
   const sql = () => sqlOf(core.db());
   const sessionOf = (modelId: string): Session => sessions.of(mlPaths(core.db()).dbPath, modelId);

@@ -9,15 +9,14 @@ import type {
   SuggestResult,
   SuspectsResult,
 } from '../../../shared/contract/label-queue-types';
-import { loadModelBundle } from '../../ml/eval/bundle';
-import type { BackboneMeta } from '../../ml/backbone/meta';
-import type { ClassGuess, FeatureSource, LabelledRef } from '../../ml/labeling/host-op-types';
-import type { HeadState } from '../../ml/train/types';
+import { loadModelBundle } from '../../platform/model-bundle/bundle';
+import type { BackboneMeta } from '../../platform/backbone-meta';
+import type { ClassGuess, FeatureSource, LabelledRef } from '../../ml-host/labeling/host-op-types';
+import type { HeadState } from '../../platform/model-bundle/weights';
 import type { JobContext } from '../jobs/job-manager';
-import { sqlOf } from '../ml/dataset';
-import { mlPaths } from '../ml/ml-paths';
-import { modelDirOf, modelRecord, type ModelRecord } from '../ml/models-repo';
-import type { Sql } from '../db/sql';
+import { mlPaths } from '../ml-jobs/ml-paths';
+import { modelDirOf, modelRecord, type ModelRecord } from '../ml-jobs/models-repo';
+import { sqlOf, type Sql } from '../db/sql';
 import {
   keptWithCurrentLabel,
   labelledPool,

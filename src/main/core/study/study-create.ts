@@ -2,11 +2,9 @@
 // out here (that is ML host work): the caller starts a predict job for the photos still missing one.
 import { AppError } from '../../../shared/contract/errors';
 import type { ParamsOut } from '../../../shared/contract/methods';
+import { DEFAULT_STUDY_ROUNDS } from '../../../shared/contract/study-methods';
 import type { Sql } from '../db/sql';
 import { mulberry32, shuffleInPlace } from '../../../shared/domain/random';
-
-/** Rounds per participant when the author does not say (and the pool is large enough). */
-export const DEFAULT_ROUNDS = 20;
 
 type PoolImage = { id: number; path: string; city: string | null; split: string | null };
 
@@ -123,14 +121,14 @@ export function planStudy(sql: Sql, p: ParamsOut<'study.create'>): StudyPlan {
   }
   if (!fixed && p.paired) {
     // One seeded draw for everybody: the pool becomes a fixed list of `rounds` photos.
-    const wanted = Math.min(p.rounds ?? DEFAULT_ROUNDS, images.length);
+    const wanted = Math.min(p.rounds ?? DEFAULT_STUDY_ROUNDS, images.length);
     images = shuffleInPlace([...images], mulberry32(p.seed))
       .slice(0, wanted)
       .sort((a, b) => a.id - b.id);
   }
   let rounds = images.length;
   if (!fixed && !p.paired) {
-    const wanted = p.rounds ?? DEFAULT_ROUNDS;
+    const wanted = p.rounds ?? DEFAULT_STUDY_ROUNDS;
     rounds = Math.min(wanted, images.length);
     // Only worth a word when the author asked for more; the default simply shrinks.
     if (p.rounds !== null && wanted > images.length) {

@@ -1,9 +1,9 @@
 // The study methods of the contract, over the open library's SQLite database. Everything here is
 // short indexed SQL; the one heavy part, the model's answers, is delegated to a predict job.
-import type Database from 'better-sqlite3';
 import type { Handlers } from '../../../shared/contract/methods';
 import type { studyMethods } from '../../../shared/contract/study-methods';
-import { sqlOf } from '../ml/dataset';
+import { sync, type CoreServices } from '../core-services';
+import { sqlOf } from '../db/sql';
 import { joinStudy } from './participants';
 import { studyResults } from './results';
 import { answerRound, nextRound } from './rounds';
@@ -13,20 +13,18 @@ import { exportStudy, importStudy } from './transfer';
 
 export type StudyHandlers = Pick<Handlers, keyof typeof studyMethods>;
 
-/** What the study methods need of StudioCore (structural, so this module does not import it). */
-export type StudyCore = {
-  db(): Database.Database;
-  /** Starts a predict job storing the model's top-3 for these library images; its job id. */
-  startPredict(modelId: string, imageIds: number[]): Promise<string>;
-};
+/** Starts a predict job storing the model's top-3 for these library images; its job id. */
+async function startPredict(
+  services: CoreServices,
+  modelId: string,
+  imageIds: number[],
+): Promise<string> {
+  const start = services.handlers()['predict.start'];
+  return (await start({ modelId, imageIds, paths: [], topK: 3, tta: 'center' })).jobId;
+}
 
-const sync =
-  <P, R>(fn: (params: P) => R) =>
-  (params: P): Promise<R> =>
-    new Promise<R>((resolve) => resolve(fn(params)));
-
-export function createStudyHandlers(core: StudyCore): StudyHandlers {
-  const sql = () => sqlOf(core.db());
+export function createStudyHandlers(services: CoreServices): StudyHandlers {
+  const sql = () => sqlOf(services.db());
   return {
     'study.create': async (params) => {
       const plan = planStudy(sql(), params);
@@ -39,7 +37,7 @@ export function createStudyHandlers(core: StudyCore): StudyHandlers {
         // path as the Predict screen); round.next copies them into the trial before a photo is
         // shown and refuses (CONFLICT) a photo whose answer is not there yet.
         try {
-          predictJobId = await core.startPredict(params.modelId, missing);
+          predictJobId = await startPredict(services, params.modelId, missing);
         } catch (error) {
           warnings.push(
             `could not start the model's predictions (${error instanceof Error ? error.message : String(error)}); rounds wait for them`,

@@ -8,7 +8,12 @@ const FIELDS: { key: CityField; label: string; placeholder: string; inputMode?: 
   { key: 'country', label: 'Country', placeholder: 'Japan' },
   { key: 'lat', label: 'Latitude', placeholder: '35.6762', inputMode: 'decimal' },
   { key: 'lon', label: 'Longitude', placeholder: '139.6503', inputMode: 'decimal' },
-  { key: 'radiusKm', label: 'Radius (km)', placeholder: '25', inputMode: 'decimal' },
+  {
+    key: 'radiusKm',
+    label: 'Radius (km)',
+    placeholder: EMPTY_CITY_FORM.radiusKm,
+    inputMode: 'decimal',
+  },
 ];
 
 export function AddCityForm(props: {

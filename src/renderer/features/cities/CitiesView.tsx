@@ -1,64 +1,99 @@
-import { useState } from 'react';
 import type { CityWithCount } from '../../../shared/contract/library-types';
 import type { ParamsIn } from '../../../shared/contract/methods';
 import { PAPER_CITIES } from '../../../shared/domain/cities';
-import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
 import { shortcutFor } from '../library/shortcuts';
+import { DataTable, type Column } from '../../ui/DataTable';
+import { RemoveButton, useRemoveConfirm } from '../../ui/remove';
+import { useAction } from '../../ui/use-action';
 import { AddCityForm } from './AddCityForm';
 import './cities.css';
 
 const coord = (n: number): string => n.toFixed(4);
+
+function cityColumns(busy: boolean, onRemove: (c: CityWithCount) => void): Column<CityWithCount>[] {
+  return [
+    {
+      header: 'Key',
+      cell: (_c, i) => shortcutFor(i) !== null && <kbd>{shortcutFor(i)}</kbd>,
+    },
+    { header: 'City', rowHeader: true, cell: (c) => c.name },
+    { header: 'Country', cell: (c) => c.country },
+    {
+      header: 'Centre',
+      className: 'mono',
+      cell: (c) => `${coord(c.lat)}, ${coord(c.lon)}`,
+    },
+    { header: 'Radius', num: true, cell: (c) => `${c.radiusKm} km` },
+    {
+      header: 'Labeled photos',
+      num: true,
+      cellProps: () => ({ 'data-testid': 'city-labeled' }),
+      cell: (c) => c.labeled,
+    },
+    {
+      header: 'Actions',
+      hiddenHeader: true,
+      className: 'actions',
+      cell: (c) => (
+        <RemoveButton label={`Remove ${c.name}`} disabled={busy} onClick={() => onRemove(c)} />
+      ),
+    },
+  ];
+}
 
 /** The cities images can be labeled with: counts, add, remove. */
 export function CitiesView() {
   const { client } = useStudio();
   const notify = useNotify();
   const { cities, changed } = useLibrary();
-  const [busy, setBusy] = useState(false);
-  const [removing, setRemoving] = useState<CityWithCount | null>(null);
+  const action = useAction<void>();
   const names = cities.map((c) => c.name);
   const missingPaper = PAPER_CITIES.filter(
     (p) => !names.some((n) => n.toLowerCase() === p.name.toLowerCase()),
   );
 
-  const add = async (city: ParamsIn<'cities.add'>): Promise<boolean> => {
-    setBusy(true);
-    try {
-      const added = await client.call('cities.add', city);
-      notify.info(`Added ${added.name}`);
-      changed('cities');
-      return true;
-    } catch (error) {
-      notify.error(`Could not add ${city.name}`, error);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const add = (city: ParamsIn<'cities.add'>): Promise<boolean> =>
+    action.run(
+      async () => {
+        const added = await client.call('cities.add', city);
+        notify.info(`Added ${added.name}`);
+        changed('cities');
+      },
+      (error) => notify.error(`Could not add ${city.name}`, error),
+    );
 
   const addPaperCities = async (): Promise<void> => {
     for (const city of missingPaper) if (!(await add(city))) return;
   };
 
-  const remove = async (city: CityWithCount): Promise<void> => {
-    setRemoving(null);
-    setBusy(true);
-    try {
-      const r = await client.call('cities.remove', { name: city.name });
-      notify.info(
-        `Removed ${r.removed}`,
-        r.labelsRemoved > 0 ? `${r.labelsRemoved} labels removed; the photos stay unlabeled.` : '',
-      );
-      changed('cities', 'labels');
-    } catch (error) {
-      notify.error(`Could not remove ${city.name}`, error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const removal = useRemoveConfirm<CityWithCount>({
+    title: (c) => `Remove ${c.name}?`,
+    confirmLabel: 'Remove city',
+    body: (c) =>
+      c.labeled > 0 ? (
+        <p>Its {c.labeled} labels are removed too. The photos stay in the library, unlabeled.</p>
+      ) : (
+        <p>No photo is labeled with it.</p>
+      ),
+    onRemove: (city) =>
+      void action.run(
+        async () => {
+          const r = await client.call('cities.remove', { name: city.name });
+          notify.info(
+            `Removed ${r.removed}`,
+            r.labelsRemoved > 0
+              ? `${r.labelsRemoved} labels removed; the photos stay unlabeled.`
+              : '',
+          );
+          changed('cities', 'labels');
+        },
+        (error) => notify.error(`Could not remove ${city.name}`, error),
+      ),
+  });
+  const busy = action.busy;
 
   return (
     <section className="view cities-view" aria-labelledby="cities-title">
@@ -74,52 +109,13 @@ export function CitiesView() {
             No cities yet. Add one below, or start with the paper’s ten.
           </p>
         ) : (
-          <table className="data-table" data-testid="cities-table">
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">City</th>
-                <th scope="col">Country</th>
-                <th scope="col">Centre</th>
-                <th scope="col" className="num">
-                  Radius
-                </th>
-                <th scope="col" className="num">
-                  Labeled photos
-                </th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {cities.map((c, i) => (
-                <tr key={c.id} data-testid="city-row" data-city={c.name}>
-                  <td>{shortcutFor(i) !== null && <kbd>{shortcutFor(i)}</kbd>}</td>
-                  <th scope="row">{c.name}</th>
-                  <td>{c.country}</td>
-                  <td className="mono">
-                    {coord(c.lat)}, {coord(c.lon)}
-                  </td>
-                  <td className="num">{c.radiusKm} km</td>
-                  <td className="num" data-testid="city-labeled">
-                    {c.labeled}
-                  </td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="small danger-outline"
-                      disabled={busy}
-                      onClick={() => setRemoving(c)}
-                      aria-label={`Remove ${c.name}`}
-                    >
-                      Remove
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="cities-table"
+            columns={cityColumns(busy, removal.ask)}
+            rows={cities}
+            rowKey={(c) => c.id}
+            rowProps={(c) => ({ 'data-testid': 'city-row', 'data-city': c.name })}
+          />
         )}
         {missingPaper.length > 0 && (
           <button type="button" disabled={busy} onClick={() => void addPaperCities()}>
@@ -129,24 +125,7 @@ export function CitiesView() {
         )}
       </div>
       <AddCityForm existing={names} busy={busy} onAdd={add} />
-      {removing !== null && (
-        <ConfirmDialog
-          title={`Remove ${removing.name}?`}
-          confirmLabel="Remove city"
-          danger
-          onCancel={() => setRemoving(null)}
-          onConfirm={() => void remove(removing)}
-        >
-          {removing.labeled > 0 ? (
-            <p>
-              Its {removing.labeled} labels are removed too. The photos stay in the library,
-              unlabeled.
-            </p>
-          ) : (
-            <p>No photo is labeled with it.</p>
-          )}
-        </ConfirmDialog>
-      )}
+      {removal.dialog}
     </section>
   );
 }

@@ -1,4 +1,16 @@
+import { libraryMethods } from '../../../shared/contract/library-methods';
 import type { ParamsIn } from '../../../shared/contract/methods';
+import { inRange, numberParam, paramsShape, textParam } from '../../../shared/contract/param-info';
+
+const cityParams = paramsShape(libraryMethods['cities.add'].params);
+const NAME = textParam(cityParams.name);
+const COUNTRY = textParam(cityParams.country);
+const LAT = numberParam(cityParams.lat);
+const LON = numberParam(cityParams.lon);
+const RADIUS_KM = numberParam(cityParams.radiusKm);
+
+/** 20000 → "20 000", as the messages write large numbers. */
+const spaced = (n: number | null): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 
 export type CityForm = {
   name: string;
@@ -14,7 +26,7 @@ export const EMPTY_CITY_FORM: CityForm = {
   country: '',
   lat: '',
   lon: '',
-  radiusKm: '25',
+  radiusKm: String(cityParams.radiusKm.parse(undefined)),
 };
 
 type Checked =
@@ -33,20 +45,24 @@ export function validateCity(form: CityForm, existing: readonly string[]): Check
   const errors: Partial<Record<CityField, string>> = {};
   const name = form.name.trim();
   if (name === '') errors.name = 'A city needs a name.';
-  else if (name.length > 100) errors.name = 'At most 100 characters.';
+  else if (name.length > NAME.maxLength) errors.name = `At most ${NAME.maxLength} characters.`;
   else if (existing.some((e) => e.toLowerCase() === name.toLowerCase())) {
     errors.name = `“${name}” is already in the library.`;
   }
-  if (form.country.trim().length > 100) errors.country = 'At most 100 characters.';
+  if (form.country.trim().length > COUNTRY.maxLength) {
+    errors.country = `At most ${COUNTRY.maxLength} characters.`;
+  }
   const lat = number(form.lat);
-  if (lat === null || lat < -90 || lat > 90) errors.lat = 'Latitude is a number from -90 to 90.';
+  if (lat === null || !inRange(lat, LAT)) {
+    errors.lat = `Latitude is a number from ${LAT.min} to ${LAT.max}.`;
+  }
   const lon = number(form.lon);
-  if (lon === null || lon < -180 || lon > 180) {
-    errors.lon = 'Longitude is a number from -180 to 180.';
+  if (lon === null || !inRange(lon, LON)) {
+    errors.lon = `Longitude is a number from ${LON.min} to ${LON.max}.`;
   }
   const radiusKm = number(form.radiusKm);
-  if (radiusKm === null || radiusKm <= 0 || radiusKm > 20_000) {
-    errors.radiusKm = 'Radius is more than 0 and at most 20 000 km.';
+  if (radiusKm === null || !inRange(radiusKm, RADIUS_KM)) {
+    errors.radiusKm = `Radius is more than ${RADIUS_KM.min} and at most ${spaced(RADIUS_KM.max)} km.`;
   }
   if (Object.keys(errors).length > 0 || lat === null || lon === null || radiusKm === null) {
     return { ok: false, errors };

@@ -1,6 +1,7 @@
 import type { CollectCityCounts, CollectRun } from '../../../shared/contract/collect-types';
 import type { Load } from '../../app/use-load';
-import { ErrorLine } from '../ml/JobStatus';
+import { ListCard } from '../../ui/Card';
+import { DataTable, type Column } from '../../ui/DataTable';
 import { PROVIDER_NAMES } from './collect-form';
 
 export function countsLine(perCity: readonly CollectCityCounts[]): string {
@@ -15,63 +16,53 @@ function importLine(run: CollectRun): string {
 
 const RESUMABLE = new Set<CollectRun['status']>(['stopped', 'cancelled', 'failed']);
 
+function runColumns(busy: boolean, onResume: (runId: number) => void): Column<CollectRun>[] {
+  return [
+    { header: 'Run', cell: (run) => `#${run.id}` },
+    { header: 'Service', cell: (run) => PROVIDER_NAMES[run.provider] },
+    {
+      header: 'Status',
+      cellProps: (run) => ({ title: run.error?.message }),
+      cell: (run) => run.status,
+    },
+    { header: 'Photos per city', cell: (run) => countsLine(run.perCity) },
+    { header: 'Import', className: 'small', cell: importLine },
+    {
+      header: 'Resume',
+      hiddenHeader: true,
+      cell: (run) =>
+        RESUMABLE.has(run.status) && (
+          <button type="button" className="small" disabled={busy} onClick={() => onResume(run.id)}>
+            Resume
+          </button>
+        ),
+    },
+  ];
+}
+
 /** Past runs with their counts and import; stopped, cancelled or failed ones can be resumed. */
 export function CollectRuns(props: {
   runs: Load<CollectRun[]>;
   busy: boolean;
   onResume: (runId: number) => void;
 }) {
-  const list = props.runs.value ?? [];
   return (
-    <section
-      className="card"
-      aria-labelledby="collect-runs-title"
-      data-testid="collect-runs"
-      data-count={list.length}
+    <ListCard
+      titleId="collect-runs-title"
+      title="Past runs"
+      testId="collect-runs"
+      list={props.runs}
+      noState
+      empty={<p className="muted">No collect runs yet.</p>}
     >
-      <h2 id="collect-runs-title">Past runs</h2>
-      {props.runs.error !== null && <ErrorLine error={props.runs.error} />}
-      {list.length === 0 ? (
-        <p className="muted">No collect runs yet.</p>
-      ) : (
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Service</th>
-              <th scope="col">Status</th>
-              <th scope="col">Photos per city</th>
-              <th scope="col">Import</th>
-              <th scope="col">
-                <span className="visually-hidden">Resume</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((run) => (
-              <tr key={run.id} data-testid="collect-run" data-status={run.status}>
-                <td>#{run.id}</td>
-                <td>{PROVIDER_NAMES[run.provider]}</td>
-                <td title={run.error?.message}>{run.status}</td>
-                <td>{countsLine(run.perCity)}</td>
-                <td className="small">{importLine(run)}</td>
-                <td>
-                  {RESUMABLE.has(run.status) && (
-                    <button
-                      type="button"
-                      className="small"
-                      disabled={props.busy}
-                      onClick={() => props.onResume(run.id)}
-                    >
-                      Resume
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {(list) => (
+        <DataTable
+          columns={runColumns(props.busy, props.onResume)}
+          rows={list}
+          rowKey={(run) => run.id}
+          rowProps={(run) => ({ 'data-testid': 'collect-run', 'data-status': run.status })}
+        />
       )}
-    </section>
+    </ListCard>
   );
 }

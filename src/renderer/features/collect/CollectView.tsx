@@ -4,9 +4,9 @@ import type { CollectJobResult, CollectProvider } from '../../../shared/contract
 import { useRevisionKey } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { isActive } from '../ml/job-state';
-import { JobStatus } from '../ml/JobStatus';
-import { useJob } from '../ml/use-job';
+import { isActive } from '../../ui/job-state';
+import { JobStatus } from '../../ui/JobStatus';
+import { useJob } from '../../ui/use-job';
 import { collectParams, INITIAL_FORM, PROVIDER_NAMES, type CollectFormState } from './collect-form';
 import { CollectRuns } from './CollectRuns';
 import { KeyCard } from './KeyCard';

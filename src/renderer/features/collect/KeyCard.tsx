@@ -5,7 +5,7 @@ import { errorData } from '../../app/errors';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
 import type { AppErrorData } from '../../../shared/contract/errors';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
 import { PROVIDER_NAMES } from './collect-form';
 
 /**

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { EvaluationCellPhoto } from '../../../shared/contract/ml-types';
 import { useStudio } from '../../app/studio-context';
-import { pct } from '../ml/format';
+import { pct } from '../../ui/format';
 import { baseName } from '../library/format';
-import { navigate } from '../ml/nav';
+import { navigate } from '../../ui/nav';
 
 export type Cell = { trueCity: string; predictedCity: string };
 

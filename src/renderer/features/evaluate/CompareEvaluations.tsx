@@ -2,12 +2,13 @@ import { useMemo, useState } from 'react';
 import type { ModelSummary, StoredEvaluation } from '../../../shared/contract/ml-types';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { interval, pct, when } from '../ml/format';
-import { ErrorLine } from '../ml/JobStatus';
-import { PlotlyChart } from '../ml/PlotlyChart';
+import { interval, pct, when } from '../../ui/format';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { PlotlyChart } from '../../ui/PlotlyChart';
 import { compareChart, compareCities, compareHeadline } from './compare-data';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { datasetLabel } from './EvaluationsList';
+import { Card } from '../../ui/Card';
 
 function label(e: StoredEvaluation, models: readonly ModelSummary[]): string {
   const model = models.find((m) => m.id === e.modelId)?.name ?? e.modelId;
@@ -53,8 +54,7 @@ export function CompareEvaluations(props: { models: readonly ModelSummary[]; ref
   );
 
   return (
-    <section className="card" aria-labelledby="compare-title" data-testid="compare">
-      <h2 id="compare-title">Compare two evaluations</h2>
+    <Card titleId="compare-title" title="Compare two evaluations" testId="compare">
       {all.error !== null && <ErrorLine error={all.error} />}
       {list.length < 2 ? (
         <p className="muted">Two stored evaluations are needed (of one model or of two).</p>
@@ -67,7 +67,7 @@ export function CompareEvaluations(props: { models: readonly ModelSummary[]; ref
       {a !== null && b !== null && (
         <Comparison a={a} b={b} nameA={name(a, 'A')} nameB={name(b, 'B')} />
       )}
-    </section>
+    </Card>
   );
 }
 

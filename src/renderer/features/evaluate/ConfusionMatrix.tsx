@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { MlLayout, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
-import { escapeText } from '../ml/plotly-text';
-import { PlotlyChart } from '../ml/PlotlyChart';
+import { escapeText } from '../../ui/plotly-text';
+import { PlotlyChart } from '../../ui/PlotlyChart';
 import { CellPhotos, type Cell } from './CellPhotos';
 import {
   cellLabels,

@@ -1,6 +1,7 @@
 import type { ModelSummary, StoredEvaluation } from '../../../shared/contract/ml-types';
-import { fixed, pct, when } from '../ml/format';
+import { fixed, pct, when } from '../../ui/format';
 import { domainShift } from './open-set-data';
+import { Card } from '../../ui/Card';
 
 type Column = 'test' | 'external' | 'outside';
 
@@ -68,8 +69,7 @@ export function DomainShiftCard(props: {
   ];
 
   return (
-    <section className="card" aria-labelledby="shift-title" data-testid="domain-shift">
-      <h2 id="shift-title">Domain shift</h2>
+    <Card titleId="shift-title" title="Domain shift" testId="domain-shift">
       <p className="muted small">
         {props.model.name}: the latest evaluation of each kind. Your own library looks more like the
         external and outside sets than like the test split.
@@ -109,6 +109,6 @@ export function DomainShiftCard(props: {
           ))}
         </tbody>
       </table>
-    </section>
+    </Card>
   );
 }

@@ -2,7 +2,9 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ParamsIn } from '../../../shared/contract/methods';
 import type { ModelSummary } from '../../../shared/contract/ml-types';
-import { lines, pct } from '../ml/format';
+import { lines, pct } from '../../ui/format';
+import { Field, FormFooter, TextField } from '../../ui/form';
+import { ModelPicker } from '../../ui/ModelPicker';
 import { OutsideSetField } from './OutsideSetField';
 
 type Dataset = 'test' | 'val' | 'external';
@@ -72,25 +74,23 @@ export function EvaluateForm(props: {
       <h2 id="eval-form-title">Evaluate a model</h2>
       <fieldset className="ml-fieldset-plain" disabled={props.busy}>
         <div className="field-grid">
-          <div className="field ml-wider">
-            <label htmlFor="eval-model">Model</label>
-            <select
-              id="eval-model"
-              value={props.modelId}
-              disabled={props.models.length === 0}
-              onChange={(e) => props.onModel(e.target.value)}
-            >
-              {props.models.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.name} · {m.backbone}
-                  {m.fineTuned ? ' · fine-tuned' : ''}
-                  {m.accuracy !== null ? ` · ${pct(m.accuracy)} ${m.accuracySplit ?? ''}` : ''}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="eval-tta">Test-time views</label>
+          <ModelPicker
+            id="eval-model"
+            className="ml-wider"
+            models={props.models}
+            value={props.modelId}
+            disabled={props.models.length === 0}
+            onChange={props.onModel}
+          >
+            {props.models.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name} · {m.backbone}
+                {m.fineTuned ? ' · fine-tuned' : ''}
+                {m.accuracy !== null ? ` · ${pct(m.accuracy)} ${m.accuracySplit ?? ''}` : ''}
+              </option>
+            ))}
+          </ModelPicker>
+          <Field id="eval-tta" label="Test-time views">
             <select
               id="eval-tta"
               value={tta}
@@ -99,7 +99,7 @@ export function EvaluateForm(props: {
               <option value="center">Centre crop</option>
               <option value="multiCrop">10 crops (corners, centre, mirrored)</option>
             </select>
-          </div>
+          </Field>
         </div>
         <div className="ml-radios" role="radiogroup" aria-label="Images to evaluate on">
           {radio('test', 'Test split', 'photos held out from training')}
@@ -108,27 +108,21 @@ export function EvaluateForm(props: {
         </div>
         {dataset === 'external' && (
           <div className="ml-two-col">
-            <div className="field">
-              <label htmlFor="eval-paths">
-                Folders whose sub-folders are city names (one a line)
-              </label>
+            <Field id="eval-paths" label="Folders whose sub-folders are city names (one a line)">
               <textarea
                 id="eval-paths"
                 rows={3}
                 value={paths}
                 onChange={(e) => setPaths(e.target.value)}
               />
-            </div>
-            <div className="field">
-              <label htmlFor="eval-csv">CSV manifest (path,city or path,lat,lon)</label>
-              <input
-                id="eval-csv"
-                type="text"
-                className="mono"
-                value={csv}
-                onChange={(e) => setCsv(e.target.value)}
-              />
-            </div>
+            </Field>
+            <TextField
+              id="eval-csv"
+              label="CSV manifest (path,city or path,lat,lon)"
+              mono
+              value={csv}
+              onChange={setCsv}
+            />
           </div>
         )}
         <OutsideSetField
@@ -137,21 +131,13 @@ export function EvaluateForm(props: {
           openSet={props.models.find((m) => m.id === props.modelId)?.openSet != null}
         />
       </fieldset>
-      {problem !== null && (
-        <p className="form-error" role="alert">
-          {problem}
-        </p>
-      )}
-      <div className="button-row">
-        <button
-          type="submit"
-          className="primary"
-          disabled={props.busy}
-          data-testid="evaluate-start"
-        >
-          {props.busy ? 'Evaluating…' : 'Evaluate'}
-        </button>
-      </div>
+      <FormFooter
+        problem={problem}
+        busy={props.busy}
+        busyLabel="Evaluating…"
+        label="Evaluate"
+        testId="evaluate-start"
+      />
     </form>
   );
 }

@@ -3,28 +3,25 @@ import type { ParamsIn } from '../../../shared/contract/methods';
 import { useLibrary } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { isActive } from '../ml/job-state';
-import { ErrorLine, JobStatus } from '../ml/JobStatus';
-import { hashParam, navigate } from '../ml/nav';
-import { useModels } from '../ml/use-ml-lists';
-import { useJob } from '../ml/use-job';
+import { isActive } from '../../ui/job-state';
+import { JobStatus } from '../../ui/JobStatus';
+import { NeedsModel } from '../../ui/ModelPicker';
+import { hashParam } from '../../ui/nav';
+import { useModelChoice } from '../../ui/use-model-choice';
+import { useJob } from '../../ui/use-job';
 import { CompareEvaluations } from './CompareEvaluations';
 import { DomainShiftCard } from './DomainShiftCard';
 import { EvaluateForm } from './EvaluateForm';
 import { EvaluationReportView } from './EvaluationReport';
 import { EvaluationsList } from './EvaluationsList';
-import '../ml/ml.css';
+import '../../ui/ml.css';
 import './evaluate.css';
 
 /** Measure a model the way the paper did: accuracy with intervals, per city, confusions. */
 export function EvaluateView() {
   const { client } = useStudio();
   const { changed } = useLibrary();
-  const models = useModels();
-  const [picked, setPicked] = useState<string | null>(() => hashParam('model'));
-  const list = models.value ?? [];
-  const modelId = list.some((m) => m.id === picked) ? (picked ?? '') : (list[0]?.id ?? '');
-  const model = list.find((m) => m.id === modelId) ?? null;
+  const { models, list, modelId, model, pick } = useModelChoice(() => hashParam('model'));
 
   const [nonce, setNonce] = useState(0);
   const [shownId, setShownId] = useState<number | null>(null);
@@ -64,26 +61,18 @@ export function EvaluateView() {
           Wilson 95% interval, since test sets of a few hundred photos leave real uncertainty.
         </p>
       </header>
-      {models.error !== null && <ErrorLine error={models.error} />}
-      {models.state === 'ready' && list.length === 0 ? (
-        <div className="card empty-state" data-testid="evaluate-empty">
-          <p>No trained model yet.</p>
-          <button type="button" className="primary" onClick={() => navigate('train')}>
-            Train a model
-          </button>
-        </div>
-      ) : (
+      <NeedsModel models={models} emptyTestId="evaluate-empty">
         <EvaluateForm
           models={list}
           modelId={modelId}
           onModel={(id) => {
-            setPicked(id);
+            pick(id);
             setShownId(null);
           }}
           busy={isActive(job.state.phase)}
           onStart={start}
         />
-      )}
+      </NeedsModel>
       <JobStatus
         state={job.state}
         label="Evaluation"

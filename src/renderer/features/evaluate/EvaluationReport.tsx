@@ -1,5 +1,5 @@
 import type { StoredEvaluation } from '../../../shared/contract/ml-types';
-import { when } from '../ml/format';
+import { when } from '../../ui/format';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { CoverageChart } from './CoverageChart';
 import { datasetLabel } from './EvaluationsList';
@@ -8,6 +8,7 @@ import { Headline } from './Headline';
 import { OutsidePanel } from './OutsidePanel';
 import { PerCityTable } from './PerCityTable';
 import { ReliabilityChart } from './ReliabilityChart';
+import { Card } from '../../ui/Card';
 
 /**
  * One stored evaluation in full: headline, per-city table, confusion matrix, calibration and, for
@@ -63,8 +64,11 @@ export function EvaluationReportView(props: { evaluation: StoredEvaluation; mode
         </p>
       )}
       {e.skipped.length > 0 && (
-        <section className="card" aria-labelledby="skipped-title" data-testid="eval-skipped">
-          <h2 id="skipped-title">Skipped files ({e.skipped.length})</h2>
+        <Card
+          titleId="skipped-title"
+          title={<>Skipped files ({e.skipped.length})</>}
+          testId="eval-skipped"
+        >
           <table className="data-table">
             <tbody>
               {e.skipped.slice(0, 200).map((s) => (
@@ -78,7 +82,7 @@ export function EvaluationReportView(props: { evaluation: StoredEvaluation; mode
           {e.skipped.length > 200 && (
             <p className="muted small">…and {e.skipped.length - 200} more.</p>
           )}
-        </section>
+        </Card>
       )}
     </div>
   );

@@ -3,6 +3,8 @@ import {
   GEO_SCORE_SCALE_KM,
   type GeoErrorReport,
 } from '../../../shared/domain/geo-errors';
+import { DataTable, type Column } from '../../ui/DataTable';
+import { Card } from '../../ui/Card';
 
 const SHOWN = 50;
 
@@ -11,6 +13,14 @@ const km = (v: number | null): string =>
 const score = (v: number | null): string =>
   v === null ? '—' : Math.round(v).toLocaleString('en-US');
 
+const ERROR_COLUMNS: Column<GeoErrorReport['errors'][number]>[] = [
+  { header: 'Photo', className: 'mono break', cell: (e) => e.path },
+  { header: 'True', cell: (e) => e.true },
+  { header: 'Predicted', cell: (e) => e.predicted },
+  { header: 'Distance', num: true, cell: (e) => km(e.km) },
+  { header: 'Score', num: true, cell: (e) => score(e.score) },
+];
+
 /**
  * How far off the wrong answers are: centre-to-centre distances and a GeoGuessr-style score per
  * photo (a near miss costs less than a wrong continent), with the farthest errors listed.
@@ -18,8 +28,7 @@ const score = (v: number | null): string =>
 export function GeoErrors(props: { geo: GeoErrorReport }) {
   const g = props.geo;
   return (
-    <section className="card" aria-labelledby="geo-errors-title" data-testid="eval-geo">
-      <h2 id="geo-errors-title">How far off</h2>
+    <Card titleId="geo-errors-title" title="How far off" testId="eval-geo">
       <dl className="ml-facts">
         <div>
           <dt>Mean score per photo</dt>
@@ -51,41 +60,18 @@ export function GeoErrors(props: { geo: GeoErrorReport }) {
       {g.errors.length > 0 && (
         <details className="ml-details">
           <summary>The farthest errors</summary>
-          <table className="data-table" data-testid="eval-geo-errors">
-            <thead>
-              <tr>
-                <th scope="col">Photo</th>
-                <th scope="col">True</th>
-                <th scope="col">Predicted</th>
-                <th scope="col" className="num">
-                  Distance
-                </th>
-                <th scope="col" className="num">
-                  Score
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {g.errors.slice(0, SHOWN).map((e) => (
-                <tr
-                  key={`${e.path}|${e.imageId ?? ''}`}
-                  data-testid="eval-geo-error"
-                  data-km={e.km ?? ''}
-                >
-                  <td className="mono break">{e.path}</td>
-                  <td>{e.true}</td>
-                  <td>{e.predicted}</td>
-                  <td className="num">{km(e.km)}</td>
-                  <td className="num">{score(e.score)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="eval-geo-errors"
+            columns={ERROR_COLUMNS}
+            rows={g.errors.slice(0, SHOWN)}
+            rowKey={(e) => `${e.path}|${e.imageId ?? ''}`}
+            rowProps={(e) => ({ 'data-testid': 'eval-geo-error', 'data-km': e.km ?? '' })}
+          />
           {g.errors.length > SHOWN && (
             <p className="muted small">…and {g.errors.length - SHOWN} more (the CLI lists all).</p>
           )}
         </details>
       )}
-    </section>
+    </Card>
   );
 }

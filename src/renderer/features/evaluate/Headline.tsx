@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
 import type { EvaluationReport } from '../../../shared/contract/ml-types';
-import { fixed, interval, PAPER_ACCURACY, PAPER_HUMAN_ACCURACY, pct } from '../ml/format';
-import { PlotlyChart } from '../ml/PlotlyChart';
+import { fixed, interval, PAPER_ACCURACY, PAPER_HUMAN_ACCURACY, pct } from '../../ui/format';
+import { PlotlyChart } from '../../ui/PlotlyChart';
 import { headlineBars, headlineChart } from './headline-data';
+import { Card } from '../../ui/Card';
 
 /**
  * Overall and top-k accuracy with 95% intervals beside chance, the paper's model and its human
@@ -15,8 +16,7 @@ export function Headline(props: { report: EvaluationReport }) {
 
   const better = r.accuracy.lo !== null && r.accuracy.lo > r.chance.uniform;
   return (
-    <section className="card" aria-labelledby="headline-title" data-testid="eval-headline">
-      <h2 id="headline-title">Overall accuracy</h2>
+    <Card titleId="headline-title" title="Overall accuracy" testId="eval-headline">
       <div className="ml-headline">
         <div>
           <p className="ml-big" data-testid="eval-accuracy" data-value={r.accuracy.value ?? ''}>
@@ -79,6 +79,6 @@ export function Headline(props: { report: EvaluationReport }) {
           </dd>
         </div>
       </dl>
-    </section>
+    </Card>
   );
 }

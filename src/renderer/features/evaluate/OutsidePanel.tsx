@@ -1,5 +1,6 @@
 import type { OutsideSetResult } from '../../../shared/contract/ml-types';
-import { fixed, pct } from '../ml/format';
+import { fixed, pct } from '../../ui/format';
+import { Card } from '../../ui/Card';
 
 /**
  * The outside set of an evaluation: photos of none of the model's cities, how many it answers
@@ -8,8 +9,7 @@ import { fixed, pct } from '../ml/format';
 export function OutsidePanel(props: { outside: OutsideSetResult }) {
   const o = props.outside;
   return (
-    <section className="card" aria-labelledby="outside-title" data-testid="eval-outside">
-      <h2 id="outside-title">Outside set</h2>
+    <Card titleId="outside-title" title="Outside set" testId="eval-outside">
       <p className="muted small">
         Photos from none of the model’s cities ({o.sources.join(', ')}). A good model answers them
         “unknown”.
@@ -42,6 +42,6 @@ export function OutsidePanel(props: { outside: OutsideSetResult }) {
           </dd>
         </div>
       </dl>
-    </section>
+    </Card>
   );
 }

@@ -3,7 +3,7 @@ import type { AppErrorData } from '../../../shared/contract/errors';
 import { errorData } from '../../app/errors';
 import { useStudio } from '../../app/studio-context';
 import { appendPaths } from '../import/parse-paths';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
 
 /**
  * Folders of photos from none of the model's cities, one a line: the domain-shift test. The

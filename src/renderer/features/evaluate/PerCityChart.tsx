@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { EvaluationReport } from '../../../shared/contract/ml-types';
-import { PlotlyChart } from '../ml/PlotlyChart';
+import { PlotlyChart } from '../../ui/PlotlyChart';
 import { perCityChart } from './per-city-data';
 
 /** Per-city accuracy bars with 95% intervals against the paper's overall figures and chance. */

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { Calibration } from '../../../shared/contract/ml-types';
-import { fixed } from '../ml/format';
-import { PlotlyChart } from '../ml/PlotlyChart';
+import { fixed } from '../../ui/format';
+import { PlotlyChart } from '../../ui/PlotlyChart';
 import { reliabilityChart } from './reliability-data';
 
 /**

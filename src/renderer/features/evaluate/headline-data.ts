@@ -1,6 +1,6 @@
 import type { MlLayout, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import type { EvaluationReport, Proportion } from '../../../shared/contract/ml-types';
-import { interval, PAPER_ACCURACY, PAPER_HUMAN_ACCURACY, pct } from '../ml/format';
+import { interval, PAPER_ACCURACY, PAPER_HUMAN_ACCURACY, pct } from '../../ui/format';
 
 /** One bar of the headline chart; `p` carries the 95% interval when the value was measured. */
 export type HeadlineBar = {

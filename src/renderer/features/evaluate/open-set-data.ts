@@ -6,7 +6,7 @@ import type {
   OutsideSetResult,
   StoredEvaluation,
 } from '../../../shared/contract/ml-types';
-import { pct } from '../ml/format';
+import { pct } from '../../ui/format';
 
 /** "keeps 95% of the photos at 91.2% accuracy": what the model's threshold does on this set. */
 export function keptWords(kept: EvaluationOpenSet['kept']): string {

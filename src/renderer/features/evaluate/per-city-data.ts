@@ -1,6 +1,6 @@
 import type { MlAnnotation, MlLayout, MlShape, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import type { EvaluationReport } from '../../../shared/contract/ml-types';
-import { interval, pct } from '../ml/format';
+import { interval, pct } from '../../ui/format';
 import { paperCitySeries, referenceLines, type ReferenceLine } from './references';
 
 /** One bar: a city's accuracy (its recall, as the paper reports per city) and 95% interval. */

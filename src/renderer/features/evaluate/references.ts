@@ -1,5 +1,5 @@
 import { paperCityAccuracy } from '../../../shared/domain/paper';
-import { PAPER_ACCURACY, PAPER_HUMAN_ACCURACY, pct } from '../ml/format';
+import { PAPER_ACCURACY, PAPER_HUMAN_ACCURACY, pct } from '../../ui/format';
 
 /**
  * Overall figures to read per-city accuracy against, as lines: the paper's two overall numbers (its

@@ -1,6 +1,6 @@
 import type { MlLayout, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import type { Calibration } from '../../../shared/contract/ml-types';
-import { pct } from '../ml/format';
+import { pct } from '../../ui/format';
 
 /** A non-empty confidence bin placed on the chart: centre, width, accuracy, mean confidence. */
 export type ReliabilityPoint = {

@@ -8,10 +8,11 @@ import {
 import { useRevisionKey } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { pct } from '../ml/format';
-import { isActive } from '../ml/job-state';
-import { ErrorLine, JobStatus } from '../ml/JobStatus';
-import { useJob } from '../ml/use-job';
+import { pct } from '../../ui/format';
+import { isActive } from '../../ui/job-state';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { JobStatus } from '../../ui/JobStatus';
+import { useJob } from '../../ui/use-job';
 
 /** The images shown: the default settings (seed 1), one per city, as the job stores them. */
 const SHOWN = { steps: MAXIMISE_STEPS, seed: 1, size: MAXIMISE_SIZE } as const;

@@ -1,5 +1,5 @@
 import { EXPLAIN_METHODS, type ExplainMethod } from '../../../shared/contract/ml-types';
-import { JobStatus } from '../ml/JobStatus';
+import { JobStatus } from '../../ui/JobStatus';
 import { HeatLegend } from './HeatLegend';
 import { HeatmapCanvas } from './HeatmapCanvas';
 import { METHOD_LABELS } from './legend';

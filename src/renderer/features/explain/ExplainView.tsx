@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
-import { ErrorLine } from '../ml/JobStatus';
-import { navigate } from '../ml/nav';
-import { useModels } from '../ml/use-ml-lists';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { NoModelYet } from '../../ui/ModelPicker';
+import { useModels } from '../../ui/use-ml-lists';
 import { readExplainParams, type ExplainTab } from './explain-params';
 import { CityImagesSection } from './CityImagesSection';
 import { FeatureMapSection } from './FeatureMapSection';
 import { HeatmapSection } from './HeatmapSection';
-import { ModelOptions } from '../ml/ModelOptions';
-import '../ml/ml.css';
+import { ModelOptions } from '../../ui/ModelOptions';
+import '../../ui/ml.css';
 import './explain.css';
 
 const TABS: { id: ExplainTab; label: string }[] = [
@@ -54,16 +54,12 @@ export function ExplainView() {
       </header>
       {models.error !== null && <ErrorLine error={models.error} />}
       {models.state === 'ready' && model === null ? (
-        <div className="card empty-state" data-testid="explain-empty">
-          <p>No trained model yet.</p>
+        <NoModelYet testId="explain-empty">
           <p className="muted">
             Once one is trained, Explain shows heatmaps over a photo (which parts make the model say
             a city) and a t-SNE map of its features, where photos it finds alike sit together.
           </p>
-          <button type="button" className="primary" onClick={() => navigate('train')}>
-            Train a model
-          </button>
-        </div>
+        </NoModelYet>
       ) : (
         model !== null && (
           <>

@@ -7,10 +7,11 @@ import {
   type ModelSummary,
 } from '../../../shared/contract/ml-types';
 import { useStudio } from '../../app/studio-context';
-import { pct } from '../ml/format';
-import { isActive } from '../ml/job-state';
-import { JobStatus } from '../ml/JobStatus';
-import { useJob } from '../ml/use-job';
+import { pct } from '../../ui/format';
+import { isActive } from '../../ui/job-state';
+import { Problem } from '../../ui/form';
+import { JobStatus } from '../../ui/JobStatus';
+import { useJob } from '../../ui/use-job';
 import { EmbedScatter, type DragMode } from './EmbedScatter';
 import { accuracyOf, COLOUR_MODES, scatterTraces, type ColourMode } from './scatter-data';
 import { SelectedPhotos } from './SelectedPhotos';
@@ -104,11 +105,7 @@ export function FeatureMapSection(props: {
             {busy ? 'Mapping…' : 'Make the map'}
           </button>
         </div>
-        {problem !== null && (
-          <p className="form-error" role="alert">
-            {problem}
-          </p>
-        )}
+        <Problem text={problem} />
         <p className="muted small">
           The same sample and seed give the same map (and come back from the library&apos;s cache).
         </p>

@@ -1,27 +1,19 @@
-import { useEffect, useRef, useState } from 'react';
-import {
-  EXPLAIN_METHODS,
-  type ExplainMethod,
-  type ModelSummary,
-} from '../../../shared/contract/ml-types';
-import { errorData } from '../../app/errors';
+import { useEffect, useState } from 'react';
+import type { ModelSummary } from '../../../shared/contract/ml-types';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { JobStatus } from '../ml/JobStatus';
+import { JobStatus } from '../../ui/JobStatus';
 import { CompareMethods } from './CompareMethods';
-import { composePng } from './export-png';
-import { HeatLegend } from './HeatLegend';
 import { HeatmapCanvas } from './HeatmapCanvas';
-import { METHOD_LABELS } from './legend';
+import { HeatmapControls, type HeatSettings } from './HeatmapControls';
+import { HeatmapSide } from './HeatmapSide';
 import { PhotoPicker } from './PhotoPicker';
-import { exportFileName, targetCity, topCities, type TargetChoice } from './targets';
-import { TopCities } from './TopCities';
+import { targetCity, topCities } from './targets';
 import { answerTo, useExplain, type ExplainRequest } from './use-explain';
-import { MethodRadios } from './MethodRadios';
+import { usePngExport } from './use-png-export';
 
 const FIGURE_SIZE = 384;
-
-type Exported = { url: string; name: string };
+const FIRST_SETTINGS: HeatSettings = { method: 'occlusion', choice: 'predicted', opacity: 0.7 };
 
 /** Which parts of one photo make the model say a city: a heatmap over the photo. */
 export function HeatmapSection(props: {
@@ -31,13 +23,10 @@ export function HeatmapSection(props: {
 }) {
   const { client, transport } = useStudio();
   const { model, imageId } = props;
-  const [method, setMethod] = useState<ExplainMethod>('occlusion');
-  const [choice, setChoice] = useState<TargetChoice>('predicted');
-  const [opacity, setOpacity] = useState(0.7);
+  const [settings, setSettings] = useState<HeatSettings>(FIRST_SETTINGS);
+  const { method, choice, opacity } = settings;
   const [compare, setCompare] = useState(false);
-  const [exported, setExported] = useState<Exported | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const link = useRef<HTMLAnchorElement>(null);
+  const png = usePngExport();
 
   const detail = useLoad(
     () => (imageId === null ? Promise.resolve(null) : client.call('images.get', { id: imageId })),
@@ -73,24 +62,13 @@ export function HeatmapSection(props: {
     if (city !== undefined) setTop({ key: photoKey, city });
   }, [answered, photoKey]);
 
-  // The download starts as soon as the PNG is ready; the link stays for a second try.
-  useEffect(() => {
-    if (exported !== null) link.current?.click();
-    return () => {
-      if (exported !== null) URL.revokeObjectURL(exported.url);
-    };
-  }, [exported]);
-
   const exportPng = (): void => {
     if (result === null || imageId === null) return;
-    setProblem(null);
-    composePng(transport.assetUrl('norm', imageId), result, opacity).then(
-      (blob) =>
-        setExported({
-          url: URL.createObjectURL(blob),
-          name: exportFileName(photo?.path ?? `photo-${imageId}`, result.method, result.city),
-        }),
-      (error: unknown) => setProblem(`Could not export: ${errorData(error).message}`),
+    png.start(
+      transport.assetUrl('norm', imageId),
+      result,
+      opacity,
+      photo?.path ?? `photo-${imageId}`,
     );
   };
 
@@ -99,50 +77,12 @@ export function HeatmapSection(props: {
     <div className="explain-heatmap" data-testid="explain-heatmap">
       <PhotoPicker selected={imageId} onPick={props.onPick} />
       <div className="card explain-main">
-        <div className="explain-controls">
-          <label>
-            <span>Explain city</span>
-            <select
-              id="explain-target"
-              value={choice}
-              onChange={(e) => setChoice(e.target.value)}
-              data-testid="explain-target"
-            >
-              <option value="predicted">The model&apos;s prediction</option>
-              <option
-                value="true"
-                disabled={labelled === null || !model.classes.includes(labelled)}
-              >
-                The photo&apos;s true city{labelled !== null ? ` (${labelled})` : ''}
-              </option>
-              {model.classes.map((c) => (
-                <option key={c} value={`city:${c}`}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          </label>
-          <MethodRadios
-            legend="Method"
-            name="explain-method"
-            options={EXPLAIN_METHODS}
-            labels={METHOD_LABELS}
-            value={method}
-            onChange={setMethod}
-          />
-          <label>
-            <span>Overlay opacity {Math.round(opacity * 100)}%</span>
-            <input
-              type="range"
-              min={0}
-              max={1}
-              step={0.05}
-              value={opacity}
-              onChange={(e) => setOpacity(Number(e.target.value))}
-              data-testid="explain-opacity"
-            />
-          </label>
-        </div>
+        <HeatmapControls
+          model={model}
+          labelled={labelled}
+          settings={settings}
+          onChange={(patch) => setSettings((s) => ({ ...s, ...patch }))}
+        />
         {imageId === null ? (
           <p className="muted explain-hint" data-testid="explain-no-photo">
             Pick a photo on the left to see which parts of it make the model say a city.
@@ -180,40 +120,13 @@ export function HeatmapSection(props: {
               </p>
             </div>
             {result !== null && (
-              <div className="explain-side">
-                <HeatLegend result={result} />
-                <TopCities result={result} />
-                <div className="button-row">
-                  <button
-                    type="button"
-                    aria-pressed={compare}
-                    onClick={() => setCompare((c) => !c)}
-                    data-testid="explain-compare-toggle"
-                  >
-                    {compare ? 'Hide comparison' : 'Compare methods'}
-                  </button>
-                  <button type="button" onClick={exportPng} data-testid="explain-export">
-                    Export PNG
-                  </button>
-                </div>
-                {problem !== null && (
-                  <p className="form-error" role="alert">
-                    {problem}
-                  </p>
-                )}
-                {exported !== null && (
-                  <p className="small">
-                    <a
-                      ref={link}
-                      href={exported.url}
-                      download={exported.name}
-                      data-testid="explain-export-link"
-                    >
-                      {exported.name}
-                    </a>
-                  </p>
-                )}
-              </div>
+              <HeatmapSide
+                result={result}
+                compare={compare}
+                onCompare={() => setCompare((c) => !c)}
+                png={png}
+                onExport={exportPng}
+              />
             )}
           </div>
         )}

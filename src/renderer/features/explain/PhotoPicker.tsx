@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useRevisionKey } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
 import { baseName } from '../library/format';
 
 const LIMIT = 60;

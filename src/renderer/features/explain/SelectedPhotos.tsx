@@ -1,6 +1,6 @@
 import type { EmbedPoint } from '../../../shared/contract/ml-types';
 import { useStudio } from '../../app/studio-context';
-import { pct } from '../ml/format';
+import { pct } from '../../ui/format';
 
 /** The photos of a lasso or box selection, with their true and predicted cities. */
 export function SelectedPhotos(props: {

@@ -1,5 +1,5 @@
 import type { ExplainResult } from '../../../shared/contract/ml-types';
-import { pct } from '../ml/format';
+import { pct } from '../../ui/format';
 import { topCities } from './targets';
 
 /** The model's most likely cities for the whole photo; the explained one marked. */

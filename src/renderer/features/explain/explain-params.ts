@@ -1,7 +1,7 @@
 // The Explain view's link parameters: other views open a photo here with
 // navigate('explain', { image: '42', model: 'abc' }); `tab=features` opens the feature map,
 // `tab=cities` the class-maximising city images.
-import { hashParam } from '../ml/nav';
+import { hashParam } from '../../ui/nav';
 
 export type ExplainTab = 'heatmap' | 'features' | 'cities';
 

@@ -1,6 +1,6 @@
 // What the heatmap's colours mean, in words, for each method: the legend beside the overlay.
 import type { ExplainMethod } from '../../../shared/contract/ml-types';
-import { pct } from '../ml/format';
+import { pct } from '../../ui/format';
 import type { Range } from '../../../shared/domain/heatmap/heat-pixels';
 
 export const METHOD_LABELS: Record<ExplainMethod, string> = {

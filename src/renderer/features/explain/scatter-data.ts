@@ -2,7 +2,7 @@
 // carrying its image id in `customdata` so hover, click and lasso can find the photo again.
 import type { MlScatterTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import type { EmbedPoint } from '../../../shared/contract/ml-types';
-import { pct } from '../ml/format';
+import { pct } from '../../ui/format';
 
 export type ColourMode = 'truth' | 'predicted' | 'correct';
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { ExplainMethod } from '../../../shared/contract/ml-types';
-import { isActive } from '../ml/job-state';
-import { useJob, type JobHandle } from '../ml/use-job';
+import { isActive } from '../../ui/job-state';
+import { useJob, type JobHandle } from '../../ui/use-job';
 
 export type ExplainRequest = {
   modelId: string;

@@ -4,11 +4,12 @@ import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
 import { formatTime } from '../library/format';
-import { ErrorLine } from '../ml/JobStatus';
-import { navigate } from '../ml/nav';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { navigate } from '../../ui/nav';
 import { accuracyText, batchState, canResume, countChips, predictedText } from './batch-words';
 import { RunningLine } from './RunningLine';
 import type { GeoBatches } from './use-geo-batches';
+import { Card } from '../../ui/Card';
 
 export type BatchPanelTab = 'review' | 'export';
 
@@ -42,8 +43,7 @@ export function BatchList(props: {
   };
 
   return (
-    <section className="card" aria-labelledby="geo-batches-title" data-testid="geo-batches">
-      <h2 id="geo-batches-title">Batches</h2>
+    <Card titleId="geo-batches-title" title="Batches" testId="geo-batches">
       {batches.list.error !== null && <ErrorLine error={batches.list.error} />}
       {batches.list.state === 'ready' && list.length === 0 && (
         <p className="muted" data-testid="geo-batches-empty">
@@ -168,6 +168,6 @@ export function BatchList(props: {
           </p>
         </ConfirmDialog>
       )}
-    </section>
+    </Card>
   );
 }

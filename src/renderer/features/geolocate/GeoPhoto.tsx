@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { GeoItem, GeoReviewState } from '../../../shared/contract/geo-types';
 import { useStudio } from '../../app/studio-context';
 import { baseName } from '../library/format';
-import { pct } from '../ml/format';
+import { pct } from '../../ui/format';
 
 export const REVIEW_WORDS: Record<GeoReviewState, string> = {
   pending: 'Not reviewed',

@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { useNotify } from '../../app/notices';
-import { hashParam } from '../ml/nav';
+import { hashParam } from '../../ui/nav';
 import { BatchList, type BatchPanelTab } from './BatchList';
 import { ExportPanel } from './ExportPanel';
 import { ReviewQueue } from './ReviewQueue';
 import { StartBatchForm } from './StartBatchForm';
 import { useGeoBatches } from './use-geo-batches';
-import '../ml/ml.css';
+import '../../ui/ml.css';
 import '../predict/predict.css';
 import './geolocate.css';
 

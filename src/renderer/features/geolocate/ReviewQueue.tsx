@@ -5,41 +5,29 @@ import type {
   GeoItemOrder,
 } from '../../../shared/contract/geo-types';
 import { useLibrary } from '../../app/library-state';
-import { useNotify } from '../../app/notices';
-import { useStudio } from '../../app/studio-context';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
 import { CityPicker } from './CityPicker';
 import { GeoPhoto } from './GeoPhoto';
 import { REVIEW_LEGEND, type ReviewAction } from './review-keys';
+import { ReviewBar } from './ReviewBar';
+import { ReviewButtons } from './ReviewButtons';
+import { REVIEW_FILTERS } from './review-filters';
+import { useUnsureThreshold } from './use-unsure-threshold';
 import { useReviewKeys } from './use-review-keys';
 import { useReviewQueue } from './use-review-queue';
-
-const FILTERS: readonly { value: GeoItemFilter; label: string }[] = [
-  { value: 'unsure', label: 'Unsure only' },
-  { value: 'pending', label: 'Pending' },
-  { value: 'all', label: 'All photos' },
-  { value: 'reviewed', label: 'Reviewed' },
-  { value: 'gps', label: 'With GPS' },
-  { value: 'unknown', label: 'Unknown (none of the cities)' },
-];
-
-/** A slider's changes are saved once it rests, not on every step of a drag. */
-const SAVE_AFTER_MS = 400;
 
 /** One photo at a time, most (or least) sure first, reviewed with the keyboard or the buttons. */
 export function ReviewQueue(props: { batch: GeoBatchSummary; onUpdated: () => void }) {
   const { batch } = props;
-  const { client } = useStudio();
   const { cities } = useLibrary();
-  const notify = useNotify();
   const [filter, setFilter] = useState<GeoItemFilter>('pending');
   const [order, setOrder] = useState<GeoItemOrder>('confidence-desc');
   const [picking, setPicking] = useState(false);
-  const [threshold, setThreshold] = useState(Math.round(batch.unsureBelow * 100));
   const q = useReviewQueue(batch.id, filter, order);
-  const saveTimer = useRef<number | null>(null);
-  const rethreshold = useRef(q.rethreshold);
-  rethreshold.current = q.rethreshold;
+  const [threshold, changeThreshold] = useUnsureThreshold(batch, (unsureBelow) => {
+    q.rethreshold(unsureBelow);
+    props.onUpdated();
+  });
   const root = useRef<HTMLElement>(null);
   const shownOnce = useRef(false);
   // The queue sits below the batch list: once its first photo is there, bring it into view.
@@ -48,32 +36,6 @@ export function ReviewQueue(props: { batch: GeoBatchSummary; onUpdated: () => vo
     shownOnce.current = true;
     root.current?.scrollIntoView({ block: 'nearest' });
   }, [q.state]);
-
-  // Another door (or the list) may change the threshold: follow it unless a save is pending.
-  useEffect(() => {
-    if (saveTimer.current === null) setThreshold(Math.round(batch.unsureBelow * 100));
-  }, [batch.unsureBelow]);
-  useEffect(
-    () => () => {
-      if (saveTimer.current !== null) window.clearTimeout(saveTimer.current);
-    },
-    [],
-  );
-
-  const changeThreshold = (percent: number): void => {
-    setThreshold(percent);
-    if (saveTimer.current !== null) window.clearTimeout(saveTimer.current);
-    saveTimer.current = window.setTimeout(() => {
-      saveTimer.current = null;
-      client.call('geo.update', { batchId: batch.id, unsureBelow: percent / 100 }).then(
-        (updated) => {
-          rethreshold.current(updated.unsureBelow);
-          props.onUpdated();
-        },
-        (e: unknown) => notify.error('Could not change the threshold', e),
-      );
-    }, SAVE_AFTER_MS);
-  };
 
   const onAction = (action: ReviewAction): void => {
     if (q.busy) return;
@@ -106,59 +68,22 @@ export function ReviewQueue(props: { batch: GeoBatchSummary; onUpdated: () => vo
       data-index={index}
       data-count={items.length}
     >
-      <div className="geo-review-bar">
-        <label className="field">
-          <span>Show</span>
-          <select
-            value={filter}
-            onChange={(e) =>
-              setFilter(FILTERS.find((f) => f.value === e.target.value)?.value ?? 'pending')
-            }
-            data-testid="geo-filter"
-          >
-            {FILTERS.map((f) => (
-              <option key={f.value} value={f.value}>
-                {f.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button
-          type="button"
-          className="small"
-          aria-pressed={order === 'confidence-asc'}
-          onClick={() =>
-            setOrder(order === 'confidence-desc' ? 'confidence-asc' : 'confidence-desc')
-          }
-          data-testid="geo-order"
-          data-order={order}
-        >
-          {order === 'confidence-desc' ? 'Most sure first' : 'Least sure first'}
-        </button>
-        <label className="field geo-threshold">
-          <span>Unsure below {threshold}%</span>
-          <input
-            type="range"
-            min={0}
-            max={100}
-            step={1}
-            value={threshold}
-            onChange={(e) => changeThreshold(Number(e.target.value))}
-            data-testid="geo-threshold"
-          />
-        </label>
-        <span className="muted small geo-position" data-testid="geo-position">
-          {items.length === 0
-            ? 'No photo'
-            : index < items.length
-              ? `Photo ${index + 1} of ${total}`
-              : `End of the list (${total})`}
-        </span>
-      </div>
+      <ReviewBar
+        filter={filter}
+        onFilter={setFilter}
+        order={order}
+        onOrder={setOrder}
+        threshold={threshold}
+        onThreshold={changeThreshold}
+        index={index}
+        shown={items.length}
+        total={total}
+      />
       {q.error !== null && <ErrorLine error={q.error} testId="geo-review-error" />}
       {q.state === 'ready' && items.length === 0 && (
         <p className="card muted" data-testid="geo-review-empty">
-          No photo matches “{FILTERS.find((f) => f.value === filter)?.label}”. Try another filter.
+          No photo matches “{REVIEW_FILTERS.find((f) => f.value === filter)?.label}”. Try another
+          filter.
         </p>
       )}
       {current === null && items.length > 0 && (
@@ -187,47 +112,12 @@ export function ReviewQueue(props: { batch: GeoBatchSummary; onUpdated: () => vo
               }}
             />
           ) : (
-            <div className="button-row geo-actions" role="group" aria-label="Review">
-              <button
-                type="button"
-                className="primary"
-                disabled={q.busy || current.predicted === null}
-                onClick={() => onAction('accept')}
-                aria-keyshortcuts="A Enter"
-              >
-                Accept {current.predicted ?? ''} <kbd>A</kbd>
-              </button>
-              <button
-                type="button"
-                disabled={q.busy}
-                onClick={() => onAction('correct')}
-                aria-keyshortcuts="C"
-              >
-                Correct… <kbd>C</kbd>
-              </button>
-              <button
-                type="button"
-                disabled={q.busy}
-                onClick={() => onAction('skip')}
-                aria-keyshortcuts="S"
-              >
-                Skip <kbd>S</kbd>
-              </button>
-              <button
-                type="button"
-                disabled={q.busy}
-                onClick={() => onAction('undo')}
-                aria-keyshortcuts="U Backspace"
-              >
-                Undo <kbd>U</kbd>
-              </button>
-              <button type="button" aria-label="Previous photo" onClick={() => q.step(-1)}>
-                ←
-              </button>
-              <button type="button" aria-label="Next photo" onClick={() => q.step(1)}>
-                →
-              </button>
-            </div>
+            <ReviewButtons
+              predicted={current.predicted}
+              busy={q.busy}
+              onAction={onAction}
+              onStep={q.step}
+            />
           )}
         </GeoPhoto>
       )}

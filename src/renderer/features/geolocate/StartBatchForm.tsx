@@ -2,30 +2,26 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { GeoBatchCreated } from '../../../shared/contract/geo-types';
 import type { PickKind } from '../../../shared/contract/client';
-import { errorData } from '../../app/errors';
 import { useStudio } from '../../app/studio-context';
 import { appendPaths, parsePaths } from '../import/parse-paths';
-import { ErrorLine } from '../ml/JobStatus';
-import { navigate } from '../ml/nav';
-import { useModels } from '../ml/use-ml-lists';
-import type { AppErrorData } from '../../../shared/contract/errors';
-import { ModelOptions } from '../ml/ModelOptions';
+import { Field, FormFooter, TextField } from '../../ui/form';
+import { ModelPicker, NoModelYet } from '../../ui/ModelPicker';
+import { useAction } from '../../ui/use-action';
+import { useModelChoice } from '../../ui/use-model-choice';
 
 /** Starts a batch: a model, the folders or photos to place, and where "unsure" begins. */
 export function StartBatchForm(props: { onStarted: (created: GeoBatchCreated) => void }) {
   const { client, transport } = useStudio();
   // Only the desktop app can open the system's file dialog; in a browser paths are typed.
   const pickPaths = transport.pickPaths?.bind(transport) ?? null;
-  const models = useModels();
-  const list = models.value ?? [];
-  const [picked, setPicked] = useState('');
-  const modelId = list.some((m) => m.id === picked) ? picked : (list[0]?.id ?? '');
+  const choice = useModelChoice();
+  const { models, list, modelId } = choice;
   const [pathsText, setPathsText] = useState('');
   const [name, setName] = useState('');
   const [unsure, setUnsure] = useState(50);
-  const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const [error, setError] = useState<AppErrorData | null>(null);
+  const action = useAction<void>();
+  const busy = action.busy;
 
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
@@ -33,74 +29,58 @@ export function StartBatchForm(props: { onStarted: (created: GeoBatchCreated) =>
     if (modelId === '') return setProblem('Pick a model first (train one in the Train view).');
     if (paths.length === 0) return setProblem('Give at least one folder or photo.');
     setProblem(null);
-    setError(null);
-    setBusy(true);
-    client
-      .call('geo.create', {
+    void action.run(async () => {
+      const created = await client.call('geo.create', {
         modelId,
         paths,
         name: name.trim() === '' ? null : name.trim(),
         unsureBelow: unsure / 100,
-      })
-      .then(
-        (created) => {
-          setPathsText('');
-          setName('');
-          props.onStarted(created);
-        },
-        (e: unknown) => setError(errorData(e)),
-      )
-      .finally(() => setBusy(false));
+      });
+      setPathsText('');
+      setName('');
+      props.onStarted(created);
+    });
   };
 
   const browse = (kind: PickKind): void => {
     if (pickPaths === null) return;
     pickPaths(kind).then(
       (paths) => setPathsText((text) => appendPaths(text, paths)),
-      (e: unknown) => setError(errorData(e)),
+      action.report,
     );
   };
 
   if (models.state === 'ready' && list.length === 0) {
     return (
-      <div className="card empty-state" data-testid="geo-no-model">
-        <p>Geolocating a folder needs a trained model.</p>
-        <button type="button" className="primary" onClick={() => navigate('train')}>
-          Train a model
-        </button>
-      </div>
+      <NoModelYet
+        testId="geo-no-model"
+        message={<p>Geolocating a folder needs a trained model.</p>}
+      />
     );
   }
   return (
     <form className="card geo-start" onSubmit={submit} noValidate data-testid="geo-start-form">
       <h2>New batch</h2>
       <div className="field-grid">
-        <div className="field geo-wide">
-          <label htmlFor="geo-model">Model</label>
-          <select
-            id="geo-model"
-            value={modelId}
-            disabled={busy}
-            onChange={(e) => setPicked(e.target.value)}
-          >
-            <ModelOptions models={list} />
-          </select>
-        </div>
-        <div className="field geo-wide">
-          <label htmlFor="geo-name">Name (optional)</label>
-          <input
-            id="geo-name"
-            type="text"
-            placeholder="The first folder's name and today's date"
-            value={name}
-            disabled={busy}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <div className="field geo-wide">
-          <label htmlFor="geo-unsure">
-            Unsure below {unsure}% <span className="muted">(pending photos under it)</span>
-          </label>
+        <ModelPicker id="geo-model" className="geo-wide" choice={choice} disabled={busy} />
+        <TextField
+          id="geo-name"
+          label="Name (optional)"
+          className="geo-wide"
+          placeholder="The first folder's name and today's date"
+          value={name}
+          disabled={busy}
+          onChange={setName}
+        />
+        <Field
+          id="geo-unsure"
+          className="geo-wide"
+          label={
+            <>
+              Unsure below {unsure}% <span className="muted">(pending photos under it)</span>
+            </>
+          }
+        >
           <input
             id="geo-unsure"
             type="range"
@@ -111,10 +91,9 @@ export function StartBatchForm(props: { onStarted: (created: GeoBatchCreated) =>
             disabled={busy}
             onChange={(e) => setUnsure(Number(e.target.value))}
           />
-        </div>
+        </Field>
       </div>
-      <div className="field">
-        <label htmlFor="geo-paths">Folders or photos (one per line)</label>
+      <Field id="geo-paths" label="Folders or photos (one per line)">
         <textarea
           id="geo-paths"
           rows={3}
@@ -124,7 +103,7 @@ export function StartBatchForm(props: { onStarted: (created: GeoBatchCreated) =>
           disabled={busy}
           onChange={(e) => setPathsText(e.target.value)}
         />
-      </div>
+      </Field>
       {pickPaths !== null && (
         <div className="button-row">
           <button type="button" onClick={() => browse('folders')} disabled={busy}>
@@ -135,21 +114,20 @@ export function StartBatchForm(props: { onStarted: (created: GeoBatchCreated) =>
           </button>
         </div>
       )}
-      {problem !== null && (
-        <p className="form-error" role="alert">
-          {problem}
-        </p>
-      )}
-      {error !== null && <ErrorLine error={error} testId="geo-start-error" />}
-      <div className="button-row">
-        <button type="submit" className="primary" disabled={busy} data-testid="geo-start">
-          {busy ? 'Starting…' : 'Geolocate'}
-        </button>
+      <FormFooter
+        problem={problem}
+        error={action.error}
+        errorTestId="geo-start-error"
+        busy={busy}
+        busyLabel="Starting…"
+        label="Geolocate"
+        testId="geo-start"
+      >
         <span className="muted small">
           Photos are imported into the library, then predicted in chunks; a stopped batch resumes
           where it left off.
         </span>
-      </div>
+      </FormFooter>
     </form>
   );
 }

@@ -1,5 +1,5 @@
 import type { StudySummary } from '../../../shared/contract/study-types';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
 import { useAnswersReady } from './use-answers-ready';
 
 /**

@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
 import type { StudyResults } from '../../../shared/contract/study-types';
-import { PlotlyChart } from '../ml/PlotlyChart';
+import { PlotlyChart } from '../../ui/PlotlyChart';
 import { confusionChart } from './confusion-chart';
+import { Card } from '../../ui/Card';
 
 /** People's confusion matrix beside the model's, on the same photos. */
 export function ConfusionPair(props: { confusion: StudyResults['confusion'] }) {
@@ -14,8 +15,7 @@ export function ConfusionPair(props: { confusion: StudyResults['confusion'] }) {
     [cities, columns, human, model],
   );
   return (
-    <section className="card" aria-labelledby="guess-confusion-title">
-      <h2 id="guess-confusion-title">Who confuses which cities</h2>
+    <Card titleId="guess-confusion-title" title="Who confuses which cities">
       <p className="muted small">
         Rows are the true city, columns the guess; the diagonal (green outline) is right. Colour is
         the share of the row.
@@ -44,6 +44,6 @@ export function ConfusionPair(props: { confusion: StudyResults['confusion'] }) {
           )}
         </div>
       </div>
-    </section>
+    </Card>
   );
 }

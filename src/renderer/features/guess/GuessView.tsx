@@ -4,14 +4,14 @@ import type { StudySummary } from '../../../shared/contract/study-types';
 import { useLibrary, useRevisionKey } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { PAPER_ACCURACY, PAPER_HUMAN_ACCURACY, pct } from '../ml/format';
-import { ErrorLine } from '../ml/JobStatus';
-import { useModels } from '../ml/use-ml-lists';
+import { PAPER_ACCURACY, PAPER_HUMAN_ACCURACY, pct } from '../../ui/format';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { useModels } from '../../ui/use-ml-lists';
 import { NewStudyForm } from './NewStudyForm';
 import { PlayView } from './PlayView';
 import { ResultsView } from './ResultsView';
 import { StudiesList } from './StudiesList';
-import '../ml/ml.css';
+import '../../ui/ml.css';
 import './guess.css';
 
 type Screen =

@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import type { AppErrorData } from '../../../shared/contract/errors';
 import { participantIdSchema } from '../../../shared/contract/study-methods';
 import type { StudySummary } from '../../../shared/contract/study-types';
-import { errorData } from '../../app/errors';
 import { useStudio } from '../../app/studio-context';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { useAction } from '../../ui/use-action';
 
 /**
  * Who plays next: a pseudonymous id (an existing one resumes where it stopped), optionally how well
@@ -24,8 +23,8 @@ export function JoinForm(props: {
     Object.fromEntries(study.cities.map((c) => [c, 0])),
   );
   const [problem, setProblem] = useState<string | null>(null);
-  const [failure, setFailure] = useState<AppErrorData | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction<void>();
+  const { busy, error: failure } = action;
 
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
@@ -35,22 +34,15 @@ export function JoinForm(props: {
     if (study.consentText !== null && !consent)
       return setProblem('Please read and accept the consent text to take part.');
     setProblem(null);
-    setFailure(null);
-    setBusy(true);
-    client
-      .call('participant.join', {
+    void action.run(async () => {
+      const p = await client.call('participant.join', {
         studyId: study.id,
         participantId: parsed.data,
         acceptConsent: consent,
         familiarity: askFamiliarity ? familiarity : null,
-      })
-      .then(
-        (p) => props.onJoined(p.participantId),
-        (error: unknown) => {
-          setBusy(false);
-          setFailure(errorData(error));
-        },
-      );
+      });
+      props.onJoined(p.participantId);
+    });
   };
 
   return (

@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import type { AppErrorData } from '../../../shared/contract/errors';
 import type { ModelSummary } from '../../../shared/contract/ml-types';
 import type { StudyCreated } from '../../../shared/contract/study-types';
-import { errorData } from '../../app/errors';
 import { useStudio } from '../../app/studio-context';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { useAction } from '../../ui/use-action';
 import {
   defaultStudyForm,
   toggleCity,
@@ -13,7 +12,7 @@ import {
   type FormErrors,
   type StudyForm,
 } from './study-form';
-import { ModelOptions } from '../ml/ModelOptions';
+import { ModelOptions } from '../../ui/ModelOptions';
 
 /** The "New study" form: name, model, cities, photos, rounds, reveal mode, limits and consent. */
 export function NewStudyForm(props: {
@@ -27,8 +26,8 @@ export function NewStudyForm(props: {
     defaultStudyForm(props.models[0] ?? null, props.libraryCities),
   );
   const [errors, setErrors] = useState<FormErrors>({});
-  const [failure, setFailure] = useState<AppErrorData | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction<void>();
+  const { busy, error: failure } = action;
   const model = props.models.find((m) => m.id === form.modelId) ?? null;
   const allCities = model?.classes ?? props.libraryCities;
   const set = (patch: Partial<StudyForm>) => setForm((f) => ({ ...f, ...patch }));
@@ -38,18 +37,7 @@ export function NewStudyForm(props: {
     const checked = validateStudyForm(form);
     if (!checked.ok) return setErrors(checked.errors);
     setErrors({});
-    setFailure(null);
-    setBusy(true);
-    client.call('study.create', checked.value).then(
-      (study) => {
-        setBusy(false);
-        props.onCreated(study);
-      },
-      (error: unknown) => {
-        setBusy(false);
-        setFailure(errorData(error));
-      },
-    );
+    void action.run(async () => props.onCreated(await client.call('study.create', checked.value)));
   };
 
   const fieldError = (key: keyof StudyForm) =>

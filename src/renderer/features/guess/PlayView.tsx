@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { StudySummary } from '../../../shared/contract/study-types';
-import { pct } from '../ml/format';
+import { pct } from '../../ui/format';
 import { JoinForm } from './JoinForm';
 import { RoundLoop } from './RoundLoop';
 

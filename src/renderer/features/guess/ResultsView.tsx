@@ -3,13 +3,14 @@ import type { MlLayout, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import type { StudySummary } from '../../../shared/contract/study-types';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { duration, pct } from '../ml/format';
-import { ErrorLine } from '../ml/JobStatus';
-import { PlotlyChart } from '../ml/PlotlyChart';
+import { duration, pct } from '../../ui/format';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { PlotlyChart } from '../../ui/PlotlyChart';
 import { ConfusionPair } from './ConfusionPair';
 import { ExportLinks } from './ExportLinks';
 import { cityChart, participantChart, responseChart, roundChart } from './results-charts';
 import { accuracyWithCI, kappaWords, learningWords, mcnemarWords } from './results-words';
+import { Card } from '../../ui/Card';
 
 /** One chart in a card with its title (and a line saying how to read it). */
 function ChartCard(props: {
@@ -21,8 +22,7 @@ function ChartCard(props: {
   testId: string;
 }) {
   return (
-    <section className="card" aria-labelledby={`${props.id}-title`}>
-      <h2 id={`${props.id}-title`}>{props.title}</h2>
+    <Card titleId={`${props.id}-title`} title={props.title}>
       {props.note !== undefined && <p className="muted small">{props.note}</p>}
       <PlotlyChart
         data={props.chart.data}
@@ -30,7 +30,7 @@ function ChartCard(props: {
         label={props.label}
         testId={props.testId}
       />
-    </section>
+    </Card>
   );
 }
 
@@ -72,8 +72,7 @@ export function ResultsView(props: { study: StudySummary; onBack: () => void }) 
       {load.error !== null && <ErrorLine error={load.error} />}
       {value !== null && charts !== null && (
         <>
-          <section className="card" aria-labelledby="guess-headline-title">
-            <h2 id="guess-headline-title">People vs the model</h2>
+          <Card titleId="guess-headline-title" title="People vs the model">
             <dl className="ml-facts">
               <div>
                 <dt>Guesses (n)</dt>
@@ -127,7 +126,7 @@ export function ResultsView(props: { study: StudySummary; onBack: () => void }) 
               {study.cities.length} cities is {pct(1 / study.cities.length)}.
             </p>
             <ExportLinks name={study.name} data={value.exported} />
-          </section>
+          </Card>
           <div className="ml-two-col">
             <ChartCard
               id="guess-part"

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { RoundReveal } from '../../../shared/contract/study-types';
-import { pct } from '../ml/format';
+import { pct } from '../../ui/format';
 
 /** After a guess in 'reveal' mode: the truth, right or wrong, and what the model said. */
 export function RevealPanel(props: { guess: string; reveal: RoundReveal; onNext: () => void }) {

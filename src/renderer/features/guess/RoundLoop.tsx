@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppErrorData } from '../../../shared/contract/errors';
 import type { RoundPrompt, RoundReveal, StudySummary } from '../../../shared/contract/study-types';
 import { errorData } from '../../app/errors';
 import { useStudio } from '../../app/studio-context';
-import { ErrorLine } from '../ml/JobStatus';
-import { CityButtons } from './CityButtons';
-import { countdownLevel, formatCountdown, onTimeUp } from './countdown';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { useAction } from '../../ui/use-action';
+import { onTimeUp } from './countdown';
+import { GuessControls } from './GuessControls';
 import { stepConfidence, type KeyAction } from './keys';
+import { PlayBar } from './PlayBar';
 import { RevealPanel } from './RevealPanel';
 import { useCountdown } from './use-countdown';
 import { usePlayKeys } from './use-play-keys';
@@ -38,9 +39,10 @@ export function RoundLoop(props: {
   const [confidence, setConfidence] = useState<number | null>(null);
   const [loadedAt, setLoadedAt] = useState<number | null>(null);
   const [late, setLate] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppErrorData | null>(null);
+  const action = useAction<void>();
+  const { busy, error } = action;
   const [score, setScore] = useState<Score>(null);
+  const { report } = action;
   const alive = useRef(true);
   const timeUpDone = useRef(false);
 
@@ -65,10 +67,10 @@ export function RoundLoop(props: {
         if (data.code === 'CONFLICT') {
           setStep({ kind: 'waiting' });
           setTimeout(() => alive.current && next(), RETRY_MS);
-        } else setError(data);
+        } else report(e);
       },
     );
-  }, [client, study.id, participantId]);
+  }, [client, study.id, participantId, report]);
 
   useEffect(() => {
     alive.current = true;
@@ -92,32 +94,23 @@ export function RoundLoop(props: {
     const guess = study.cities[selected];
     if (guess === undefined) return;
     const responseMs = Math.max(0, Math.round(performance.now() - loadedAt));
-    setBusy(true);
-    setError(null);
-    client
-      .call('round.answer', {
+    const { prompt } = step;
+    void action.run(async () => {
+      const answer = await client.call('round.answer', {
         studyId: study.id,
         participantId,
-        imageId: step.prompt.imageId,
+        imageId: prompt.imageId,
         guess,
         confidence,
         responseMs,
-      })
-      .then(
-        (answer) => {
-          setBusy(false);
-          if (answer.revealed === null) return next();
-          const correct = answer.revealed.correct ? 1 : 0;
-          setScore((s) =>
-            s === null ? s : { correct: s.correct + correct, answered: s.answered + 1 },
-          );
-          setStep({ kind: 'reveal', prompt: step.prompt, guess, reveal: answer.revealed });
-        },
-        (e: unknown) => {
-          setBusy(false);
-          setError(errorData(e));
-        },
+      });
+      if (answer.revealed === null) return next();
+      const correct = answer.revealed.correct ? 1 : 0;
+      setScore((s) =>
+        s === null ? s : { correct: s.correct + correct, answered: s.answered + 1 },
       );
+      setStep({ kind: 'reveal', prompt, guess, reveal: answer.revealed });
+    });
   };
 
   const remaining = useCountdown(
@@ -158,33 +151,9 @@ export function RoundLoop(props: {
     );
 
   const { prompt } = step;
-  const level = remaining === null ? null : countdownLevel(remaining, prompt.timeLimitMs ?? 1);
   return (
     <div className="guess-play" data-testid="play" data-round={prompt.round} data-step={step.kind}>
-      <div className="guess-play-bar">
-        <span data-testid="play-round">
-          Photo {prompt.round} of {prompt.rounds}
-        </span>
-        {score !== null && (
-          <span
-            data-testid="play-score"
-            data-correct={score.correct}
-            data-answered={score.answered}
-          >
-            Score {score.correct} / {score.answered}
-          </span>
-        )}
-        {remaining !== null && level !== null && (
-          <span
-            className={`guess-countdown guess-countdown-${level}`}
-            role="timer"
-            aria-label="Time left"
-            data-testid="countdown"
-          >
-            {formatCountdown(remaining)}
-          </span>
-        )}
-      </div>
+      <PlayBar prompt={prompt} score={score} remaining={remaining} />
       <div className="guess-stage">
         <img
           key={prompt.imageId}
@@ -199,48 +168,17 @@ export function RoundLoop(props: {
         />
         <div className="guess-side">
           {step.kind === 'guess' ? (
-            <>
-              <p className="muted small">
-                Pick the city: click or press its number, then Enter to commit.
-              </p>
-              <CityButtons
-                cities={study.cities}
-                selected={selected}
-                disabled={busy}
-                onSelect={setSelected}
-              />
-              <label className="guess-confidence">
-                <span>
-                  Confidence (optional, ↑/↓):{' '}
-                  <strong data-testid="play-confidence">
-                    {confidence === null ? 'not set' : `${Math.round(confidence * 100)}%`}
-                  </strong>
-                </span>
-                <input
-                  type="range"
-                  min={0}
-                  max={1}
-                  step={0.1}
-                  value={confidence ?? 0.5}
-                  onChange={(e) => setConfidence(Number(e.target.value))}
-                />
-              </label>
-              {late && (
-                <p className="form-error" role="alert" data-testid="play-late">
-                  Time is up. Pick a city to go on; this guess is recorded as late.
-                </p>
-              )}
-              <button
-                type="button"
-                className="primary"
-                disabled={selected === null || loadedAt === null || busy}
-                onClick={commit}
-                data-testid="round-commit"
-                aria-keyshortcuts="Enter"
-              >
-                Commit guess <kbd>Enter</kbd>
-              </button>
-            </>
+            <GuessControls
+              cities={study.cities}
+              selected={selected}
+              onSelect={setSelected}
+              confidence={confidence}
+              onConfidence={setConfidence}
+              late={late}
+              canCommit={selected !== null && loadedAt !== null}
+              busy={busy}
+              onCommit={commit}
+            />
           ) : (
             <RevealPanel guess={step.guess} reveal={step.reveal} onNext={next} />
           )}

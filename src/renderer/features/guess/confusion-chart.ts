@@ -3,7 +3,7 @@
 // drawn side by side. Pure.
 import type { MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import { cellLabels, cellRects, heatCells } from '../evaluate/confusion';
-import { escapeText } from '../ml/plotly-text';
+import { escapeText } from '../../ui/plotly-text';
 import type { Chart } from './results-charts';
 
 export function confusionChart(

@@ -2,7 +2,7 @@
 // Labels are plain text: no <b>/<i>, which Plotly styles with attributes the CSP blocks.
 import type { MlLayout, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import type { AccuracyCell, StudyResults } from '../../../shared/contract/study-types';
-import { escapeText } from '../ml/plotly-text';
+import { escapeText } from '../../ui/plotly-text';
 
 export type Chart = { data: MlTrace[]; layout: MlLayout };
 

@@ -1,6 +1,6 @@
 // The study's statistics in plain words (pure, unit-tested).
 import type { StudyResults } from '../../../shared/contract/study-types';
-import { pct } from '../ml/format';
+import { pct } from '../../ui/format';
 
 /** "0.012" or "< 0.001": p-values to three places, never a misleading 0. */
 export function formatP(p: number): string {

@@ -1,4 +1,5 @@
 import type { ImportReport } from '../../../shared/contract/library-types';
+import { DataTable, type Column } from '../../ui/DataTable';
 
 type CountKey = 'imported' | 'labeled' | 'duplicates' | 'alreadyPresent' | 'skipped';
 
@@ -8,6 +9,21 @@ const NUMBERS: { key: CountKey; label: string; hint: string }[] = [
   { key: 'duplicates', label: 'Duplicates', hint: 'same pixels as a photo already imported' },
   { key: 'alreadyPresent', label: 'Already present', hint: 'imported by an earlier run' },
   { key: 'skipped', label: 'Skipped', hint: 'not images (other file types)' },
+];
+
+const ERROR_COLUMNS: Column<ImportReport['errors'][number]>[] = [
+  { header: 'Path', className: 'break mono', cell: (e) => e.path },
+  { header: 'Reason', cell: (e) => e.reason },
+];
+
+const DUPLICATE_COLUMNS: Column<ImportReport['duplicateOf'][number]>[] = [
+  { header: 'File', className: 'break mono', cell: (d) => d.path },
+  { header: 'Same as', className: 'break mono', cell: (d) => d.existingPath },
+  {
+    header: 'Label',
+    cellProps: (d) => ({ 'data-testid': d.labelConflict ? 'report-label-conflict' : undefined }),
+    cell: (d) => d.labelConflict ?? '',
+  },
 ];
 
 /** The outcome of an import: the counts, then every failed file with its reason. */
@@ -37,47 +53,23 @@ export function ImportReportView(props: { report: ImportReport }) {
       {r.errors.length > 0 && (
         <>
           <h3>Files that could not be imported</h3>
-          <table className="data-table" data-testid="report-error-table">
-            <thead>
-              <tr>
-                <th scope="col">Path</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.errors.map((e, i) => (
-                <tr key={`${e.path}-${i}`}>
-                  <td className="break mono">{e.path}</td>
-                  <td>{e.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="report-error-table"
+            columns={ERROR_COLUMNS}
+            rows={r.errors}
+            rowKey={(e, i) => `${e.path}-${i}`}
+          />
         </>
       )}
       {r.duplicateOf.length > 0 && (
         <>
           <h3>Duplicates (not imported again)</h3>
-          <table className="data-table" data-testid="report-duplicate-table">
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col">Same as</th>
-                <th scope="col">Label</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.duplicateOf.map((d, i) => (
-                <tr key={`${d.path}-${i}`}>
-                  <td className="break mono">{d.path}</td>
-                  <td className="break mono">{d.existingPath}</td>
-                  <td data-testid={d.labelConflict ? 'report-label-conflict' : undefined}>
-                    {d.labelConflict ?? ''}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="report-duplicate-table"
+            columns={DUPLICATE_COLUMNS}
+            rows={r.duplicateOf}
+            rowKey={(d, i) => `${d.path}-${i}`}
+          />
         </>
       )}
     </section>

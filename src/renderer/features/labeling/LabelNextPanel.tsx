@@ -4,7 +4,7 @@ import { LABEL_STRATEGIES } from '../../../shared/contract/label-queue-types';
 import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
 import { legendOf, typedCity, type LabelKeyAction } from './label-keys';
 import { CityKeys, KeyLegend, LabelPhoto } from './LabelPhoto';
 import { LearningCurve } from './LearningCurve';

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { CityGuess } from '../../../shared/contract/label-queue-types';
 import { useStudio } from '../../app/studio-context';
 import { baseName } from '../library/format';
-import { pct } from '../ml/format';
+import { pct } from '../../ui/format';
 
 /** One photo of a queue, large, with the current head's top cities; `children` go beside it. */
 export function LabelPhoto(props: {

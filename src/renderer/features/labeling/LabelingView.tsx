@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { useModels } from '../ml/use-ml-lists';
-import { ModelOptions } from '../ml/ModelOptions';
-import { navigate } from '../ml/nav';
-import { ErrorLine } from '../ml/JobStatus';
+import { useModels } from '../../ui/use-ml-lists';
+import { ModelOptions } from '../../ui/ModelOptions';
+import { NoModelYet } from '../../ui/ModelPicker';
+import { ErrorLine } from '../../ui/ErrorLine';
 import { LabelNextPanel } from './LabelNextPanel';
 import { SuspectsPanel } from './SuspectsPanel';
 import './labeling.css';
@@ -61,15 +61,15 @@ export function LabelingView() {
       </header>
       {models.error !== null && <ErrorLine error={models.error} />}
       {models.state === 'ready' && model === null && (
-        <div className="card">
-          <p>
-            The queues rank photos with a trained model’s head on the cached features. Train one
-            first.
-          </p>
-          <button type="button" className="primary" onClick={() => navigate('train')}>
-            Train a model
-          </button>
-        </div>
+        <NoModelYet
+          className="card"
+          message={
+            <p>
+              The queues rank photos with a trained model’s head on the cached features. Train one
+              first.
+            </p>
+          }
+        />
       )}
       {model !== null &&
         (tab === 'next' ? (

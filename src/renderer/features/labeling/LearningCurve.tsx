@@ -1,5 +1,5 @@
 import type { ControlCurve, CurvePoint } from '../../../shared/contract/label-queue-types';
-import { pct } from '../ml/format';
+import { pct } from '../../ui/format';
 import { polylinePoints, type CurveBox } from './curve-path';
 
 const BOX: CurveBox = { width: 360, height: 180, pad: 24 };

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
-import { ErrorLine } from '../ml/JobStatus';
-import { pct } from '../ml/format';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { pct } from '../../ui/format';
 import { legendOf, typedCity, type LabelKeyAction } from './label-keys';
 import { CityKeys, KeyLegend, LabelPhoto } from './LabelPhoto';
 import { useLabelKeys } from './use-label-keys';

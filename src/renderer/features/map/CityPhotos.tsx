@@ -5,8 +5,8 @@ import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
 import { GeoPhoto } from '../geolocate/GeoPhoto';
 import { baseName } from '../library/format';
-import { ErrorLine } from '../ml/JobStatus';
-import { pct } from '../ml/format';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { pct } from '../../ui/format';
 
 /** The most photos one city's list shows (the contract's page limit). */
 const LIMIT = 1000;

@@ -3,13 +3,15 @@ import type { GeoMapPlace } from '../../../shared/contract/geo-types';
 import { useRevisionKey } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { ErrorLine } from '../ml/JobStatus';
-import { hashParam, navigate } from '../ml/nav';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { hashParam, navigate } from '../../ui/nav';
 import { CityPhotos } from './CityPhotos';
 import { GeoMapSvg } from './GeoMapSvg';
+import { DataTable } from '../../ui/DataTable';
 import { MapLegend } from './MapLegend';
+import { mapColumns } from './map-table';
 import { cityTooltip } from './map-scale';
-import '../ml/ml.css';
+import '../../ui/ml.css';
 import '../predict/predict.css';
 import '../geolocate/geolocate.css';
 import './map.css';
@@ -147,48 +149,15 @@ export function MapView() {
                 onClose={() => setCity(null)}
               />
             )}
-            <table className="data-table geomap-table" data-testid="map-table">
-              <caption className="visually-hidden">Photos per city</caption>
-              <thead>
-                <tr>
-                  <th scope="col">City</th>
-                  <th scope="col" className="num">
-                    Photos
-                  </th>
-                  <th scope="col" className="num">
-                    Mean confidence
-                  </th>
-                  <th scope="col" className="num">
-                    GPS right
-                  </th>
-                  <th scope="col" className="num">
-                    GPS wrong
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...cities]
-                  .sort((a, b) => b.count - a.count)
-                  .map((c) => (
-                    <tr key={c.city} title={cityTooltip(c)}>
-                      <th scope="row">
-                        <button
-                          type="button"
-                          className="link-button"
-                          onClick={() => setCity(c.city)}
-                        >
-                          {c.city}
-                        </button>
-                        {c.country !== '' && <span className="muted"> · {c.country}</span>}
-                      </th>
-                      <td className="num">{c.count}</td>
-                      <td className="num">{Math.round(c.meanConfidence * 100)}%</td>
-                      <td className="num">{c.correct}</td>
-                      <td className="num">{c.wrong}</td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
+            <DataTable
+              className="geomap-table"
+              testId="map-table"
+              caption="Photos per city"
+              columns={mapColumns(setCity)}
+              rows={[...cities].sort((a, b) => b.count - a.count)}
+              rowKey={(c) => c.city}
+              rowProps={(c) => ({ title: cityTooltip(c) })}
+            />
           </>
         )
       )}

@@ -3,9 +3,11 @@ import type { FormEvent } from 'react';
 import { useLoad } from '../../app/use-load';
 import { useStudio } from '../../app/studio-context';
 import { useNotify } from '../../app/notices';
-import { isActive } from '../ml/job-state';
-import { ErrorLine, JobStatus } from '../ml/JobStatus';
-import { useJob } from '../ml/use-job';
+import { isActive } from '../../ui/job-state';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { Field, FormFooter, TextField } from '../../ui/form';
+import { JobStatus } from '../../ui/JobStatus';
+import { useJob } from '../../ui/use-job';
 import { nameFromPath, NAME_RE } from './backbone-name';
 
 /** Import a backbone from disk, or download one from the catalogue, each as a job with progress. */
@@ -55,44 +57,30 @@ export function BackboneImport(props: { existing: string[]; onAdded: () => void 
         data-testid="backbone-import-form"
       >
         <h3 id="bb-import-title">Import from disk</h3>
-        <div className="field">
-          <label htmlFor="bb-path">Model file or folder</label>
-          <input
-            id="bb-path"
-            type="text"
-            className="mono"
-            placeholder="/path/to/mobilenet_v2_1.0_224_quant.tflite"
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="bb-name">Backbone name</label>
-          <input
-            id="bb-name"
-            type="text"
-            value={effectiveName}
-            onChange={(e) => {
-              setNameTouched(true);
-              setName(e.target.value);
-            }}
-          />
-        </div>
-        {problem !== null && (
-          <p className="form-error" role="alert">
-            {problem}
-          </p>
-        )}
-        <div className="button-row">
-          <button
-            type="submit"
-            className="primary"
-            disabled={isActive(importer.state.phase)}
-            data-testid="backbone-import"
-          >
-            {isActive(importer.state.phase) ? 'Importing…' : 'Import backbone'}
-          </button>
-        </div>
+        <TextField
+          id="bb-path"
+          label="Model file or folder"
+          mono
+          placeholder="/path/to/mobilenet_v2_1.0_224_quant.tflite"
+          value={path}
+          onChange={setPath}
+        />
+        <TextField
+          id="bb-name"
+          label="Backbone name"
+          value={effectiveName}
+          onChange={(value) => {
+            setNameTouched(true);
+            setName(value);
+          }}
+        />
+        <FormFooter
+          problem={problem}
+          busy={isActive(importer.state.phase)}
+          busyLabel="Importing…"
+          label="Import backbone"
+          testId="backbone-import"
+        />
         <JobStatus
           state={importer.state}
           label="Backbone import"
@@ -111,8 +99,7 @@ export function BackboneImport(props: { existing: string[]; onAdded: () => void 
       >
         <h3 id="bb-download-title">Download from the catalogue</h3>
         {catalogue.error !== null && <ErrorLine error={catalogue.error} />}
-        <div className="field">
-          <label htmlFor="bb-catalogue">Known backbone</label>
+        <Field id="bb-catalogue" label="Known backbone">
           <select
             id="bb-catalogue"
             value={picked?.name ?? ''}
@@ -125,22 +112,21 @@ export function BackboneImport(props: { existing: string[]; onAdded: () => void 
               </option>
             ))}
           </select>
-        </div>
+        </Field>
         {picked !== null && (
           <p className="muted small break">
             From <span className="mono">{picked.url}</span>, verified by sha256{' '}
             <span className="mono">{picked.sha256.slice(0, 12)}…</span>. Needs a network connection.
           </p>
         )}
-        <div className="button-row">
-          <button
-            type="submit"
-            disabled={picked === null || isActive(downloader.state.phase)}
-            data-testid="backbone-download"
-          >
-            {isActive(downloader.state.phase) ? 'Downloading…' : 'Download'}
-          </button>
-        </div>
+        <FormFooter
+          plain
+          busy={isActive(downloader.state.phase)}
+          disabled={picked === null}
+          busyLabel="Downloading…"
+          label="Download"
+          testId="backbone-download"
+        />
         <JobStatus
           state={downloader.state}
           label="Backbone download"

@@ -1,5 +1,5 @@
-import { useMlInfo } from '../ml/use-ml-lists';
-import { ErrorLine } from '../ml/JobStatus';
+import { useMlInfo } from '../../ui/use-ml-lists';
+import { ErrorLine } from '../../ui/ErrorLine';
 
 /** Which TensorFlow.js backend trains and predicts, and why it was chosen. */
 export function BackendCard() {

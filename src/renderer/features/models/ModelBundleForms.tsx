@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import type { AppErrorData } from '../../../shared/contract/errors';
 import type { ModelSummary } from '../../../shared/contract/ml-types';
-import { errorData } from '../../app/errors';
 import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { TextField } from '../../ui/form';
+import { ModelPicker } from '../../ui/ModelPicker';
+import { useAction } from '../../ui/use-action';
 
 const slug = (name: string): string =>
   name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
@@ -22,37 +23,28 @@ export function ModelBundleForms(props: {
   const [exportPath, setExportPath] = useState('');
   const [importPath, setImportPath] = useState('');
   const [importName, setImportName] = useState('');
-  const [busy, setBusy] = useState<'export' | 'import' | null>(null);
-  const [error, setError] = useState<{ where: 'export' | 'import'; data: AppErrorData } | null>(
-    null,
-  );
+  const exporting = useAction<void>();
+  const importing = useAction<void>();
+  // One at a time: either form waits while the other runs.
+  const busy = exporting.busy || importing.busy;
 
   const chosen = props.models.find((m) => m.id === props.exportFor) ?? props.models[0] ?? null;
   const suggested =
     chosen === null || library === null ? '' : `${library.dir}/${slug(chosen.name)}.lpmodel`;
   const path = exportPath.trim() === '' ? suggested : exportPath.trim();
 
-  const run = async (where: 'export' | 'import', work: () => Promise<void>): Promise<void> => {
-    setBusy(where);
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError({ where, data: errorData(e) });
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const doExport = (): Promise<void> =>
-    run('export', async () => {
+  const doExport = (): Promise<boolean> => {
+    importing.reset();
+    return exporting.run(async () => {
       if (chosen === null) return;
       const r = await client.call('models.export', { modelId: chosen.id, path });
       notify.info('Model exported', `${r.path} (${(r.bytes / 1e6).toFixed(1)} MB)`);
     });
+  };
 
-  const doImport = (): Promise<void> =>
-    run('import', async () => {
+  const doImport = (): Promise<boolean> => {
+    exporting.reset();
+    return importing.run(async () => {
       const name = importName.trim();
       const r = await client.call('models.import', {
         path: importPath.trim(),
@@ -63,6 +55,7 @@ export function ModelBundleForms(props: {
       setImportName('');
       changed('models');
     });
+  };
 
   return (
     <div className="ml-two-col">
@@ -76,38 +69,33 @@ export function ModelBundleForms(props: {
         }}
       >
         <h3 id="model-export-title">Export a model</h3>
-        <div className="field">
-          <label htmlFor="export-model">Model</label>
-          <select
-            id="export-model"
-            value={chosen?.id ?? ''}
-            disabled={props.models.length === 0}
-            onChange={(e) => props.onExportFor(e.target.value)}
-          >
-            {props.models.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="export-path">Save as (.lpmodel)</label>
-          <input
-            id="export-path"
-            type="text"
-            className="mono"
-            placeholder={suggested}
-            value={exportPath}
-            onChange={(e) => setExportPath(e.target.value)}
-          />
-        </div>
+        <ModelPicker
+          id="export-model"
+          models={props.models}
+          value={chosen?.id ?? ''}
+          disabled={props.models.length === 0}
+          onChange={props.onExportFor}
+        >
+          {props.models.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+            </option>
+          ))}
+        </ModelPicker>
+        <TextField
+          id="export-path"
+          label="Save as (.lpmodel)"
+          mono
+          placeholder={suggested}
+          value={exportPath}
+          onChange={setExportPath}
+        />
         <div className="button-row">
-          <button type="submit" disabled={chosen === null || busy !== null || path === ''}>
-            {busy === 'export' ? 'Exporting…' : 'Export'}
+          <button type="submit" disabled={chosen === null || busy || path === ''}>
+            {exporting.busy ? 'Exporting…' : 'Export'}
           </button>
         </div>
-        {error?.where === 'export' && <ErrorLine error={error.data} testId="export-error" />}
+        {exporting.error !== null && <ErrorLine error={exporting.error} testId="export-error" />}
       </form>
       <form
         className="ml-subform"
@@ -119,31 +107,27 @@ export function ModelBundleForms(props: {
         }}
       >
         <h3 id="model-import-title">Import a model</h3>
-        <div className="field">
-          <label htmlFor="import-model-path">Model file (.lpmodel)</label>
-          <input
-            id="import-model-path"
-            type="text"
-            className="mono"
-            value={importPath}
-            onChange={(e) => setImportPath(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="import-model-name">Name (optional)</label>
-          <input
-            id="import-model-name"
-            type="text"
-            value={importName}
-            onChange={(e) => setImportName(e.target.value)}
-          />
-        </div>
+        <TextField
+          id="import-model-path"
+          label="Model file (.lpmodel)"
+          mono
+          value={importPath}
+          onChange={setImportPath}
+        />
+        <TextField
+          id="import-model-name"
+          label="Name (optional)"
+          value={importName}
+          onChange={setImportName}
+        />
         <div className="button-row">
-          <button type="submit" disabled={importPath.trim() === '' || busy !== null}>
-            {busy === 'import' ? 'Importing…' : 'Import model'}
+          <button type="submit" disabled={importPath.trim() === '' || busy}>
+            {importing.busy ? 'Importing…' : 'Import model'}
           </button>
         </div>
-        {error?.where === 'import' && <ErrorLine error={error.data} testId="import-model-error" />}
+        {importing.error !== null && (
+          <ErrorLine error={importing.error} testId="import-model-error" />
+        )}
       </form>
     </div>
   );

@@ -1,4 +1,4 @@
-import '../ml/ml.css';
+import '../../ui/ml.css';
 import { BackbonesCard } from './BackbonesCard';
 import { BackendCard } from './BackendCard';
 import { TrainedModelsCard } from './TrainedModelsCard';

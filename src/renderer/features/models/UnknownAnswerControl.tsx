@@ -1,12 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
 import type { ModelOpenSet, ModelSummary } from '../../../shared/contract/ml-types';
 import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
-import { fixed } from '../ml/format';
-
-/** A slider's changes are saved once it rests, not on every step of a drag. */
-const SAVE_AFTER_MS = 400;
+import { fixed } from '../../ui/format';
+import { Slider } from '../../ui/Slider';
+import { useSettledSave } from '../../ui/use-settled-save';
 
 const percentOf = (openSet: ModelOpenSet): number => Math.round(openSet.keepRate * 100);
 
@@ -31,20 +29,6 @@ function KeepRateSlider(props: { modelId: string; modelName: string; openSet: Mo
   const { client } = useStudio();
   const { changed } = useLibrary();
   const notify = useNotify();
-  const [percent, setPercent] = useState(() => percentOf(openSet));
-  const saveTimer = useRef<number | null>(null);
-
-  // The stored value may change elsewhere (a reset, another door): follow it unless a save waits.
-  useEffect(() => {
-    if (saveTimer.current === null) setPercent(percentOf(openSet));
-  }, [openSet]);
-  useEffect(
-    () => () => {
-      if (saveTimer.current !== null) window.clearTimeout(saveTimer.current);
-    },
-    [],
-  );
-
   const save = (keepRate: number | null): void => {
     client.call('models.setUnknown', { modelId: props.modelId, keepRate }).then(
       () => changed('models'),
@@ -52,18 +36,13 @@ function KeepRateSlider(props: { modelId: string; modelName: string; openSet: Mo
     );
   };
 
-  const change = (next: number): void => {
-    setPercent(next);
-    if (saveTimer.current !== null) window.clearTimeout(saveTimer.current);
-    saveTimer.current = window.setTimeout(() => {
-      saveTimer.current = null;
-      save(next / 100);
-    }, SAVE_AFTER_MS);
-  };
+  // The stored value may change elsewhere (a reset, another door): follow it unless a save waits.
+  const keep = useSettledSave(percentOf(openSet), (next) => save(next / 100), openSet);
+  const percent = keep.value;
+  const change = keep.change;
 
   const reset = (): void => {
-    if (saveTimer.current !== null) window.clearTimeout(saveTimer.current);
-    saveTimer.current = null;
+    keep.cancel();
     save(null);
   };
 
@@ -75,21 +54,17 @@ function KeepRateSlider(props: { modelId: string; modelName: string; openSet: Mo
       data-custom={openSet.custom}
       data-keep={openSet.keepRate}
     >
-      <label>
-        <span className="small">
-          Keep {percent}% of {openSet.fittedOn === 'val' ? 'validation' : 'training'} photos
-        </span>
-        <input
-          type="range"
-          min={50}
-          max={100}
-          step={1}
-          value={percent}
-          onChange={(e) => change(Number(e.target.value))}
-          aria-label={`Unknown answer of ${props.modelName}: share of validation photos kept`}
-          data-testid="unknown-keep"
-        />
-      </label>
+      <Slider
+        labelClassName="small"
+        label={`Keep ${percent}% of ${openSet.fittedOn === 'val' ? 'validation' : 'training'} photos`}
+        min={50}
+        max={100}
+        step={1}
+        value={percent}
+        onChange={change}
+        ariaLabel={`Unknown answer of ${props.modelName}: share of validation photos kept`}
+        testId="unknown-keep"
+      />
       <span className="muted small" data-testid="unknown-threshold">
         threshold {fixed(openSet.threshold, 2)} ·{' '}
         {openSet.custom ? `default ${fixed(openSet.defaultThreshold, 2)}` : 'default'}

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import type { AppErrorData } from '../../../shared/contract/errors';
-import { errorData } from '../../app/errors';
+import { AppError, type AppErrorData } from '../../../shared/contract/errors';
 import { useLibrary } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { forgetRecent, loadRecent, rememberRecent } from './recent';
+import { useAction } from '../../ui/use-action';
 import './open-library.css';
+import { Card } from '../../ui/Card';
 
 const HINTS: Partial<Record<AppErrorData['code'], string>> = {
   LIBRARY_NOT_FOUND: 'There is no library in that folder yet. Use “Create” to start one there.',
@@ -19,27 +20,21 @@ export function OpenLibraryView(props: { onOpened: () => void }) {
   const { library, setLibrary } = useLibrary();
   const [dir, setDir] = useState(library?.dir ?? '');
   const [recent, setRecent] = useState(() => loadRecent());
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppErrorData | null>(null);
+  const action = useAction<void>();
+  const { busy, error } = action;
 
   const open = async (target: string, create: boolean): Promise<void> => {
     const path = target.trim();
     if (path === '') {
-      setError({ code: 'BAD_ARGUMENT', message: 'Type the folder of the library first.' });
+      action.report(new AppError('BAD_ARGUMENT', 'Type the folder of the library first.'));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const info = await client.call('library.open', { dir: path, create });
       setRecent(rememberRecent(info.dir));
       setLibrary(info);
       props.onOpened();
-    } catch (e) {
-      setError(errorData(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const submit = (event: FormEvent<HTMLFormElement>): void => {
@@ -84,8 +79,7 @@ export function OpenLibraryView(props: { onOpened: () => void }) {
         )}
       </form>
       {recent.length > 0 && (
-        <section className="card" aria-labelledby="recent-title">
-          <h2 id="recent-title">Recent libraries</h2>
+        <Card titleId="recent-title" title="Recent libraries">
           <ul className="recent-list">
             {recent.map((d) => (
               <li key={d}>
@@ -111,7 +105,7 @@ export function OpenLibraryView(props: { onOpened: () => void }) {
               </li>
             ))}
           </ul>
-        </section>
+        </Card>
       )}
     </section>
   );

@@ -3,7 +3,7 @@ import type { ImageSummary } from '../../../shared/contract/library-types';
 import { useLibrary, useRevisionKey } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { ErrorLine } from '../ml/JobStatus';
+import { ErrorLine } from '../../ui/ErrorLine';
 import { baseName } from '../library/format';
 
 type Which = 'unlabeled' | 'test' | 'all';

@@ -1,25 +1,23 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ImageSummary } from '../../../shared/contract/library-types';
-import { isActive } from '../ml/job-state';
-import { ErrorLine, JobStatus } from '../ml/JobStatus';
-import { lines } from '../ml/format';
-import { hashParam, navigate } from '../ml/nav';
-import { useModels } from '../ml/use-ml-lists';
-import { useJob } from '../ml/use-job';
+import { isActive } from '../../ui/job-state';
+import { Field, FormFooter, TextField } from '../../ui/form';
+import { JobStatus } from '../../ui/JobStatus';
+import { lines } from '../../ui/format';
+import { ModelPicker, NeedsModel } from '../../ui/ModelPicker';
+import { hashParam } from '../../ui/nav';
+import { useModelChoice } from '../../ui/use-model-choice';
+import { useJob } from '../../ui/use-job';
 import { ImagePicker } from './ImagePicker';
 import { PredictionResults } from './PredictionResults';
-import { ModelOptions } from '../ml/ModelOptions';
-import '../ml/ml.css';
+import '../../ui/ml.css';
 import './predict.css';
 
 /** Geolocate photos: the most likely cities of library photos or image files, with probabilities. */
 export function PredictView() {
-  const models = useModels();
-  const list = models.value ?? [];
-  const [picked, setPicked] = useState<string | null>(() => hashParam('model'));
-  const modelId = list.some((m) => m.id === picked) ? (picked ?? '') : (list[0]?.id ?? '');
-  const model = list.find((m) => m.id === modelId) ?? null;
+  const choice = useModelChoice(() => hashParam('model'));
+  const { models, modelId, model } = choice;
   const [selected, setSelected] = useState<Map<number, ImageSummary>>(new Map());
   const [paths, setPaths] = useState('');
   const [topK, setTopK] = useState('3');
@@ -30,6 +28,7 @@ export function PredictView() {
   const job = useJob('predict.start');
   const busy = isActive(job.state.phase);
   const k = model === null ? 3 : Math.min(model.classes.length, 10);
+  const count = selected.size + lines(paths).length;
 
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
@@ -53,41 +52,19 @@ export function PredictView() {
           Which city is this photo from? Pick untagged photos (or any image files) and a model.
         </p>
       </header>
-      {models.error !== null && <ErrorLine error={models.error} />}
-      {models.state === 'ready' && list.length === 0 ? (
-        <div className="card empty-state" data-testid="predict-empty">
-          <p>No trained model yet.</p>
-          <button type="button" className="primary" onClick={() => navigate('train')}>
-            Train a model
-          </button>
-        </div>
-      ) : (
+      <NeedsModel models={models} emptyTestId="predict-empty">
         <form className="card" onSubmit={submit} noValidate data-testid="predict-form">
           <div className="field-grid">
-            <div className="field ml-wide">
-              <label htmlFor="predict-model">Model</label>
-              <select
-                id="predict-model"
-                value={modelId}
-                disabled={busy}
-                onChange={(e) => setPicked(e.target.value)}
-              >
-                <ModelOptions models={list} />
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="predict-topk">Top-k cities (max {k})</label>
-              <input
-                id="predict-topk"
-                type="text"
-                inputMode="numeric"
-                value={topK}
-                disabled={busy}
-                onChange={(e) => setTopK(e.target.value)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="predict-tta">Test-time views</label>
+            <ModelPicker id="predict-model" className="ml-wide" choice={choice} disabled={busy} />
+            <TextField
+              id="predict-topk"
+              label={`Top-k cities (max ${k})`}
+              inputMode="numeric"
+              value={topK}
+              disabled={busy}
+              onChange={setTopK}
+            />
+            <Field id="predict-tta" label="Test-time views">
               <select
                 id="predict-tta"
                 value={tta}
@@ -97,14 +74,11 @@ export function PredictView() {
                 <option value="center">Centre crop</option>
                 <option value="multiCrop">10 crops (corners, centre, mirrored)</option>
               </select>
-            </div>
+            </Field>
           </div>
           <h3>Library photos</h3>
           <ImagePicker selected={selected} onChange={setSelected} disabled={busy} />
-          <div className="field">
-            <label htmlFor="predict-paths">
-              Or image files outside the library (one path a line)
-            </label>
+          <Field id="predict-paths" label="Or image files outside the library (one path a line)">
             <textarea
               id="predict-paths"
               rows={2}
@@ -112,21 +86,16 @@ export function PredictView() {
               disabled={busy}
               onChange={(e) => setPaths(e.target.value)}
             />
-          </div>
-          {problem !== null && (
-            <p className="form-error" role="alert">
-              {problem}
-            </p>
-          )}
-          <div className="button-row">
-            <button type="submit" className="primary" disabled={busy} data-testid="predict-start">
-              {busy
-                ? 'Predicting…'
-                : `Predict ${selected.size + lines(paths).length || ''} photo${selected.size + lines(paths).length === 1 ? '' : 's'}`}
-            </button>
-          </div>
+          </Field>
+          <FormFooter
+            problem={problem}
+            busy={busy}
+            busyLabel="Predicting…"
+            label={`Predict ${count || ''} photo${count === 1 ? '' : 's'}`}
+            testId="predict-start"
+          />
         </form>
-      )}
+      </NeedsModel>
       <JobStatus
         state={job.state}
         label="Prediction"

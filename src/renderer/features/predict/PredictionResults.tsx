@@ -1,7 +1,7 @@
 import type { ImageSummary } from '../../../shared/contract/library-types';
 import type { PredictJobResult } from '../../../shared/contract/ml-types';
 import { useStudio } from '../../app/studio-context';
-import { pct } from '../ml/format';
+import { pct } from '../../ui/format';
 import { baseName } from '../library/format';
 
 /** Each photo with its most likely cities as probability bars; the true city when it has one. */

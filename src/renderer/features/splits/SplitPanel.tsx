@@ -4,6 +4,7 @@ import type { SplitSummary } from '../../../shared/contract/library-types';
 import { useNotify } from '../../app/notices';
 import { useOpenLibrary } from '../../app/library-state';
 import { useStudio } from '../../app/studio-context';
+import { useAction } from '../../ui/use-action';
 import { formFromConfig, validateSplit, type SplitField, type SplitForm } from './split-form';
 
 const SHARES = [
@@ -19,7 +20,8 @@ export function SplitPanel() {
   const { library, changed, refreshInfo } = useOpenLibrary();
   const [form, setForm] = useState<SplitForm>(() => formFromConfig(library.splitConfig));
   const [errors, setErrors] = useState<Partial<Record<SplitField, string>>>({});
-  const [busy, setBusy] = useState(false);
+  const action = useAction<void>();
+  const busy = action.busy;
   const [summary, setSummary] = useState<SplitSummary | null>(null);
 
   const submit = async (event: FormEvent<HTMLFormElement>): Promise<void> => {
@@ -30,21 +32,19 @@ export function SplitPanel() {
       return;
     }
     setErrors({});
-    setBusy(true);
-    try {
-      const result = await client.call('split.assign', checked.value);
-      setSummary(result);
-      changed('splits');
-      notify.info(
-        'Splits assigned',
-        `${result.counts.train} train · ${result.counts.val} val · ${result.counts.test} test`,
-      );
-      await refreshInfo();
-    } catch (error) {
-      notify.error('Could not assign the splits', error);
-    } finally {
-      setBusy(false);
-    }
+    await action.run(
+      async () => {
+        const result = await client.call('split.assign', checked.value);
+        setSummary(result);
+        changed('splits');
+        notify.info(
+          'Splits assigned',
+          `${result.counts.train} train · ${result.counts.val} val · ${result.counts.test} test`,
+        );
+        await refreshInfo();
+      },
+      (error) => notify.error('Could not assign the splits', error),
+    );
   };
 
   const field = (

@@ -1,6 +1,29 @@
 import { LABEL_SOURCES, type LibraryStats } from '../../../shared/contract/library-types';
+import { DataTable, type Column } from '../../ui/DataTable';
 import { SOURCE_LABELS } from '../library/format';
 import { SplitChart } from './SplitChart';
+import { Card } from '../../ui/Card';
+
+type CityCounts = LibraryStats['perCity'][number];
+
+/** A count column of the per-city table; `data-col` names it for the tests. */
+const countColumn = (
+  header: string,
+  key: 'total' | 'train' | 'val' | 'test',
+): Column<CityCounts> => ({
+  header,
+  num: true,
+  cellProps: () => ({ 'data-col': key }),
+  cell: (c) => c[key],
+});
+
+const CITY_COLUMNS: Column<CityCounts>[] = [
+  { header: 'City', rowHeader: true, cell: (c) => c.city },
+  countColumn('Labeled', 'total'),
+  countColumn('Train', 'train'),
+  countColumn('Val', 'val'),
+  countColumn('Test', 'test'),
+];
 
 export function StatsPanel(props: { stats: LibraryStats }) {
   const s = props.stats;
@@ -37,65 +60,32 @@ export function StatsPanel(props: { stats: LibraryStats }) {
           </div>
         ))}
       </dl>
-      <section className="card" aria-labelledby="per-city-title">
-        <h2 id="per-city-title">Labeled photos per city</h2>
+      <Card titleId="per-city-title" title="Labeled photos per city">
         {s.perCity.length === 0 ? (
           <p className="muted">No cities yet.</p>
         ) : (
           <div className="stats-split">
-            <table className="data-table" data-testid="stats-table">
-              <thead>
-                <tr>
-                  <th scope="col">City</th>
-                  <th scope="col" className="num">
-                    Labeled
-                  </th>
-                  <th scope="col" className="num">
-                    Train
-                  </th>
-                  <th scope="col" className="num">
-                    Val
-                  </th>
-                  <th scope="col" className="num">
-                    Test
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.perCity.map((c) => (
-                  <tr key={c.city} data-testid="stats-row" data-city={c.city}>
-                    <th scope="row">{c.city}</th>
-                    <td className="num" data-col="total">
-                      {c.total}
-                    </td>
-                    <td className="num" data-col="train">
-                      {c.train}
-                    </td>
-                    <td className="num" data-col="val">
-                      {c.val}
-                    </td>
-                    <td className="num" data-col="test">
-                      {c.test}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-              <tfoot>
-                <tr>
+            <DataTable
+              testId="stats-table"
+              columns={CITY_COLUMNS}
+              rows={s.perCity}
+              rowKey={(c) => c.city}
+              rowProps={(c) => ({ 'data-testid': 'stats-row', 'data-city': c.city })}
+              footer={
+                <>
                   <th scope="row">All cities</th>
                   <td className="num">{totals.total}</td>
                   <td className="num">{totals.train}</td>
                   <td className="num">{totals.val}</td>
                   <td className="num">{totals.test}</td>
-                </tr>
-              </tfoot>
-            </table>
+                </>
+              }
+            />
             <SplitChart perCity={s.perCity} />
           </div>
         )}
-      </section>
-      <section className="card" aria-labelledby="sources-title">
-        <h2 id="sources-title">Where the labels came from</h2>
+      </Card>
+      <Card titleId="sources-title" title="Where the labels came from">
         <table className="data-table compact" data-testid="sources-table">
           <tbody>
             {LABEL_SOURCES.map((src) => (
@@ -108,7 +98,7 @@ export function StatsPanel(props: { stats: LibraryStats }) {
             ))}
           </tbody>
         </table>
-      </section>
+      </Card>
     </>
   );
 }

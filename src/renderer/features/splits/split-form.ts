@@ -1,5 +1,7 @@
 import type { ParamsIn } from '../../../shared/contract/methods';
+import { libraryMethods } from '../../../shared/contract/library-methods';
 import type { SplitConfig } from '../../../shared/contract/library-types';
+import { inRange, numberParam, paramsShape } from '../../../shared/contract/param-info';
 
 /** The form keeps percentages as typed text; the contract wants fractions that add up to 1. */
 export type SplitForm = {
@@ -11,6 +13,13 @@ export type SplitForm = {
   spatialKm: string;
 };
 export type SplitField = Exclude<keyof SplitForm, 'spatial'> | 'sum';
+
+// The contract's limits; the form shows the shares as percentages.
+const splitParams = paramsShape(libraryMethods['split.assign'].params);
+const SHARE = numberParam(splitParams.train);
+const SHARE_PCT = { ...SHARE, min: (SHARE.min ?? 0) * 100, max: (SHARE.max ?? 1) * 100 };
+const SEED = numberParam(splitParams.seed);
+const SPATIAL_KM = numberParam(splitParams.spatialKm);
 
 const pct = (fraction: number): string => String(Math.round(fraction * 10_000) / 100);
 
@@ -33,8 +42,8 @@ export function validateSplit(form: SplitForm): Checked {
   const errors: Partial<Record<SplitField, string>> = {};
   const share = (field: 'train' | 'val' | 'test'): number => {
     const n = Number(form[field].trim());
-    if (form[field].trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) {
-      errors[field] = 'A percentage from 0 to 100.';
+    if (form[field].trim() === '' || !inRange(n, SHARE_PCT)) {
+      errors[field] = `A percentage from ${SHARE_PCT.min} to ${SHARE_PCT.max}.`;
       return 0;
     }
     return n;
@@ -46,12 +55,12 @@ export function validateSplit(form: SplitForm): Checked {
     errors.sum = `Train, validation and test add up to ${train + val + test}%, not 100%.`;
   }
   const seed = Number(form.seed.trim());
-  if (form.seed.trim() === '' || !Number.isInteger(seed) || seed < 0) {
-    errors.seed = 'The seed is a whole number, 0 or more.';
+  if (form.seed.trim() === '' || !inRange(seed, SEED)) {
+    errors.seed = `The seed is a whole number, ${SEED.min} or more.`;
   }
   const km = Number(form.spatialKm.trim());
-  if (form.spatial && (!Number.isFinite(km) || km <= 0 || km > 1000)) {
-    errors.spatialKm = 'A distance above 0 and at most 1000 km.';
+  if (form.spatial && !inRange(km, SPATIAL_KM)) {
+    errors.spatialKm = `A distance above ${SPATIAL_KM.min} and at most ${SPATIAL_KM.max} km.`;
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   // Rounded fractions could miss 1 by a hair; the test share takes the remainder.

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { LogLine } from '../ml/job-state';
+import type { LogLine } from '../../ui/job-state';
 
 /** The job's log lines, newest at the bottom, kept scrolled to the end while it runs. */
 export function LogPanel(props: { logs: readonly LogLine[]; progress: string | null }) {

@@ -5,8 +5,9 @@ import type {
 } from '../../../shared/contract/ml-types';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { duration, fixed, interval, pct, rate, STOP_REASONS } from '../ml/format';
-import { navigate } from '../ml/nav';
+import { duration, fixed, interval, pct, rate, STOP_REASONS } from '../../ui/format';
+import { navigate } from '../../ui/nav';
+import { Card } from '../../ui/Card';
 
 const mean = (xs: number[]): number =>
   xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -40,8 +41,7 @@ export function RunSummaryCard(props: {
   const backendName = props.backend?.name ?? summaries[0]?.backend ?? '—';
 
   return (
-    <section className="card ml-summary" aria-labelledby={`${id}-title`} data-testid={id}>
-      <h2 id={`${id}-title`}>Run summary</h2>
+    <Card titleId={`${id}-title`} title="Run summary" testId={id} className="ml-summary">
       <table className="data-table" data-testid={`${id}-table`}>
         <thead>
           <tr>
@@ -183,6 +183,6 @@ export function RunSummaryCard(props: {
           </button>
         </div>
       )}
-    </section>
+    </Card>
   );
 }

@@ -1,6 +1,6 @@
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { navigate } from '../ml/nav';
+import { navigate } from '../../ui/nav';
 
 /**
  * Which photos a run learns from: training always uses the library's current split (train to

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { JobState } from '../ml/job-state';
+import type { JobState } from '../../ui/job-state';
 import { addSample, estimateEta, formatRemaining, type ProgressSample } from './eta';
 
 /**

@@ -2,34 +2,13 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { BackboneSummary, BackendReport } from '../../../shared/contract/ml-types';
 import type { ParamsIn } from '../../../shared/contract/methods';
-import { BUNDLED_BACKBONE } from '../../../shared/domain/bundled-backbone';
-import { navigate } from '../ml/nav';
+import { navigate } from '../../ui/nav';
 import { defaultForm, validateTrain, type TrainField, type TrainForm as Form } from './hyper-form';
+import { backboneChoices } from './backbone-choices';
+import { HyperField, type FormPart } from './HyperField';
 import { SplitSummary } from './SplitSummary';
-
-const IMBALANCE_LABELS = {
-  classWeights: 'Weight the loss by inverse city frequency',
-  balancedSampling: 'Sample cities equally in each batch',
-  none: 'None (plain cross-entropy)',
-} as const;
-
-/**
- * The library's backbones, then the built-in one when the library has not imported it yet (the
- * first job that names it imports it from the app's assets): a fresh library can train at once.
- */
-function backboneChoices(backbones: BackboneSummary[]): { name: string; label: string }[] {
-  const choices = backbones.map((b) => ({
-    name: b.name,
-    label: `${b.name} (${b.featureDim} features${b.name === BUNDLED_BACKBONE.name ? ', built in' : ''})`,
-  }));
-  if (!backbones.some((b) => b.name === BUNDLED_BACKBONE.name)) {
-    choices.push({
-      name: BUNDLED_BACKBONE.name,
-      label: `${BUNDLED_BACKBONE.name} (built in, imported on first use)`,
-    });
-  }
-  return choices;
-}
+import { Stage1Fields } from './Stage1Fields';
+import { Stage2Fields } from './Stage2Fields';
 
 /** Backbone, name, seed and both stages' hyper-parameters, pre-filled with the paper's recipe. */
 export function TrainForm(props: {
@@ -60,28 +39,7 @@ export function TrainForm(props: {
     props.onStart(checked.value);
   };
 
-  const field = (
-    key: TrainField,
-    label: string,
-    hint?: string,
-    disabled = false,
-    title?: string,
-  ) => (
-    <div className="field" key={key} title={title}>
-      <label htmlFor={`train-${key}`}>{label}</label>
-      <input
-        id={`train-${key}`}
-        type="text"
-        inputMode="decimal"
-        value={form[key]}
-        placeholder={hint}
-        disabled={props.busy || disabled}
-        aria-invalid={errors[key] !== undefined}
-        onChange={(e) => set(key, e.target.value)}
-      />
-      {errors[key] !== undefined && <span className="field-error">{errors[key]}</span>}
-    </div>
-  );
+  const part: FormPart = { form, errors, busy: props.busy, set };
 
   return (
     <form
@@ -130,97 +88,17 @@ export function TrainForm(props: {
           {errors.name !== undefined && <span className="field-error">{errors.name}</span>}
         </div>
         <SplitSummary refresh={props.busy ? 'busy' : 'idle'} />
-        {field('seed', 'Seed')}
-        {field(
-          'views',
-          'Views per photo',
-          undefined,
-          false,
-          'Augmented crops cached per training photo',
-        )}
+        <HyperField part={part} name="seed" label="Seed" />
+        <HyperField
+          part={part}
+          name="views"
+          label="Views per photo"
+          title="Augmented crops cached per training photo"
+        />
       </div>
 
-      <fieldset className="ml-fieldset" disabled={props.busy}>
-        <legend>Stage 1 · classifier head on cached features</legend>
-        <div className="field-grid">
-          {field('epochs', 'Epochs')}
-          {field('learningRate', 'Learning rate')}
-          {field('batchSize', 'Batch size')}
-          <div className="field">
-            <label htmlFor="train-optimizer">Optimizer</label>
-            <select
-              id="train-optimizer"
-              value={form.optimizer}
-              onChange={(e) => set('optimizer', e.target.value === 'adam' ? 'adam' : 'sgd')}
-            >
-              <option value="sgd">SGD + momentum</option>
-              <option value="adam">Adam</option>
-            </select>
-          </div>
-          {field('momentum', 'Momentum', undefined, form.optimizer !== 'sgd')}
-          {field('l2', 'L2 penalty')}
-          {field('hidden', 'Hidden units', 'none')}
-          {field('dropout', 'Dropout')}
-          <div className="field train-imbalance">
-            <label htmlFor="train-imbalance">Class imbalance</label>
-            <select
-              id="train-imbalance"
-              value={form.imbalance}
-              onChange={(e) =>
-                set(
-                  'imbalance',
-                  e.target.value === 'none' || e.target.value === 'balancedSampling'
-                    ? e.target.value
-                    : 'classWeights',
-                )
-              }
-            >
-              {Object.entries(IMBALANCE_LABELS).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
-        <details className="ml-details">
-          <summary>Rate schedule and early stopping</summary>
-          <div className="field-grid">
-            {field('lrDropFactor', 'Rate × on plateau')}
-            {field('lrPatience', 'Plateau patience (epochs)')}
-            {field('earlyStop', 'Stop after no gain for', 'never')}
-          </div>
-        </details>
-      </fieldset>
-
-      <fieldset className="ml-fieldset" disabled={props.busy}>
-        <legend>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={form.stage2}
-              data-testid="train-stage2"
-              onChange={(e) => set('stage2', e.target.checked)}
-            />
-            Stage 2 · fine-tune the backbone&apos;s last{' '}
-            {props.backend?.gpu === true ? 'blocks (three, on this GPU)' : 'block'} with the head
-          </label>
-        </legend>
-        <div className="field-grid">
-          {field('stage2Epochs', 'Epochs', undefined, !form.stage2)}
-          {field('stage2LearningRate', 'Learning rate', undefined, !form.stage2)}
-        </div>
-        <p className="muted small">
-          Stage 2 keeps stage 1&apos;s optimizer, L2, imbalance handling and seed.
-          {props.backend !== null && !props.backend.convGradients && form.stage2 && (
-            <span data-testid="train-cpu-note">
-              {' '}
-              The {props.backend.name} backend has no convolution gradients, so those steps run on
-              the plain CPU backend: expect stage 2 to be much slower than stage 1.
-            </span>
-          )}
-        </p>
-      </fieldset>
+      <Stage1Fields part={part} />
+      <Stage2Fields part={part} backend={props.backend} />
 
       <div className="button-row">
         <button type="submit" className="primary" disabled={props.busy} data-testid="train-start">

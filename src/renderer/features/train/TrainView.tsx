@@ -5,17 +5,18 @@ import { useLibrary, useRevisionKey } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { useStudio } from '../../app/studio-context';
 import { useLoad } from '../../app/use-load';
-import { isActive } from '../ml/job-state';
-import { ErrorLine, JobStatus } from '../ml/JobStatus';
-import { useBackbones, useMlInfo } from '../ml/use-ml-lists';
-import { useJob } from '../ml/use-job';
+import { isActive } from '../../ui/job-state';
+import { ErrorLine } from '../../ui/ErrorLine';
+import { JobStatus } from '../../ui/JobStatus';
+import { useBackbones, useMlInfo } from '../../ui/use-ml-lists';
+import { useJob } from '../../ui/use-job';
 import { LogPanel } from './LogPanel';
 import { PastRuns } from './PastRuns';
 import { RunSummaryCard } from './RunSummaryCard';
 import { TrainEta } from './TrainEta';
 import { TrainForm } from './TrainForm';
 import { TrainingCurves } from './TrainingCurves';
-import '../ml/ml.css';
+import '../../ui/ml.css';
 import './train.css';
 
 /** Train a city classifier on the train split, watching loss and accuracy live per epoch. */

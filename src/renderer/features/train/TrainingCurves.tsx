@@ -2,8 +2,8 @@ import { useMemo } from 'react';
 import type { MlAnnotation, MlLayout, MlShape, MlTrace } from 'plotly.js/dist/plotly-basic.min.js';
 import type { EpochMetrics } from '../../../shared/contract/job-types';
 import type { TrainSummary } from '../../../shared/contract/ml-types';
-import { rate } from '../ml/format';
-import { PlotlyChart } from '../ml/PlotlyChart';
+import { rate } from '../../ui/format';
+import { PlotlyChart } from '../../ui/PlotlyChart';
 import { bestPoints, buildCurves, type Curves } from './curves';
 
 const TRAIN = '#3b6fd8';

@@ -1,29 +1,31 @@
 import type { ParamsIn } from '../../../shared/contract/methods';
+import {
+  hyperParamsSchema,
+  mlMethods,
+  resolveHyperParams,
+  STAGE2_DEFAULTS,
+} from '../../../shared/contract/ml-methods';
 import type { ImbalanceMode, OptimizerName } from '../../../shared/contract/ml-types';
+import {
+  inRange,
+  numberParam,
+  paramsShape,
+  textParam,
+  type NumberParam,
+} from '../../../shared/contract/param-info';
+
+const trainParams = paramsShape(mlMethods['train.start'].params);
+const hyper = hyperParamsSchema.shape;
 
 /**
- * The paper's recipe as the contract's defaults (ml-methods.ts: hyperParamsSchema and
- * STAGE2_DEFAULTS; a test keeps the two equal): SGD with momentum 0.9, L2 1e-4, rate 0.01 divided
- * by 10 when validation accuracy stalls 3 epochs; stage 2 at a ten times smaller rate.
+ * The paper's recipe, read from the contract's defaults (hyperParamsSchema, STAGE2_DEFAULTS):
+ * SGD with momentum 0.9, L2 1e-4, rate 0.01 divided by 10 when validation accuracy stalls 3
+ * epochs; stage 2 at a ten times smaller rate.
  */
 export const PAPER_DEFAULTS = {
-  views: 4,
-  stage1: {
-    epochs: 30,
-    batchSize: 256,
-    optimizer: 'sgd' as OptimizerName,
-    learningRate: 0.01,
-    momentum: 0.9,
-    l2: 1e-4,
-    lrDropFactor: 0.1,
-    lrPatience: 3,
-    earlyStopPatience: 8 as number | null,
-    hidden: null as number | null,
-    dropout: 0,
-    imbalance: 'classWeights' as ImbalanceMode,
-    seed: 1,
-  },
-  stage2: { epochs: 10, learningRate: 0.001 },
+  views: trainParams.views.parse(undefined),
+  stage1: resolveHyperParams({}),
+  stage2: { epochs: STAGE2_DEFAULTS.epochs, learningRate: STAGE2_DEFAULTS.learningRate },
 };
 
 /** Everything as typed text, so a half-typed number is never lost. */
@@ -80,55 +82,74 @@ type Checked =
   | { ok: true; value: ParamsIn<'train.start'> }
   | { ok: false; errors: Partial<Record<TrainField, string>> };
 
+type NumberField = Exclude<TrainField, 'name' | 'backbone'>;
+
+/** Each number field's limits, as the contract checks them (stage 2 takes stage 1's). */
+export const TRAIN_RANGES: Readonly<Record<NumberField, NumberParam>> = {
+  views: numberParam(trainParams.views),
+  seed: numberParam(hyper.seed),
+  epochs: numberParam(hyper.epochs),
+  learningRate: numberParam(hyper.learningRate),
+  batchSize: numberParam(hyper.batchSize),
+  momentum: numberParam(hyper.momentum),
+  l2: numberParam(hyper.l2),
+  lrDropFactor: numberParam(hyper.lrDropFactor),
+  lrPatience: numberParam(hyper.lrPatience),
+  earlyStop: numberParam(hyper.earlyStopPatience),
+  hidden: numberParam(hyper.hidden),
+  dropout: numberParam(hyper.dropout),
+  stage2Epochs: numberParam(hyper.epochs),
+  stage2LearningRate: numberParam(hyper.learningRate),
+};
+const NAME = textParam(trainParams.name);
+
+/** "A whole number from 1 to 1000.", "A number above 0 to 10.", "…, or empty." (null allowed). */
+export function rangeMessage(range: NumberParam): string {
+  const kind = range.int ? 'A whole number' : 'A number';
+  const from = range.min === null ? '' : ` ${range.minExclusive ? 'above' : 'from'} ${range.min}`;
+  const to = range.max === null ? '' : ` ${range.maxExclusive ? 'below' : 'to'} ${range.max}`;
+  return `${kind}${from}${to}${range.nullable ? ', or empty' : ''}.`;
+}
+
 /** Checks the form field by field (the contract's ranges) and builds the train.start parameters. */
 export function validateTrain(form: TrainForm): Checked {
   const errors: Partial<Record<TrainField, string>> = {};
-  const num = (
-    field: TrainField,
-    opts: { int?: boolean; min: number; max: number; minExclusive?: boolean; blank?: true },
-  ): number | null => {
+  /** The field's number; null for an empty field the contract allows as null (0 on an error). */
+  const num = (field: NumberField): number | null => {
+    const range = TRAIN_RANGES[field];
     const text = form[field].trim();
-    if (text === '' && opts.blank) return null;
+    if (text === '' && range.nullable) return null;
     const n = Number(text);
-    const low = opts.minExclusive ? n <= opts.min : n < opts.min;
-    if (
-      text === '' ||
-      !Number.isFinite(n) ||
-      low ||
-      n > opts.max ||
-      (opts.int && !Number.isInteger(n))
-    ) {
-      const kind = opts.int ? 'A whole number' : 'A number';
-      const from = opts.minExclusive ? `above ${opts.min}` : `from ${opts.min}`;
-      errors[field] = `${kind} ${from} to ${opts.max}${opts.blank ? ', or empty' : ''}.`;
+    if (text === '' || !inRange(n, range)) {
+      errors[field] = rangeMessage(range);
       return 0;
     }
     return n;
   };
   const name = form.name.trim();
-  if (name === '' || name.length > 100) errors.name = 'A name of 1 to 100 characters.';
+  if (name.length < NAME.minLength || name.length > NAME.maxLength) {
+    errors.name = `A name of ${NAME.minLength} to ${NAME.maxLength} characters.`;
+  }
   if (form.backbone === '') errors.backbone = 'Import a backbone in the Models view first.';
-  const views = num('views', { int: true, min: 1, max: 16 }) ?? 0;
-  const seed = num('seed', { int: true, min: 0, max: 0xffffffff }) ?? 0;
+  const views = num('views') ?? 0;
+  const seed = num('seed') ?? 0;
   const stage1 = {
-    epochs: num('epochs', { int: true, min: 1, max: 1000 }) ?? 0,
-    batchSize: num('batchSize', { int: true, min: 1, max: 8192 }) ?? 0,
+    epochs: num('epochs') ?? 0,
+    batchSize: num('batchSize') ?? 0,
     optimizer: form.optimizer,
-    learningRate: num('learningRate', { min: 0, max: 10, minExclusive: true }) ?? 0,
-    momentum: num('momentum', { min: 0, max: 0.999 }) ?? 0,
-    l2: num('l2', { min: 0, max: 1 }) ?? 0,
-    lrDropFactor: num('lrDropFactor', { min: 0, max: 1, minExclusive: true }) ?? 0,
-    lrPatience: num('lrPatience', { int: true, min: 1, max: 100 }) ?? 0,
-    earlyStopPatience: num('earlyStop', { int: true, min: 1, max: 1000, blank: true }),
-    hidden: num('hidden', { int: true, min: 1, max: 8192, blank: true }),
-    dropout: num('dropout', { min: 0, max: 0.95 }) ?? 0,
+    learningRate: num('learningRate') ?? 0,
+    momentum: num('momentum') ?? 0,
+    l2: num('l2') ?? 0,
+    lrDropFactor: num('lrDropFactor') ?? 0,
+    lrPatience: num('lrPatience') ?? 0,
+    earlyStopPatience: num('earlyStop'),
+    hidden: num('hidden'),
+    dropout: num('dropout') ?? 0,
     imbalance: form.imbalance,
     seed,
   };
-  const stage2Epochs = form.stage2 ? num('stage2Epochs', { int: true, min: 1, max: 1000 }) : null;
-  const stage2Lr = form.stage2
-    ? num('stage2LearningRate', { min: 0, max: 10, minExclusive: true })
-    : null;
+  const stage2Epochs = form.stage2 ? num('stage2Epochs') : null;
+  const stage2Lr = form.stage2 ? num('stage2LearningRate') : null;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   // Stage 2 keeps stage 1's optimiser, regularisation, imbalance handling and seed.
   const {
