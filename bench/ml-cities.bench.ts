@@ -5,6 +5,8 @@
  * every candidate feature vector from one backbone pass per view (bench/cities-features.ts), trains
  * every candidate head on each (bench/cities-heads.ts), picks the configuration with the best
  * validation accuracy and reports held-out test accuracy of all, centre crop and 10-crop TTA.
+ * A second table per data set trains stage 1 alone and with stage 2 through the app
+ * (bench/cities-stage2.ts; LP_BENCH_CITY_STAGE2=0 leaves it out).
  * Without arguments it runs ../shared/datasets when that holds such folders, else both proxies.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -19,6 +21,12 @@ import { BUNDLED_MOBILENET_V2, sharedFixtures } from '../test/helpers/shared-fix
 import { asDataset, findDataset, sanitySet, syntheticSet, type Dataset } from './cities-dataset';
 import { extractAll, FEATURE_CONFIGS, type FeatureRows, type PhotoViews } from './cities-features';
 import { HEADS, trainOne, type Split } from './cities-heads';
+import {
+  stage2Comparison,
+  stage2MethodNote,
+  stage2Settings,
+  type Stage2Settings,
+} from './cities-stage2';
 import { createBenchLibrary, importLabeled } from './ml-library';
 import { loadNote } from './ml-proc';
 import type { BenchSection, BenchTable } from './types';
@@ -115,7 +123,10 @@ async function ttaHits(
   return argmaxHits(mean, labels, k);
 }
 
-async function runOne(set: Dataset): Promise<{ notes: string[]; table: BenchTable }> {
+async function runOne(
+  set: Dataset,
+  stage2Run: Stage2Settings,
+): Promise<{ notes: string[]; tables: BenchTable[] }> {
   const rows = set.cities.flatMap((c) => spread(c.files, LIMIT).map((f) => [f, c.city] as const));
   const lib = await createBenchLibrary('lp-bench-cities-');
   try {
@@ -227,37 +238,44 @@ async function runOne(set: Dataset): Promise<{ notes: string[]; table: BenchTabl
     // The first row (gap + the app's head) is today's default; a candidate must beat it on val.
     const chosen = results.reduce((a, r) => (r.val > a.val ? r : a), results[0]!);
     const count = (s: string) => photos.filter((p) => p.split === s).length;
+    const stage2 = stage2Run.enabled
+      ? await stage2Comparison(lib.client, set.label, VIEWS, stage2Run.epochs)
+      : null;
     return {
       notes: [
         `${set.label}: ${photos.length} photos of ${k} cities (${classes.join(', ')}) from ${set.dir}${set.ignored.length > 0 ? `; empty folders left out: ${set.ignored.join(', ')}` : ''}; split 70/15/15 (seed ${SEED}): ${count('train')} train, ${count('val')} val, ${count('test')} test.`,
         `${VIEWS} cached view(s) per training photo (view 0 the centre crop), 10 multi-crop views per val/test photo; heads choose their best epoch by val accuracy (centre crop). Times: import ${secs(t1 - t0)}, features ${secs(t2 - t1)} (cache ${CACHE}), ${results.length} heads ${secs(t3 - t2)}.`,
         `Chosen by validation accuracy: ${chosen.config} + ${chosen.head} (val ${pct(chosen.val)}, test ${pct(chosen.test)}, 10-crop ${pct(chosen.tta)}); today's default (gap + softmax) val ${pct(results[0]!.val)}, test ${pct(results[0]!.test)}.`,
+        ...(stage2?.notes ?? []),
       ],
-      table: {
-        title: `${set.label}: held-out accuracy per configuration`,
-        columns: [
-          'features',
-          'dim',
-          'head',
-          'val acc',
-          'test acc',
-          'test 95% CI',
-          'test, 10-crop TTA',
-          'epochs',
-          'train s',
-        ],
-        rows: results.map((r) => [
-          r.config,
-          r.dim,
-          r.head,
-          pct(r.val),
-          pct(r.test),
-          r.testCi,
-          pct(r.tta),
-          r.epochs,
-          (r.ms / 1000).toFixed(1),
-        ]),
-      },
+      tables: [
+        {
+          title: `${set.label}: held-out accuracy per configuration`,
+          columns: [
+            'features',
+            'dim',
+            'head',
+            'val acc',
+            'test acc',
+            'test 95% CI',
+            'test, 10-crop TTA',
+            'epochs',
+            'train s',
+          ],
+          rows: results.map((r) => [
+            r.config,
+            r.dim,
+            r.head,
+            pct(r.val),
+            pct(r.test),
+            r.testCi,
+            pct(r.tta),
+            r.epochs,
+            (r.ms / 1000).toFixed(1),
+          ]),
+        },
+        ...(stage2 === null ? [] : [stage2.table]),
+      ],
     };
   } finally {
     await lib.close();
@@ -266,10 +284,17 @@ async function runOne(set: Dataset): Promise<{ notes: string[]; table: BenchTabl
 }
 
 export async function runCitiesBench(args: readonly string[] = []): Promise<BenchSection> {
+  const stage2Run = stage2Settings();
   const backend = await selectBackend({ preference: 'wasm', env: {}, strict: true });
   const load = loadNote();
   const sets = await datasetsFor(args);
-  const env = ['LP_BENCH_CITY_LIMIT', 'LP_BENCH_CITY_VIEWS', 'LP_BENCH_PROXY_PER_CITY']
+  const env = [
+    'LP_BENCH_CITY_LIMIT',
+    'LP_BENCH_CITY_VIEWS',
+    'LP_BENCH_PROXY_PER_CITY',
+    'LP_BENCH_CITY_STAGE2',
+    'LP_BENCH_CITY_STAGE2_EPOCHS',
+  ]
     .filter((k) => process.env[k] !== undefined)
     .map((k) => `${k}=${process.env[k]} `)
     .join('');
@@ -277,13 +302,14 @@ export async function runCitiesBench(args: readonly string[] = []): Promise<Benc
     `Command: \`${env}npm run bench -- ml-cities${args.map((a) => ` ${a}`).join('')}\`.`,
     load,
     `Backbone: the built-in MobileNetV2 (assets/), tfjs ${backend.name} in the bench process.`,
+    ...(stage2Run.enabled ? [stage2MethodNote(VIEWS, stage2Run.epochs)] : []),
   ];
   const tables: BenchTable[] = [];
   for (const set of sets) {
     console.log(`  data set: ${set.label}`);
-    const one = await runOne(set);
+    const one = await runOne(set, stage2Run);
     notes.push(...one.notes);
-    tables.push(one.table);
+    tables.push(...one.tables);
   }
   return {
     name: 'ml-cities',
