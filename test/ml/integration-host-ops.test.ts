@@ -21,7 +21,8 @@ import {
 } from '../../src/main/ml-host/backbone';
 import type { HostEvent, OpContext } from '../../src/main/ml-host/host';
 import { hostOps } from '../../src/main/ml-host/host/ops';
-import { blockFile, ensureBlockInputs } from '../../src/main/ml-host/pipeline/block-cache';
+import { blockFile } from '../../src/main/platform/block-files';
+import { ensureBlockInputs } from '../../src/main/ml-host/pipeline/block-cache';
 import { installFastCpuGradKernels } from '../../src/main/ml-host/pipeline/cpu-grad-kernels';
 import { decodeHalf } from '../../src/main/ml-host/pipeline/float16';
 import { SharedCache, TensorLock } from '../../src/main/ml-host/pipeline/host-resources';

@@ -1,7 +1,9 @@
 // Completing the feature cache: find the (image, view) rows that are missing or stale for a
 // backbone, and have the ML host(s) compute them in chunks. Training images get `views` views
 // (view 0 = centre crop, the others seeded random crops + mirror); val/test images the centre one.
+import { access } from 'node:fs/promises';
 import type { BackboneMeta } from '../../platform/backbone-meta';
+import { blockFile, type BlockLocation } from '../../platform/block-files';
 import type { FeatureItem, ImageFailure } from '../../ml-host/pipeline/types';
 import type { Sql } from '../db/sql';
 import type { JobContext } from '../jobs/job-manager';
@@ -83,6 +85,40 @@ export function planFeatures(
   return { items, cached, missing };
 }
 
+/** At most this many block-file lookups at once. */
+const LOOKUPS = 256;
+
+/**
+ * Drops the block views whose files are on disk already, and the items then left with nothing to
+ * do, so that a run whose block inputs are all cached starts no extraction for them. Existence
+ * only: the host still checks each file's size before it trusts one.
+ */
+export async function withoutCachedBlocks(
+  items: readonly FeatureItem[],
+  location: BlockLocation,
+): Promise<FeatureItem[]> {
+  const exists = (file: string): Promise<boolean> =>
+    access(file).then(
+      () => true,
+      () => false,
+    );
+  const left: FeatureItem[] = [];
+  for (let i = 0; i < items.length; i += LOOKUPS) {
+    const pruned = await Promise.all(
+      items.slice(i, i + LOOKUPS).map(async ({ blockViews, ...item }): Promise<FeatureItem> => {
+        if (blockViews === undefined) return item;
+        const present = await Promise.all(
+          blockViews.map((v) => exists(blockFile(location, item.contentHash, v))),
+        );
+        const missing = blockViews.filter((_, k) => !present[k]);
+        return missing.length > 0 ? { ...item, blockViews: missing } : item;
+      }),
+    );
+    left.push(...pruned.filter((item) => item.views.length > 0 || item.blockViews !== undefined));
+  }
+  return left;
+}
+
 export type EnsureResult = { computed: number; cached: number; failed: ImageFailure[] };
 
 /** Computes the missing rows of `images` (progress in images, failures logged as warnings). */
@@ -97,18 +133,26 @@ export async function ensureFeatures(
   blocks: BlockRequest | null = null,
 ): Promise<EnsureResult> {
   const plan = planFeatures(sql, paths, meta, images, views, blocks);
-  if (plan.items.length === 0) return { computed: 0, cached: plan.cached, failed: [] };
+  const items =
+    blocks === null
+      ? plan.items
+      : await withoutCachedBlocks(plan.items, {
+          ...blocks,
+          backbone: { name: meta.name, sha256: meta.sha256 },
+          augmentSeed: AUGMENT_SEED,
+        });
+  if (items.length === 0) return { computed: 0, cached: plan.cached, failed: [] };
   ctx.log(
     'info',
-    `Features of '${meta.name}': ${plan.missing} to compute for ${plan.items.length} images, ${plan.cached} cached` +
+    `Features of '${meta.name}': ${plan.missing} to compute for ${items.length} images, ${plan.cached} cached` +
       (blocks === null ? '.' : `; stage-2 block inputs at '${blocks.layer}' from the same pass.`),
   );
   const chunks: FeatureItem[][] = [];
-  for (let i = 0; i < plan.items.length; i += CHUNK_IMAGES) {
-    chunks.push(plan.items.slice(i, i + CHUNK_IMAGES));
+  for (let i = 0; i < items.length; i += CHUNK_IMAGES) {
+    chunks.push(items.slice(i, i + CHUNK_IMAGES));
   }
   const doneByChunk = chunks.map(() => 0);
-  const total = plan.items.length;
+  const total = items.length;
   ctx.progress(0, total, `Features: 0/${total} images`);
   const results = await hosts.runChunks(
     'features.extract',

@@ -1,14 +1,16 @@
 // Stage 2 trains the backbone's upper part on the activations that enter it ("block inputs").
 // They are computed once per (backbone, cut, augmentation seed, image, view) and kept on disk,
 // one raw float16 file per view (7x7x320 halves = 31 KB for MobileNetV2 at Conv_1; float32 files
-// of older versions are left alone and recomputed once as .f16):
-//   <blocksDir>/<backbone>-<sha256 12>/<layer>/seed<seed>/<hash 2>/<content hash>-v<view>.f16
+// of older versions are left alone and recomputed once as .f16), laid out as
+// platform/block-files.ts says.
 // Content-addressed, so a re-run (or a resumed run) computes nothing again; training reads rows
 // back through a RowReader, so a large cache never has to fit in memory at once.
 import * as tf from '@tensorflow/tfjs';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { blockFile, type BlockLocation } from '../../platform/block-files';
+
 import { AppError } from '../../../shared/contract/errors';
 import type { CropBox } from '../augment';
 import { runInference } from '../backbone';
@@ -16,16 +18,11 @@ import { takeFloats } from '../backend/read';
 import type { RowReader } from '../train/types';
 import { decodeHalf, encodeHalf } from './float16';
 import { readNormImage, reasonOf, type Rgb } from './images';
-import type { BackboneRef } from './types';
 import { cropBatches, trainingBoxes, type InputSpec } from './views';
 
 export type BlockItem = { contentHash: string; normPath: string; views: number };
 
-export type BlockCacheOptions = {
-  blocksDir: string;
-  backbone: BackboneRef;
-  layer: string;
-  augmentSeed: number;
+export type BlockCacheOptions = BlockLocation & {
   spec: InputSpec;
   /** Shape of one block input without the batch dimension, e.g. [7, 7, 320]. */
   cutShape: number[];
@@ -34,27 +31,6 @@ export type BlockCacheOptions = {
 };
 
 const GROUP = 4;
-
-function safeSegment(text: string): string {
-  return text.replace(/[^A-Za-z0-9._-]/g, '_');
-}
-
-/** Where a block input lives: the options that name its file. */
-export type BlockLocation = Pick<
-  BlockCacheOptions,
-  'blocksDir' | 'backbone' | 'layer' | 'augmentSeed'
->;
-
-export function blockFile(o: BlockLocation, contentHash: string, view: number): string {
-  return join(
-    o.blocksDir,
-    `${safeSegment(o.backbone.name)}-${o.backbone.sha256.slice(0, 12)}`,
-    safeSegment(o.layer),
-    `seed${o.augmentSeed}`,
-    contentHash.slice(0, 2),
-    `${contentHash}-v${view}.f16`,
-  );
-}
 
 /** Writes one block input as float16, atomically (a killed write leaves no half file behind). */
 export async function writeBlockRow(file: string, values: Float32Array): Promise<void> {

@@ -14,7 +14,8 @@ import {
 } from '../backbone';
 import type { CropBox } from '../augment';
 import { withSharedBackbone } from './backbone-cache';
-import { blockFile, hasFile, writeBlockRow, type BlockLocation } from './block-cache';
+import { blockFile, type BlockLocation } from '../../platform/block-files';
+import { hasFile, writeBlockRow } from './block-cache';
 import { withDatabase, writeFeatures, type FeatureRow } from './feature-db';
 import { tensorLock } from './host-resources';
 import { readNormImage, reasonOf, type Rgb } from './images';
