@@ -89,7 +89,6 @@ async function extractWith(
   const failed: ImageFailure[] = [];
   let computed = 0;
   let blocksComputed = 0;
-  let done = 0;
   // Only a layers backbone can be cut (stage 2 refuses graph models).
   const blocks: BlockLocation | null =
     p.blocks === undefined || p.blocks === null || backbone.kind !== 'layers'
@@ -101,7 +100,7 @@ async function extractWith(
       : cutShapeAt(backbone.featureModel, blocks.layer).reduce((a, b) => a * b, 1);
   const work = await planWork(p, blocks, cutFloats * 2);
   // Items without work still count as done for the caller's progress.
-  done = p.items.length - work.length;
+  let done = p.items.length - work.length;
   if (done > 0) cb.progress(done, p.items.length);
   const groups: Work[][] = [];
   for (let i = 0; i < work.length; i += GROUP) groups.push(work.slice(i, i + GROUP));

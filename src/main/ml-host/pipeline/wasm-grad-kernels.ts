@@ -10,8 +10,8 @@
 // BatchMatMul with a transpose flag is about 10x slower than without (measured 0.4 against
 // 4.6 G multiply-adds per second). Every other convolution (the 3x3 depthwise layers, strided or
 // larger filters) uses wasm's own input-gradient kernel or the typed-array loops of the cpu kernels
-// on the WebAssembly heap; a depthwise layer is ~3% of a block's multiply-adds. NCHW and dilated convolutions are refused with a clear
-// error: the app's backbones have none.
+// on the WebAssembly heap; a depthwise layer is ~3% of a block's multiply-adds. Our kernels refuse
+// NCHW and dilated convolutions with a clear error: the app's backbones have none.
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
 import { conv2dFilterGrad, depthwiseFilterGrad, type ConvAttrs } from './cpu-grad-kernels';
@@ -45,7 +45,7 @@ export function wasmIO(backend: unknown): TensorIO {
   };
 }
 
-/** Runs one of wasm's own kernels; the caller disposes what it returns (see Kernels.dispose). */
+/** Runs wasm's own kernels, keeping what they make until finish() releases it. */
 class Kernels {
   private readonly made: Info[] = [];
   constructor(private readonly backend: unknown) {}
