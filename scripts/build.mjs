@@ -1,5 +1,6 @@
 // Builds everything `npm start` and electron-builder need into build/:
-//   electron-main.cjs, preload.cjs, cli.cjs, server.cjs, import-worker.cjs, ml-host.cjs
+//   electron-main.cjs, preload.cjs, cli.cjs, server.cjs, import-worker.cjs, grad-worker.cjs,
+//   ml-host.cjs
 //   renderer/ (index.html + assets, by scripts/build-renderer.mjs)
 // Usage: node scripts/build.mjs [--out-dir build] [--no-renderer] [--minify] [--only cli,server]
 import { build } from 'esbuild';
@@ -15,8 +16,11 @@ export const ENTRIES = [
   { in: 'src/main/preload/preload.ts', out: 'preload' },
   { in: 'src/main/cli/main.ts', out: 'cli' },
   { in: 'src/main/server/main.ts', out: 'server' },
-  // Worker threads are started by file name; src/main/core/worker-script.ts looks next to the bundle.
+  // Worker threads are started by file name; src/main/platform/worker-script.ts looks next to the
+  // bundle.
   { in: 'src/main/core/import/import-worker.ts', out: 'import-worker' },
+  // Stage 2's data-parallel helper threads, started by the ML host.
+  { in: 'src/main/ml-host/train/grad-worker.ts', out: 'grad-worker' },
   // The ML host process (child_process.fork / Electron utilityProcess).
   { in: 'src/main/ml-host/host/host-main.ts', out: 'ml-host' },
 ];

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { appPackage } from '../../src/main/server/app-package';
 import { writePhotoFolders } from './run-cli';
 
@@ -44,7 +45,7 @@ describe('bundles from scripts/build.mjs', () => {
     )) as BuildModule;
     mkdirSync(join(root, '.tmp'), { recursive: true });
     out = mkdtempSync(join(root, '.tmp', 'build-test-'));
-    await build.buildMain({ outDir: out, only: ['cli', 'server', 'import-worker'] });
+    await build.buildMain({ outDir: out, only: ['cli', 'server', 'import-worker', 'grad-worker'] });
     work = mkdtempSync(join(tmpdir(), 'lp-build-'));
   });
   after(() => {
@@ -62,6 +63,33 @@ describe('bundles from scripts/build.mjs', () => {
     assert.equal(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout) as { imported: number; duplicates: number };
     assert.deepEqual([report.imported, report.duplicates], [5, 1]);
+  });
+
+  test('grad-worker.cjs starts from the bundle, loads tfjs and answers why it cannot train', async () => {
+    // The ML host starts stage 2's helper threads by file name next to its own bundle.
+    const worker = new Worker(join(out, 'grad-worker.cjs'), {
+      workerData: {
+        backbonesRoot: join(work, 'no-backbones'),
+        backboneName: 'mnv2',
+        splitLayer: 'Conv_1',
+        head: { config: { inputDim: 2, numClasses: 2, hidden: null, dropout: 0 }, weights: [] },
+        numClasses: 2,
+        classWeights: [1, 1],
+        variableShapes: [],
+      },
+    });
+    const reply = await new Promise<unknown>((resolvePromise, reject) => {
+      worker.once('message', resolvePromise);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    assert.deepEqual(
+      { ...(reply as { kind: string }), error: undefined },
+      { kind: 'error', id: null, error: undefined },
+    );
+    const { error } = reply as { error: { code: string; message: string } };
+    assert.equal(error.code, 'NOT_FOUND');
+    assert.match(error.message, /mnv2/);
   });
 
   test('server.cjs prints its link, answers with the token, and stops cleanly on SIGTERM', async () => {

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { JobEvent } from '../../src/shared/contract/job-types';
@@ -51,7 +52,8 @@ void describe(
           backbone: 'mnv2',
           views: 1,
           stage1: { epochs: 10, batchSize: 16, learningRate: 0.02, earlyStopPatience: null },
-          stage2: { epochs: 2, batchSize: 8 },
+          // 16 rows: two threads of 8 on a machine with two cores or more.
+          stage2: { epochs: 2, batchSize: 16 },
         },
         (e) => events.push(e),
       );
@@ -72,6 +74,16 @@ void describe(
       assert.ok(
         logs.some((m) => /\(block inputs 7x7x160; 0 computed now/.test(m)),
         `none left for the training run: ${logs.join(' | ')}`,
+      );
+      // The steps are shared with a helper thread (from the TypeScript sources here, as in dev).
+      const threads = Math.min(availableParallelism(), 2);
+      assert.ok(
+        logs.some((m) => m.startsWith(`Stage 2 training steps run on ${threads} thread`)),
+        `${threads} threads: ${logs.join(' | ')}`,
+      );
+      assert.ok(
+        !logs.some((m) => /helper thread/.test(m)),
+        `no helper failed: ${logs.join(' | ')}`,
       );
       assert.deepEqual(
         result.summaries.map((s) => [s.stage, s.backend]),

@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/contract/errors';
 import type { ImportReport } from '../../../shared/contract/library-types';
 import type { JobContext } from '../jobs/job-manager';
 import type { Library } from '../library';
-import { startWorker } from '../worker-script';
+import { startWorker } from '../../platform/worker-script';
 import type { ImportOptions } from './importer';
 import type { ImportWorkerMessage, ImportWorkerRequest } from './import-messages';
 
@@ -62,7 +62,7 @@ export async function runImportJob(
   let report: ImportReport | null = null;
   try {
     report = await new Promise<ImportReport>((resolve, reject) => {
-      const worker = startWorker('import/import-worker', options);
+      const worker = startWorker('core/import/import-worker', options);
       let settled = false;
       let killTimer: NodeJS.Timeout | null = null;
       const settle = (fn: () => void): void => {

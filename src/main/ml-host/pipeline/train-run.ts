@@ -3,6 +3,7 @@
 // report of the final model, and the model bundle written to disk. Checkpoints after every epoch
 // let an interrupted run resume; a cancel keeps the best epoch and still saves a model.
 import * as tf from '@tensorflow/tfjs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors';
 import type { EpochMetrics } from '../../../shared/contract/job-types';
@@ -20,6 +21,7 @@ import { classCounts } from '../train/examples';
 import { headLogits, headProbabilities } from '../train/head';
 import { fitOpenSet, type OpenSetModel } from '../openset/open-set';
 import { trainHead } from '../train/stage1';
+import { stage2HelperCount } from '../train/helper-count';
 import { fineTune } from '../train/stage2';
 import type { LoopCallbacks } from '../train/loop';
 import { oneViewPerEpoch } from '../train/view-sampling';
@@ -274,6 +276,17 @@ async function runStage2(
       runOnGradBackend = (fn) => withBackend('cpu', fn);
       lock = (fn) => tensorLock.exclusive(fn);
     }
+    const threads = stage2HelperCount({
+      backend: runOnGradBackend === undefined ? cb.backend.name : 'cpu',
+      batchSize: hyper.batchSize,
+      cores: availableParallelism(),
+      env: process.env,
+    });
+    if (threads.warning !== null) cb.log('warn', threads.warning);
+    cb.log(
+      'info',
+      `Stage 2 training steps run on ${threads.helpers + 1} thread${threads.helpers === 0 ? '' : 's'} (${threads.why}).`,
+    );
     const result = await lock(() =>
       fineTune({
         upper,
@@ -282,6 +295,17 @@ async function runStage2(
         val,
         hyper,
         ...(runOnGradBackend === undefined ? {} : { runOnGradBackend }),
+        helperThreads: {
+          count: threads.helpers,
+          backbonesRoot: p.backbonesRoot,
+          backboneName: meta.name,
+          splitLayer,
+          onStartFailed: (error) =>
+            cb.log(
+              'warn',
+              `Stage 2's helper threads did not start (${error instanceof Error ? error.message : String(error)}); training goes on in one thread.`,
+            ),
+        },
         checkpointDir: join(p.runDir, 'stage2'),
         resume: p.resume,
         identity: {

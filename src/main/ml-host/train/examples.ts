@@ -48,6 +48,16 @@ export function balancedClassWeights(counts: readonly number[]): number[] {
   return counts.map((c) => (c > 0 ? n / (present * c) : 0));
 }
 
+/** The per-class loss weights of a training set: balanced for 'classWeights', else all 1. */
+export function lossClassWeights(
+  labels: ExampleSet['labels'],
+  numClasses: number,
+  imbalance: ImbalanceMode,
+): number[] {
+  const counts = classCounts(labels, numClasses);
+  return imbalance === 'classWeights' ? balancedClassWeights(counts) : counts.map(() => 1);
+}
+
 /** Label-order fingerprint of a set (FNV-1a over labels), so a checkpoint refuses other data. */
 export function labelsHash(labels: ExampleSet['labels']): string {
   let h = 0x811c9dc5;

@@ -3,8 +3,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
 import type { TrainHyperParams } from '../../../shared/contract/ml-types';
-import { takeFloats } from '../backend/read';
+import { copyFloats, takeFloats } from '../backend/read';
+import { crossEntropy, hitCount, shardDataLoss, withL2 } from './batch-loss';
 import { epochOrder, gatherLabels, gatherRows } from './examples';
+import type { ShardHelpers } from './grad-helpers';
 import type { TrainOptimizer } from './optimizer';
 import { dropoutMask, type Prng } from './prng';
 import type { TrainableModel } from './trainable';
@@ -23,6 +25,10 @@ export type EpochStep = {
   signal: AbortSignal | undefined;
   /** After every batch (1-based). */
   onBatch(batch: number, batches: number): void;
+  /** Threads that compute shards of each batch (stage 2 on wasm); dropped if one fails. */
+  helpers?: ShardHelpers | undefined;
+  /** Told once when the helpers failed and the run went on in this thread. */
+  onHelpersFailed?: (error: unknown) => void;
 };
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -30,6 +36,146 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 /** Batches of at most hyper.batchSize examples (and never more than the training set). */
 function batchSizeOf(step: Pick<EpochStep, 'train' | 'hyper'>): number {
   return Math.max(1, Math.min(step.hyper.batchSize, step.train.labels.length));
+}
+
+/** One mini-batch as the loop draws it: rows [size, ...rowShape], labels, dropout mask. */
+type Batch = {
+  rows: Float32Array;
+  labels: Int32Array;
+  mask: Float32Array | null;
+  size: number;
+};
+
+/** Σ ce·w and the hits of a batch, as two scalars the caller disposes. */
+type BatchSums = [tf.Scalar, tf.Scalar];
+
+/** One optimizer step on `batch` in this thread. */
+function localStep(step: EpochStep, batch: Batch): BatchSums {
+  const { model, train, numClasses, hyper, optimizer } = step;
+  return tf.tidy(() => {
+    const x = tf.tensor(batch.rows, [batch.size, ...train.rowShape]);
+    const y = tf.tensor1d(batch.labels, 'int32');
+    const w = tf.gather(step.classWeights, y);
+    const m =
+      batch.mask === null ? null : tf.tensor2d(batch.mask, [batch.size, model.dropoutWidth]);
+    // Side results of the loss closure, kept out of the gradient tape's scope.
+    const side: { hits?: tf.Scalar; ce?: tf.Scalar } = {};
+    optimizer.minimize(() => {
+      const logits = model.logits(x, m);
+      side.hits = tf.keep(hitCount(logits, y));
+      const dataLoss: tf.Scalar = tf.mean(tf.mul(crossEntropy(logits, y, numClasses), w));
+      side.ce = tf.keep(dataLoss);
+      return withL2(dataLoss, model.kernels, hyper.l2);
+    });
+    const { hits, ce } = side as { hits: tf.Scalar; ce: tf.Scalar };
+    const lossSum = ce.mul<tf.Scalar>(batch.size);
+    ce.dispose();
+    // hits was kept inside the loss closure; returned, it goes to the caller.
+    return [lossSum, hits];
+  });
+}
+
+/** Row ranges [start, end) of `parts` near-equal shards of `size` rows, larger ones first. */
+export function shardRanges(size: number, parts: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  let start = 0;
+  for (let p = 0; p < parts; p++) {
+    const end = start + Math.floor(size / parts) + (p < size % parts ? 1 : 0);
+    ranges.push([start, end]);
+    start = end;
+  }
+  return ranges;
+}
+
+/**
+ * One optimizer step on `batch` split across this thread and the helper threads: each computes
+ * the gradient of its shard's part of the batch loss at the same weights, this thread adds them
+ * up (plus the L2 term, once) and applies the update. The same update as localStep, up to the
+ * order of float additions.
+ */
+async function shardedStep(
+  step: EpochStep,
+  helpers: ShardHelpers,
+  batch: Batch,
+): Promise<BatchSums> {
+  const { model, train, numClasses, hyper, optimizer } = step;
+  const rowSize = train.rowShape.reduce((a, b) => a * b, 1);
+  const width = model.dropoutWidth;
+  const [mine, ...theirs] = shardRanges(batch.size, helpers.count + 1) as [
+    [number, number],
+    ...[number, number][],
+  ];
+  const weights = await Promise.all(model.variables.map((v) => copyFloats(v)));
+  const remote = helpers.gradients(
+    weights,
+    theirs.map(([a, b]) => ({
+      rows: batch.rows.slice(a * rowSize, b * rowSize),
+      rowShape: [...train.rowShape],
+      labels: batch.labels.slice(a, b),
+      mask: batch.mask === null ? null : batch.mask.slice(a * width, b * width),
+    })),
+    batch.size,
+  );
+  // This thread's shard runs while the helpers compute theirs.
+  const [from, to] = mine;
+  // Kept out of tidy's scope by hand: tidy cannot return the null gradients.
+  const local: { grads: (tf.Tensor | null)[]; hits?: tf.Scalar; data?: tf.Scalar } = { grads: [] };
+  tf.tidy(() => {
+    const x = tf.tensor(batch.rows.subarray(from * rowSize, to * rowSize), [
+      to - from,
+      ...train.rowShape,
+    ]);
+    const y = tf.tensor1d(batch.labels.subarray(from, to), 'int32');
+    const w = tf.gather(step.classWeights, y);
+    const m =
+      batch.mask === null
+        ? null
+        : tf.tensor2d(batch.mask.subarray(from * width, to * width), [to - from, width]);
+    const { grads } = optimizer.gradients(() => {
+      const logits = model.logits(x, m);
+      local.hits = tf.keep(hitCount(logits, y));
+      local.data = tf.keep(shardDataLoss(logits, y, w, numClasses, batch.size));
+      return withL2(local.data, model.kernels, hyper.l2);
+    });
+    local.grads = grads.map((g) => (g === null ? null : tf.keep(g)));
+  });
+  try {
+    const results = await remote;
+    tf.tidy(() => {
+      const total = local.grads.map((g, i) => {
+        const parts = results.map((r) => r.grads[i] ?? null);
+        if (g === null || parts.some((p) => p === null)) return g;
+        return parts.reduce<tf.Tensor>((sum, p) => sum.add(tf.tensor(p!, g.shape)), g);
+      });
+      optimizer.apply(total);
+    });
+    const remoteLoss = results.reduce((s, r) => s + r.weightedLoss, 0);
+    const remoteHits = results.reduce((s, r) => s + r.hits, 0);
+    return tf.tidy((): BatchSums => [
+      tf.add(tf.mul(local.data!, batch.size), remoteLoss),
+      tf.add(local.hits!, remoteHits),
+    ]);
+  } finally {
+    tf.dispose(local.grads.filter((g): g is tf.Tensor => g !== null));
+    tf.dispose([local.hits, local.data].filter((t): t is tf.Scalar => t !== undefined));
+  }
+}
+
+/**
+ * One optimizer step, on the helper threads when there are some. When a helper fails, the step
+ * is taken again in this thread (no weight has changed yet) and the rest of the run stays here.
+ */
+async function batchStep(step: EpochStep, batch: Batch): Promise<BatchSums> {
+  const helpers = step.helpers;
+  if (helpers === undefined || batch.size <= helpers.count) return localStep(step, batch);
+  try {
+    return await shardedStep(step, helpers, batch);
+  } catch (error) {
+    step.helpers = undefined;
+    void helpers.close().catch(() => undefined);
+    step.onHelpersFailed?.(error);
+    return localStep(step, batch);
+  }
 }
 
 /**
@@ -41,7 +187,7 @@ export async function trainEpoch(
   step: EpochStep,
   epoch: number,
 ): Promise<{ loss: number; accuracy: number } | null> {
-  const { model, train, numClasses, hyper, optimizer, prng } = step;
+  const { model, train, numClasses, hyper, prng } = step;
   const n = train.labels.length;
   const batchSize = batchSizeOf(step);
   const batches = Math.ceil(n / batchSize);
@@ -58,34 +204,17 @@ export async function trainEpoch(
         hyper.dropout > 0
           ? dropoutMask(prng, idx.length * model.dropoutWidth, hyper.dropout)
           : null;
-      const [nextLoss, nextHits] = tf.tidy(() => {
-        const x = tf.tensor(rows, [idx.length, ...train.rowShape]);
-        const y = tf.tensor1d(labels, 'int32');
-        const w = tf.gather(step.classWeights, y);
-        const m = mask === null ? null : tf.tensor2d(mask, [idx.length, model.dropoutWidth]);
-        // Side results of the loss closure, kept out of the gradient tape's scope.
-        const side: { hits?: tf.Tensor; ce?: tf.Tensor } = {};
-        optimizer.minimize(() => {
-          const logits = model.logits(x, m);
-          side.hits = tf.keep(tf.equal(tf.argMax(logits, 1), y).cast('float32').sum());
-          const ce = tf.neg(tf.sum(tf.mul(tf.oneHot(y, numClasses), tf.logSoftmax(logits)), 1));
-          const dataLoss: tf.Scalar = tf.mean(tf.mul(ce, w));
-          side.ce = tf.keep(dataLoss);
-          let total = dataLoss;
-          if (hyper.l2 > 0) {
-            for (const k of model.kernels) total = total.add(tf.sum(tf.square(k)).mul(hyper.l2));
-          }
-          return total;
-        });
-        const { hits, ce } = side as { hits: tf.Tensor; ce: tf.Tensor };
-        const out = [lossSum.add(ce.mul(idx.length)), hitSum.add(hits)];
-        tf.dispose([hits, ce]);
-        return out;
-      });
+      const batch: Batch = { rows, labels, mask, size: idx.length };
+      const sums = await batchStep(step, batch);
+      const [nextLoss, nextHits] = tf.tidy((): BatchSums => [
+        lossSum.add(sums[0]),
+        hitSum.add(sums[1]),
+      ]);
+      tf.dispose(sums);
       lossSum.dispose();
       hitSum.dispose();
-      lossSum = nextLoss as tf.Scalar;
-      hitSum = nextHits as tf.Scalar;
+      lossSum = nextLoss;
+      hitSum = nextHits;
       step.onBatch(b + 1, batches);
       await yieldToEventLoop();
     }

@@ -3,10 +3,11 @@ import { AppError } from '../../../shared/contract/errors';
 import type { EpochMetrics } from '../../../shared/contract/job-types';
 import type { StopReason, TrainHyperParams, TrainSummary } from '../../../shared/contract/ml-types';
 import type { LoopState } from './checkpoint';
-import { balancedClassWeights, checkExampleSet, classCounts } from './examples';
+import { checkExampleSet, lossClassWeights } from './examples';
 import { evaluateSet, trainEpoch, type EpochStep } from './loop-epoch';
 import { fingerprintOf, resumeCheckpoint, writeCheckpoint } from './loop-checkpoint';
 import { judgeEpoch, type EpochJudgement } from './loop-plateau';
+import type { ShardHelpers } from './grad-helpers';
 import { TrainOptimizer } from './optimizer';
 import { Prng, deriveSeed } from './prng';
 import type { TrainableModel } from './trainable';
@@ -40,6 +41,8 @@ export type LoopInput = LoopCallbacks & {
   /** Extra identity for the checkpoint fingerprint (architecture, backbone...). */
   identity: unknown;
   evalBatchSize?: number;
+  /** Threads that compute shards of each training batch (not part of the fingerprint). */
+  helpers?: ShardHelpers | undefined;
 };
 
 export type LoopResult = {
@@ -143,9 +146,7 @@ function summaryOf(
 export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
   const { model, numClasses, train, hyper, stage } = input;
   const val = checkedSets(input);
-  const counts = classCounts(train.labels, numClasses);
-  const classWeights =
-    hyper.imbalance === 'classWeights' ? balancedClassWeights(counts) : counts.map(() => 1);
+  const classWeights = lossClassWeights(train.labels, numClasses, hyper.imbalance);
   const fingerprint = fingerprintOf(input);
   const log = input.onLog ?? (() => undefined);
   const prng = new Prng(deriveSeed(hyper.seed, `stage${stage}-shuffle`));
@@ -178,6 +179,12 @@ export async function runTrainingLoop(input: LoopInput): Promise<LoopResult> {
       signal: input.signal,
       onBatch: (batch, batches) =>
         input.onProgress?.({ stage, epoch: state.epoch + 1, batch, batches }),
+      helpers: input.helpers,
+      onHelpersFailed: (error) =>
+        log(
+          'warn',
+          `A helper thread failed (${error instanceof Error ? error.message : String(error)}); stage ${stage} goes on in one thread.`,
+        ),
     };
     while (state.finished === null && state.epoch < hyper.epochs) {
       const epoch = state.epoch + 1;

@@ -52,14 +52,37 @@ export class TrainOptimizer {
    * update. Call inside tf.tidy: the returned loss tensor belongs to the caller's scope.
    */
   minimize(loss: () => tf.Scalar): tf.Scalar {
+    const { value, grads } = this.gradients(loss);
+    this.apply(grads);
+    tf.dispose(grads.filter((g): g is tf.Tensor => g !== null));
+    return value;
+  }
+
+  /**
+   * The value of `loss` and its gradients, one per variable in the constructor's order (null for a
+   * variable the loss does not reach), without updating anything: a data-parallel step adds the
+   * other threads' gradients before apply().
+   */
+  gradients(loss: () => tf.Scalar): { value: tf.Scalar; grads: (tf.Tensor | null)[] } {
     const { value, grads } = tf.variableGrads(loss, [...this.variables]);
+    return { value, grads: this.variables.map((v) => grads[v.name] ?? null) };
+  }
+
+  /** One update from `grads` (one per variable, in order; null skips it). The caller owns them. */
+  apply(grads: readonly (tf.Tensor | null)[]): void {
+    if (grads.length !== this.variables.length) {
+      throw new AppError(
+        'INTERNAL',
+        `Expected ${this.variables.length} gradients, got ${grads.length}.`,
+      );
+    }
     this.iterations += 1;
     const lr = this.learningRate;
     const t = this.iterations;
     const adamRate = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
     this.variables.forEach((variable, i) => {
-      const g = grads[variable.name];
-      if (g === undefined) return;
+      const g = grads[i];
+      if (g === null || g === undefined) return;
       const slots = this.slots[i] as tf.Variable[];
       tf.tidy(() => {
         if (this.settings.kind === 'sgd') {
@@ -77,8 +100,6 @@ export class TrainOptimizer {
         }
       });
     });
-    tf.dispose(grads);
-    return value;
   }
 
   /** Copies the state out (call between batches). */

@@ -1,57 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { AppError } from '../../../shared/contract/errors';
 import type { EpochMetrics } from '../../../shared/contract/job-types';
 import type { TrainHyperParams, TrainSummary } from '../../../shared/contract/ml-types';
-import { copyFloats } from '../backend/read';
+import { lossClassWeights } from './examples';
+import { GradHelpers } from './grad-helpers';
+import type { GradWorkerInit } from './grad-worker-protocol';
 import { HeadModel } from './head';
 import { runTrainingLoop, type LoopCallbacks, type TrainableModel } from './loop';
+import { stage2Model } from './stage2-model';
 import type { ExampleSet, GradBackendRunner, HeadState, NamedArray } from './types';
 
-const UPPER_PREFIX = 'upper/';
-
-/** The tf.Variable behind a layers weight (LayerVariable.read() returns the variable itself). */
-function variableOf(weight: tf.LayerVariable): tf.Variable {
-  const v: tf.Tensor = weight.read();
-  if (!(v instanceof tf.Variable)) {
-    throw new AppError('INTERNAL', `Layer weight ${weight.name} is not backed by a variable.`);
-  }
-  return v as tf.Variable;
-}
-
-/** Trainable weights of `upper` as named arrays ('upper/<index>/<name>'), in model order. */
-export async function readUpperWeights(upper: tf.LayersModel): Promise<NamedArray[]> {
-  return Promise.all(
-    upper.trainableWeights.map(async (w, i) => ({
-      name: `${UPPER_PREFIX}${i}/${w.originalName}`,
-      shape: [...w.shape] as number[],
-      values: await copyFloats(w.read()),
-    })),
-  );
-}
-
-/** Writes weights from readUpperWeights back, checking count, names and shapes (MODEL_INVALID). */
-export function assignUpperWeights(upper: tf.LayersModel, weights: readonly NamedArray[]): void {
-  const targets = upper.trainableWeights;
-  if (targets.length !== weights.length) {
-    throw new AppError(
-      'MODEL_INVALID',
-      `Upper model has ${targets.length} trainable weights, the saved weights ${weights.length}.`,
-    );
-  }
-  targets.forEach((t, i) => {
-    const w = weights[i] as NamedArray;
-    // Shapes, not names: auto-generated layer names differ between processes.
-    if (!w.name.startsWith(`${UPPER_PREFIX}${i}/`) || w.shape.join() !== t.shape.join()) {
-      throw new AppError(
-        'MODEL_INVALID',
-        `Saved upper weight ${w.name} does not fit ${t.originalName}.`,
-      );
-    }
-  });
-  tf.tidy(() =>
-    targets.forEach((t, i) => t.write(tf.tensor(weights[i]!.values, weights[i]!.shape))),
-  );
-}
+export { assignUpperWeights, readUpperWeights } from './stage2-model';
 
 export type FineTuneInput = LoopCallbacks & {
   /**
@@ -69,7 +27,17 @@ export type FineTuneInput = LoopCallbacks & {
   /** Runs the loop where conv gradients exist; default runs it on the current backend. */
   runOnGradBackend?: GradBackendRunner;
   identity?: unknown;
+  /**
+   * Where helper threads load the same upper model from, and how many to start: each computes a
+   * shard of every batch (see train/grad-worker.ts). None when absent or 0.
+   */
+  helperThreads?: HelperThreads;
 };
+
+export type HelperThreads = Pick<
+  GradWorkerInit,
+  'backbonesRoot' | 'backboneName' | 'splitLayer'
+> & { count: number; onStartFailed?: (error: unknown) => void };
 
 export type FineTuneResult = {
   summary: TrainSummary;
@@ -88,43 +56,19 @@ export async function fineTune(input: FineTuneInput): Promise<FineTuneResult> {
   const { upper } = input;
   const headConfig = { ...input.head.config, dropout: input.hyper.dropout };
   const upperCount = upper.trainableWeights.length;
-  if (upperCount === 0)
-    throw new AppError('BAD_ARGUMENT', 'The upper model has no trainable weights.');
 
   return run(async () => {
     const head = new HeadModel({ config: headConfig, weights: input.head.weights });
+    let helpers: GradHelpers | undefined;
     try {
-      const upperVars = upper.trainableWeights.map(variableOf);
-      const model: TrainableModel = {
-        variables: [...upperVars, ...head.variables],
-        kernels: [
-          ...upperVars.filter((_, i) => /kernel$/.test(upper.trainableWeights[i]!.originalName)),
-          ...head.kernels,
-        ],
-        dropoutWidth: head.dropoutWidth,
-        logits: (x, mask) =>
-          tf.tidy(() => {
-            let f = upper.apply(x, { training: false }) as tf.Tensor;
-            if (f.rank === 4) f = tf.mean(f, [1, 2]);
-            if (f.rank !== 2 || f.shape[1] !== headConfig.inputDim) {
-              throw new AppError(
-                'MODEL_INVALID',
-                `Upper model gives features of shape [${f.shape.join(', ')}], the head takes ${headConfig.inputDim}.`,
-              );
-            }
-            return head.logits(f as tf.Tensor2D, mask);
-          }),
-        read: async () => [...(await readUpperWeights(upper)), ...(await head.read())],
-        assign: (weights) => {
-          assignUpperWeights(upper, weights.slice(0, upperCount));
-          head.assign(weights.slice(upperCount));
-        },
-      };
+      const model = stage2Model(upper, head);
+      helpers = await startHelpers(input, headConfig, model);
       const result = await runTrainingLoop({
         ...input,
         stage: 2,
         model,
         numClasses: headConfig.numClasses,
+        helpers,
         identity: {
           head: headConfig,
           upper: upper.trainableWeights.map((w) => w.shape),
@@ -138,7 +82,39 @@ export async function fineTune(input: FineTuneInput): Promise<FineTuneResult> {
         upper: result.weights.slice(0, upperCount),
       };
     } finally {
+      await helpers?.close();
       head.dispose();
     }
   });
+}
+
+/** The helper threads asked for, or none when they cannot start (the run then uses one thread). */
+async function startHelpers(
+  input: FineTuneInput,
+  headConfig: HeadState['config'],
+  model: TrainableModel,
+): Promise<GradHelpers | undefined> {
+  const threads = input.helperThreads;
+  if (threads === undefined || threads.count < 1) return undefined;
+  try {
+    return await GradHelpers.start(
+      {
+        backbonesRoot: threads.backbonesRoot,
+        backboneName: threads.backboneName,
+        splitLayer: threads.splitLayer,
+        head: { config: headConfig, weights: input.head.weights },
+        numClasses: headConfig.numClasses,
+        classWeights: lossClassWeights(
+          input.train.labels,
+          headConfig.numClasses,
+          input.hyper.imbalance,
+        ),
+        variableShapes: model.variables.map((v) => [...v.shape]),
+      },
+      threads.count,
+    );
+  } catch (error) {
+    threads.onStartFailed?.(error);
+    return undefined;
+  }
 }
