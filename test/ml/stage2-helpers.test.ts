@@ -229,6 +229,60 @@ void describe('stage 2 steps shared with helper threads', () => {
     }
   });
 
+  void it("that work while this thread's shard fails: the run fails with that error", async () => {
+    const { upper, dispose } = await freshUpper();
+    const head = new HeadModel(
+      initHead({ inputDim: 1280, numClasses: 3, hidden: null, dropout: 0 }, 5),
+    );
+    const model = stage2Model(upper, head);
+    let forwards = 0;
+    const failingOnSecond = {
+      ...model,
+      logits: (x: tf.Tensor, mask: tf.Tensor2D | null) => {
+        forwards += 1;
+        if (forwards === 2) throw new AppError('INTERNAL', 'this thread failed');
+        return model.logits(x, mask);
+      },
+    };
+    // Helpers that answer zero gradients at once.
+    const zeros: ShardHelpers = {
+      count: 1,
+      gradients: (_weights, shards) =>
+        Promise.resolve(
+          shards.map(() => ({
+            grads: model.variables.map((v) => new Float32Array(v.size)),
+            weightedLoss: 0,
+            hits: 0,
+          })),
+        ),
+      close: () => Promise.resolve(),
+    };
+    const logs: string[] = [];
+    const before = tf.memory().numTensors;
+    try {
+      await assert.rejects(
+        runTrainingLoop({
+          stage: 2,
+          model: failingOnSecond,
+          numClasses: 3,
+          train,
+          val: null,
+          hyper,
+          identity: null,
+          helpers: zeros,
+          onLog: (_level, message) => logs.push(message),
+        }),
+        /this thread failed/,
+      );
+      assert.deepEqual(logs, [], 'not reported as a helper failure, and not retried');
+      assert.equal(forwards, 2);
+      assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+    } finally {
+      head.dispose();
+      dispose();
+    }
+  });
+
   void it('refuse a model of other shapes at start, with an AppError', async () => {
     await assert.rejects(
       GradHelpers.start(

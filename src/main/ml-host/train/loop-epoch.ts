@@ -116,31 +116,35 @@ async function shardedStep(
     })),
     batch.size,
   );
+  // Handled here too, so that a failure of this thread's shard cannot leave it unobserved.
+  remote.catch(() => undefined);
   // This thread's shard runs while the helpers compute theirs.
   const [from, to] = mine;
   // Kept out of tidy's scope by hand: tidy cannot return the null gradients.
   const local: { grads: (tf.Tensor | null)[]; hits?: tf.Scalar; data?: tf.Scalar } = { grads: [] };
-  tf.tidy(() => {
-    const x = tf.tensor(batch.rows.subarray(from * rowSize, to * rowSize), [
-      to - from,
-      ...train.rowShape,
-    ]);
-    const y = tf.tensor1d(batch.labels.subarray(from, to), 'int32');
-    const w = tf.gather(step.classWeights, y);
-    const m =
-      batch.mask === null
-        ? null
-        : tf.tensor2d(batch.mask.subarray(from * width, to * width), [to - from, width]);
-    const { grads } = optimizer.gradients(() => {
-      const logits = model.logits(x, m);
-      local.hits = tf.keep(hitCount(logits, y));
-      local.data = tf.keep(shardDataLoss(logits, y, w, numClasses, batch.size));
-      return withL2(local.data, model.kernels, hyper.l2);
-    });
-    local.grads = grads.map((g) => (g === null ? null : tf.keep(g)));
-  });
   try {
-    const results = await remote;
+    tf.tidy(() => {
+      const x = tf.tensor(batch.rows.subarray(from * rowSize, to * rowSize), [
+        to - from,
+        ...train.rowShape,
+      ]);
+      const y = tf.tensor1d(batch.labels.subarray(from, to), 'int32');
+      const w = tf.gather(step.classWeights, y);
+      const m =
+        batch.mask === null
+          ? null
+          : tf.tensor2d(batch.mask.subarray(from * width, to * width), [to - from, width]);
+      const { grads } = optimizer.gradients(() => {
+        const logits = model.logits(x, m);
+        local.hits = tf.keep(hitCount(logits, y));
+        local.data = tf.keep(shardDataLoss(logits, y, w, numClasses, batch.size));
+        return withL2(local.data, model.kernels, hyper.l2);
+      });
+      local.grads = grads.map((g) => (g === null ? null : tf.keep(g)));
+    });
+    const results = await remote.catch((error: unknown) => {
+      throw new HelperFailure(error);
+    });
     tf.tidy(() => {
       const total = local.grads.map((g, i) => {
         const parts = results.map((r) => r.grads[i] ?? null);
@@ -161,6 +165,13 @@ async function shardedStep(
   }
 }
 
+/** A helper's failure, told apart from one of this thread's (which ends the run as before). */
+class HelperFailure extends Error {
+  constructor(readonly reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
+}
+
 /**
  * One optimizer step, on the helper threads when there are some. When a helper fails, the step
  * is taken again in this thread (no weight has changed yet) and the rest of the run stays here.
@@ -171,9 +182,10 @@ async function batchStep(step: EpochStep, batch: Batch): Promise<BatchSums> {
   try {
     return await shardedStep(step, helpers, batch);
   } catch (error) {
+    if (!(error instanceof HelperFailure)) throw error;
     step.helpers = undefined;
     void helpers.close().catch(() => undefined);
-    step.onHelpersFailed?.(error);
+    step.onHelpersFailed?.(error.reason);
     return localStep(step, batch);
   }
 }
