@@ -38,7 +38,11 @@ describe('Collect form (renderer logic)', () => {
     assert.throws(() => collectParams({ ...INITIAL_FORM }), /at least one city/);
     assert.throws(() => collectParams({ ...base, count: '0' }), /Photos per city/);
     assert.throws(() => collectParams({ ...base, count: '2.5' }), /whole number/);
-    assert.throws(() => collectParams({ ...base, size: '1000x1000' }), /640x640/);
+    assert.throws(
+      () => collectParams({ ...base, size: '1000x1000' }),
+      /Width must be a whole number from 16 to 640/,
+    );
+    assert.throws(() => collectParams({ ...base, size: 'big' }), /256x256 \(at most 640x640\)/);
     assert.throws(() => collectParams({ ...base, headings: 'north' }), /heading/);
     assert.throws(() => collectParams({ ...base, bbox: '1,2,3' }), /minLon,minLat/);
     assert.throws(() => collectParams({ ...base, bbox: '3,2,1,4' }), /min < max/);

@@ -8,13 +8,31 @@ import { defaultStudyForm, validateStudyForm } from '../../src/renderer/features
 import { formFromConfig, validateSplit } from '../../src/renderer/features/splits/split-form';
 import {
   defaultForm,
-  rangeMessage,
   TRAIN_RANGES,
   validateTrain,
 } from '../../src/renderer/features/train/hyper-form';
+import { fieldRangeMessage, numberInRange, rangeMessage } from '../../src/renderer/ui/number-field';
+import {
+  collectParams,
+  INITIAL_FORM,
+  type CollectFormState,
+} from '../../src/renderer/features/collect/collect-form';
+import {
+  COLLECT_HEADING,
+  COLLECT_LAT,
+  COLLECT_LON,
+  COLLECT_MAX_HEADINGS,
+  collectMethods,
+} from '../../src/shared/contract/collect-methods';
+import { labelQueueMethods } from '../../src/shared/contract/label-queue-methods';
 import { libraryMethods } from '../../src/shared/contract/library-methods';
 import { hyperParamsSchema, mlMethods } from '../../src/shared/contract/ml-methods';
-import { numberParam, paramsShape, type NumberParam } from '../../src/shared/contract/param-info';
+import {
+  inRange,
+  numberParam,
+  paramsShape,
+  type NumberParam,
+} from '../../src/shared/contract/param-info';
 import { DEFAULT_STUDY_ROUNDS, studyMethods } from '../../src/shared/contract/study-methods';
 
 /** Values at, just inside and just outside each bound, and one that is not whole. */
@@ -145,6 +163,100 @@ void describe('form limits from the contract', () => {
     assert.equal(
       radius.ok ? '' : radius.errors.radiusKm,
       'Radius is more than 0 and at most 20 000 km.',
+    );
+  });
+
+  void it('the collect form refuses exactly what collect.start refuses, in the schema’s numbers', () => {
+    const contract = collectMethods['collect.start'].params;
+    const shape = paramsShape(contract);
+    const base = { ...INITIAL_FORM, cities: ['Paris'] };
+    const valid = collectParams(base);
+    // Each form field, the schema its probes come from, the form with a probe, the params with it.
+    type Case = [string, z.ZodTypeAny, (n: number) => CollectFormState, (n: number) => unknown];
+    const field = (key: keyof CollectFormState, param: keyof typeof valid): Case => [
+      key,
+      shape[param],
+      (n) => ({ ...base, [key]: String(n) }),
+      (n) => ({ ...valid, [param]: n }),
+    ];
+    const cases: Case[] = [
+      field('count', 'count'),
+      field('radiusKm', 'radiusKm'),
+      field('fov', 'fov'),
+      field('pitch', 'pitch'),
+      field('rate', 'ratePerSecond'),
+      field('seed', 'seed'),
+      [
+        'width',
+        shape.width,
+        (n) => ({ ...base, size: `${n}x256` }),
+        (n) => ({ ...valid, width: n }),
+      ],
+      [
+        'height',
+        shape.height,
+        (n) => ({ ...base, size: `256x${n}` }),
+        (n) => ({ ...valid, height: n }),
+      ],
+      [
+        'heading',
+        COLLECT_HEADING,
+        (n) => ({ ...base, headings: `0,${n}` }),
+        (n) => ({ ...valid, headings: [0, n] }),
+      ],
+      [
+        'minLon',
+        COLLECT_LON,
+        (n) => ({ ...base, bbox: `${n},48.8,180,48.9` }),
+        (n) => ({ ...valid, bbox: [n, 48.8, 180, 48.9] }),
+      ],
+      [
+        'maxLat',
+        COLLECT_LAT,
+        (n) => ({ ...base, bbox: `2.2,-90,2.4,${n}` }),
+        (n) => ({ ...valid, bbox: [2.2, -90, 2.4, n] }),
+      ],
+    ];
+    for (const [name, schema, form, params] of cases) {
+      const range = numberParam(schema);
+      for (const n of probes(range).filter((v) => v >= 0 || (range.min ?? 0) < 0)) {
+        let error: Error | null = null;
+        try {
+          assert.equal(contract.safeParse(collectParams(form(n))).success, true, `${name} ${n}`);
+        } catch (e) {
+          error = e as Error;
+        }
+        assert.equal(error === null, contract.safeParse(params(n)).success, `${name} = ${n}`);
+        if (error !== null && !inRange(n, range)) {
+          // "… must be a whole number from 16 to 640.": the schema's own words and numbers.
+          assert.ok(error.message.endsWith(rangeMessage(range).slice(1)), error.message);
+        }
+      }
+    }
+    const many = Array.from({ length: COLLECT_MAX_HEADINGS + 1 }, (_, i) => i).join(',');
+    assert.throws(() => collectParams({ ...base, headings: many }), /At most 36 headings/);
+    assert.equal(
+      contract.safeParse({ ...valid, headings: many.split(',').map(Number) }).success,
+      false,
+    );
+  });
+
+  void it('top-k, sample size, folds and the retrain interval are checked against their schemas', () => {
+    const predict = paramsShape(mlMethods['predict.start'].params);
+    const embed = paramsShape(mlMethods['embed.start'].params);
+    const suspects = paramsShape(labelQueueMethods['suspects.start'].params);
+    const retrain = paramsShape(labelQueueMethods['queue.settings'].params).retrainEvery;
+    for (const schema of [predict.topK, embed.sample, embed.seed, suspects.folds, retrain]) {
+      const range = numberParam(schema);
+      for (const n of probes(range)) {
+        assert.equal(numberInRange(String(n), range) !== null, schema.safeParse(n).success, `${n}`);
+      }
+      assert.equal(numberInRange('', range), null);
+      assert.equal(numberInRange('  ', range), null);
+    }
+    assert.equal(
+      fieldRangeMessage('Top-k', numberParam(predict.topK)),
+      'Top-k must be a whole number from 1 to 100.',
     );
   });
 });

@@ -6,6 +6,12 @@ import { COLLECT_PROVIDERS } from './collect-types';
 
 const provider = z.enum(COLLECT_PROVIDERS);
 const runId = z.number().int().positive();
+/** A box corner's longitude and latitude, and one camera heading (degrees). */
+export const COLLECT_LON = z.number().min(-180).max(180);
+export const COLLECT_LAT = z.number().min(-90).max(90);
+export const COLLECT_HEADING = z.number().min(0).max(360);
+/** At most this many fixed headings per point. */
+export const COLLECT_MAX_HEADINGS = 36;
 
 export const collectMethods = {
   /**
@@ -23,12 +29,7 @@ export const collectMethods = {
         radiusKm: z.number().gt(0).max(500).default(25),
         /** [minLon, minLat, maxLon, maxLat] instead of the disc; needs exactly one city. */
         bbox: z
-          .tuple([
-            z.number().min(-180).max(180),
-            z.number().min(-90).max(90),
-            z.number().min(-180).max(180),
-            z.number().min(-90).max(90),
-          ])
+          .tuple([COLLECT_LON, COLLECT_LAT, COLLECT_LON, COLLECT_LAT])
           .nullable()
           .default(null),
         /** The paper's 256x256; Street View allows up to 640 a side. */
@@ -36,7 +37,7 @@ export const collectMethods = {
         height: z.number().int().min(16).max(640).default(256),
         fov: z.number().min(1).max(120).default(90),
         headings: z
-          .union([z.literal('random'), z.array(z.number().min(0).max(360)).min(1).max(36)])
+          .union([z.literal('random'), z.array(COLLECT_HEADING).min(1).max(COLLECT_MAX_HEADINGS)])
           .default('random'),
         pitch: z.number().min(-90).max(90).default(0),
         ratePerSecond: z.number().gt(0).max(100).default(5),

@@ -6,16 +6,25 @@ import {
   type EmbedPoint,
   type ModelSummary,
 } from '../../../shared/contract/ml-types';
+import { mlMethods } from '../../../shared/contract/ml-methods';
+import { numberParam, paramsShape } from '../../../shared/contract/param-info';
 import { useStudio } from '../../app/studio-context';
 import { pct } from '../../ui/format';
 import { isActive } from '../../ui/job-state';
 import { Problem } from '../../ui/form';
+import { fieldRangeMessage, numberInRange } from '../../ui/number-field';
 import { JobStatus } from '../../ui/JobStatus';
 import { useJob } from '../../ui/use-job';
 import { EmbedScatter, type DragMode } from './EmbedScatter';
 import { accuracyOf, COLOUR_MODES, scatterTraces, type ColourMode } from './scatter-data';
 import { SelectedPhotos } from './SelectedPhotos';
 import { MethodRadios } from './MethodRadios';
+
+const embedParams = paramsShape(mlMethods['embed.start'].params);
+const EMBED_LIMITS = {
+  sample: numberParam(embedParams.sample),
+  seed: numberParam(embedParams.seed),
+};
 
 const METHOD_NAMES: Record<EmbedMethod, string> = { tsne: 't-SNE', umap: 'UMAP' };
 type Hover = { point: EmbedPoint; x: number; y: number };
@@ -49,11 +58,10 @@ export function FeatureMapSection(props: {
 
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
-    const n = Number(sample);
-    const s = Number(seed);
-    if (!Number.isInteger(n) || n < 3 || n > 20_000)
-      return setProblem('Sample size is a whole number 3–20,000.');
-    if (!Number.isInteger(s) || s < 0) return setProblem('Seed is a whole number, 0 or more.');
+    const n = numberInRange(sample, EMBED_LIMITS.sample);
+    const s = numberInRange(seed, EMBED_LIMITS.seed);
+    if (n === null) return setProblem(fieldRangeMessage('Sample size', EMBED_LIMITS.sample));
+    if (s === null) return setProblem(fieldRangeMessage('Seed', EMBED_LIMITS.seed));
     setProblem(null);
     setHover(null);
     void job.start({ modelId: props.model.id, method, sample: n, seed: s });

@@ -1,4 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
+import { labelQueueMethods } from '../../../shared/contract/label-queue-methods';
+import { numberParam, paramsShape } from '../../../shared/contract/param-info';
+import { fieldRangeMessage, numberInRange } from '../../ui/number-field';
 import type { ControlCurve, LabelStrategy } from '../../../shared/contract/label-queue-types';
 import { LABEL_STRATEGIES } from '../../../shared/contract/label-queue-types';
 import { useLibrary } from '../../app/library-state';
@@ -11,6 +14,10 @@ import { LearningCurve } from './LearningCurve';
 import { useLabelKeys } from './use-label-keys';
 import { useLabelNext } from './use-label-next';
 import { usePrefetch } from './use-prefetch';
+
+const RETRAIN_EVERY = numberParam(
+  paramsShape(labelQueueMethods['queue.settings'].params).retrainEvery,
+);
 
 const STRATEGY_WORDS: Record<LabelStrategy, string> = {
   hybrid: 'Unsure and spread out (hybrid)',
@@ -69,8 +76,12 @@ export function LabelNextPanel(props: { modelId: string; cities: readonly string
   const { typed } = useLabelKeys('next', current !== null || q.status !== null, onKey);
 
   const saveEvery = (): void => {
-    const n = Number(every);
-    if (every === null || !Number.isInteger(n) || n < 1) return;
+    if (every === null) return;
+    const n = numberInRange(every, RETRAIN_EVERY);
+    if (n === null) {
+      notify.info('Retrain every', fieldRangeMessage('Retrain every', RETRAIN_EVERY));
+      return;
+    }
     client.call('queue.settings', { retrainEvery: n }).then(
       () => setEvery(null),
       (e: unknown) => notify.error('Could not save the setting', e),

@@ -1,13 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
+import { labelQueueMethods } from '../../../shared/contract/label-queue-methods';
+import { numberParam, paramsShape } from '../../../shared/contract/param-info';
 import { useLibrary } from '../../app/library-state';
 import { useNotify } from '../../app/notices';
 import { ErrorLine } from '../../ui/ErrorLine';
 import { pct } from '../../ui/format';
+import { fieldRangeMessage, numberInRange } from '../../ui/number-field';
 import { legendOf, typedCity, type LabelKeyAction } from './label-keys';
 import { CityKeys, KeyLegend, LabelPhoto } from './LabelPhoto';
 import { useLabelKeys } from './use-label-keys';
 import { usePrefetch } from './use-prefetch';
 import { useSuspects } from './use-suspects';
+
+const FOLDS = numberParam(paramsShape(labelQueueMethods['suspects.start'].params).folds);
 
 /** A city where most labels look wrong says more about the data than about the photos. */
 const MOSTLY_SUSPECT = 0.5;
@@ -57,9 +62,9 @@ export function SuspectsPanel(props: { modelId: string; cities: readonly string[
   const { typed } = useLabelKeys('suspects', current !== null || s.result !== null, onKey);
 
   const start = (): void => {
-    const k = Number(folds);
-    if (!Number.isInteger(k) || k < 2 || k > 20) {
-      notify.info('Folds', 'Give a whole number of folds from 2 to 20.');
+    const k = numberInRange(folds, FOLDS);
+    if (k === null) {
+      notify.info('Folds', fieldRangeMessage('Folds', FOLDS));
       return;
     }
     s.find(k);

@@ -1,18 +1,23 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ImageSummary } from '../../../shared/contract/library-types';
+import { mlMethods } from '../../../shared/contract/ml-methods';
+import { numberParam, paramsShape } from '../../../shared/contract/param-info';
 import { isActive } from '../../ui/job-state';
 import { Field, FormFooter, TextField } from '../../ui/form';
 import { JobStatus } from '../../ui/JobStatus';
 import { lines } from '../../ui/format';
 import { ModelPicker, NeedsModel } from '../../ui/ModelPicker';
 import { hashParam } from '../../ui/nav';
+import { fieldRangeMessage, numberInRange } from '../../ui/number-field';
 import { useModelChoice } from '../../ui/use-model-choice';
 import { useJob } from '../../ui/use-job';
 import { ImagePicker } from './ImagePicker';
 import { PredictionResults } from './PredictionResults';
 import '../../ui/ml.css';
 import './predict.css';
+
+const TOP_K = numberParam(paramsShape(mlMethods['predict.start'].params).topK);
 
 /** Geolocate photos: the most likely cities of library photos or image files, with probabilities. */
 export function PredictView() {
@@ -33,12 +38,11 @@ export function PredictView() {
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
     const files = lines(paths);
-    const n = Number(topK);
+    const n = numberInRange(topK, TOP_K);
     if (modelId === '') return setProblem('Pick a model first (train one in the Train view).');
     if (selected.size + files.length === 0)
       return setProblem('Pick library photos below, or give image file paths.');
-    if (!Number.isInteger(n) || n < 1 || n > 100)
-      return setProblem('Top-k is a whole number 1–100.');
+    if (n === null) return setProblem(fieldRangeMessage('Top-k', TOP_K));
     setProblem(null);
     setKnown(new Map(selected));
     void job.start({ modelId, imageIds: [...selected.keys()], paths: files, topK: n, tta });

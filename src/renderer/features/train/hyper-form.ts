@@ -13,6 +13,7 @@ import {
   textParam,
   type NumberParam,
 } from '../../../shared/contract/param-info';
+import { rangeMessage } from '../../ui/number-field';
 
 const trainParams = paramsShape(mlMethods['train.start'].params);
 const hyper = hyperParamsSchema.shape;
@@ -102,14 +103,6 @@ export const TRAIN_RANGES: Readonly<Record<NumberField, NumberParam>> = {
   stage2LearningRate: numberParam(hyper.learningRate),
 };
 const NAME = textParam(trainParams.name);
-
-/** "A whole number from 1 to 1000.", "A number above 0 to 10.", "…, or empty." (null allowed). */
-export function rangeMessage(range: NumberParam): string {
-  const kind = range.int ? 'A whole number' : 'A number';
-  const from = range.min === null ? '' : ` ${range.minExclusive ? 'above' : 'from'} ${range.min}`;
-  const to = range.max === null ? '' : ` ${range.maxExclusive ? 'below' : 'to'} ${range.max}`;
-  return `${kind}${from}${to}${range.nullable ? ', or empty' : ''}.`;
-}
 
 /** Checks the form field by field (the contract's ranges) and builds the train.start parameters. */
 export function validateTrain(form: TrainForm): Checked {
