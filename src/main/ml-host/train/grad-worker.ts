@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, toErrorData } from '../../../shared/contract/errors';
 import { selectBackend } from '../backend';
 import { loadBackbone, splitAtLayer } from '../backbone';
-import { hitCount, shardDataLoss } from './batch-loss';
+import { shardGradients } from './batch-loss';
 import type {
   GradWorkerInit,
   GradWorkerReply,
@@ -56,44 +56,34 @@ async function buildModel(
   };
 }
 
-async function shardGradients(
+/** The gradients of one shard at the training thread's weights, as transferable arrays. */
+async function shardResult(
   model: TrainableModel,
   init: GradWorkerInit,
   classWeights: tf.Tensor1D,
   request: ShardRequest,
 ): Promise<ShardResult> {
-  const size = request.labels.length;
-  // Kept out of tidy's scope by hand: tidy cannot return the null gradients.
-  const out: { grads: (tf.Tensor | null)[]; value?: tf.Scalar; hits?: tf.Scalar } = { grads: [] };
-  tf.tidy(() => {
-    model.variables.forEach((v, i) => v.assign(tf.tensor(request.weights[i]!, v.shape)));
-    const x = tf.tensor(request.rows, [size, ...request.rowShape]);
-    const y = tf.tensor1d(request.labels, 'int32');
-    const w = tf.gather(classWeights, y);
-    const mask =
-      request.mask === null ? null : tf.tensor2d(request.mask, [size, model.dropoutWidth]);
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.logits(x, mask);
-      out.hits = tf.keep(hitCount(logits, y));
-      return shardDataLoss(logits, y, w, init.numClasses, request.batchRows);
-    }, model.variables);
-    out.value = tf.keep(value);
-    out.grads = model.variables.map((v) => {
-      const g = grads[v.name];
-      return g === undefined || g === null ? null : tf.keep(g);
-    });
+  tf.tidy(() =>
+    model.variables.forEach((v, i) => v.assign(tf.tensor(request.weights[i]!, v.shape))),
+  );
+  // No L2 term here: the training thread adds it once for the whole batch.
+  const shard = shardGradients(model, request, {
+    rowShape: request.rowShape,
+    classWeights,
+    numClasses: init.numClasses,
+    batchRows: request.batchRows,
+    l2: 0,
   });
-  const { value, hits, grads } = out as Required<typeof out>;
   try {
-    const values = await Promise.all(
-      grads.map(async (g) => (g === null ? null : owned((await g.data()) as Float32Array))),
+    const grads = await Promise.all(
+      shard.grads.map(async (g) => (g === null ? null : owned((await g.data()) as Float32Array))),
     );
-    const [loss] = await value.data();
-    const [hit] = await hits.data();
-    // value is the shard's Σ ce·w / batchRows: scale back to the sum the loop reports.
-    return { grads: values, weightedLoss: loss! * request.batchRows, hits: hit! };
+    const [loss] = await shard.dataLoss.data();
+    const [hit] = await shard.hits.data();
+    // The data loss is the shard's Σ ce·w / batchRows: scale back to the sum the loop reports.
+    return { grads, weightedLoss: loss! * request.batchRows, hits: hit! };
   } finally {
-    tf.dispose([value, hits, ...grads.filter((g): g is tf.Tensor => g !== null)]);
+    shard.dispose();
   }
 }
 
@@ -117,7 +107,7 @@ async function main(): Promise<void> {
   port.on('message', (request: ShardRequest) => {
     queue = queue.then(async () => {
       try {
-        const result = await shardGradients(built.model, init, classWeights, request);
+        const result = await shardResult(built.model, init, classWeights, request);
         const buffers = result.grads.flatMap((g) => (g === null ? [] : [g.buffer as ArrayBuffer]));
         post({ kind: 'grads', id: request.id, ...result }, buffers);
       } catch (error) {

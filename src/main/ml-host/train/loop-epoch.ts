@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors';
 import type { TrainHyperParams } from '../../../shared/contract/ml-types';
 import { copyFloats, takeFloats } from '../backend/read';
-import { crossEntropy, hitCount, shardDataLoss, withL2 } from './batch-loss';
+import { crossEntropy, hitCount, shardGradients, withL2, type ShardGradients } from './batch-loss';
 import { epochOrder, gatherLabels, gatherRows } from './examples';
 import type { ShardHelpers } from './grad-helpers';
 import type { TrainOptimizer } from './optimizer';
@@ -118,35 +118,31 @@ async function shardedStep(
   );
   // Handled here too, so that a failure of this thread's shard cannot leave it unobserved.
   remote.catch(() => undefined);
-  // This thread's shard runs while the helpers compute theirs.
+  // This thread's shard runs while the helpers compute theirs; it alone adds the L2 term.
   const [from, to] = mine;
-  // Kept out of tidy's scope by hand: tidy cannot return the null gradients.
-  const local: { grads: (tf.Tensor | null)[]; hits?: tf.Scalar; data?: tf.Scalar } = { grads: [] };
+  let local: ShardGradients | null = null;
   try {
-    tf.tidy(() => {
-      const x = tf.tensor(batch.rows.subarray(from * rowSize, to * rowSize), [
-        to - from,
-        ...train.rowShape,
-      ]);
-      const y = tf.tensor1d(batch.labels.subarray(from, to), 'int32');
-      const w = tf.gather(step.classWeights, y);
-      const m =
-        batch.mask === null
-          ? null
-          : tf.tensor2d(batch.mask.subarray(from * width, to * width), [to - from, width]);
-      const { grads } = optimizer.gradients(() => {
-        const logits = model.logits(x, m);
-        local.hits = tf.keep(hitCount(logits, y));
-        local.data = tf.keep(shardDataLoss(logits, y, w, numClasses, batch.size));
-        return withL2(local.data, model.kernels, hyper.l2);
-      });
-      local.grads = grads.map((g) => (g === null ? null : tf.keep(g)));
-    });
+    local = shardGradients(
+      model,
+      {
+        rows: batch.rows.subarray(from * rowSize, to * rowSize),
+        labels: batch.labels.subarray(from, to),
+        mask: batch.mask === null ? null : batch.mask.subarray(from * width, to * width),
+      },
+      {
+        rowShape: train.rowShape,
+        classWeights: step.classWeights,
+        numClasses,
+        batchRows: batch.size,
+        l2: hyper.l2,
+      },
+    );
     const results = await remote.catch((error: unknown) => {
       throw new HelperFailure(error);
     });
+    const { grads, dataLoss, hits } = local;
     tf.tidy(() => {
-      const total = local.grads.map((g, i) => {
+      const total = grads.map((g, i) => {
         const parts = results.map((r) => r.grads[i] ?? null);
         if (g === null || parts.some((p) => p === null)) return g;
         return parts.reduce<tf.Tensor>((sum, p) => sum.add(tf.tensor(p!, g.shape)), g);
@@ -156,12 +152,11 @@ async function shardedStep(
     const remoteLoss = results.reduce((s, r) => s + r.weightedLoss, 0);
     const remoteHits = results.reduce((s, r) => s + r.hits, 0);
     return tf.tidy((): BatchSums => [
-      tf.add(tf.mul(local.data!, batch.size), remoteLoss),
-      tf.add(local.hits!, remoteHits),
+      tf.add(tf.mul(dataLoss, batch.size), remoteLoss),
+      tf.add(hits, remoteHits),
     ]);
   } finally {
-    tf.dispose(local.grads.filter((g): g is tf.Tensor => g !== null));
-    tf.dispose([local.hits, local.data].filter((t): t is tf.Scalar => t !== undefined));
+    local?.dispose();
   }
 }
 

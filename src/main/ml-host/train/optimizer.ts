@@ -52,23 +52,17 @@ export class TrainOptimizer {
    * update. Call inside tf.tidy: the returned loss tensor belongs to the caller's scope.
    */
   minimize(loss: () => tf.Scalar): tf.Scalar {
-    const { value, grads } = this.gradients(loss);
-    this.apply(grads);
-    tf.dispose(grads.filter((g): g is tf.Tensor => g !== null));
+    const { value, grads } = tf.variableGrads(loss, [...this.variables]);
+    const ordered = this.variables.map((v) => grads[v.name] ?? null);
+    this.apply(ordered);
+    tf.dispose(ordered.filter((g): g is tf.Tensor => g !== null));
     return value;
   }
 
   /**
-   * The value of `loss` and its gradients, one per variable in the constructor's order (null for a
-   * variable the loss does not reach), without updating anything: a data-parallel step adds the
-   * other threads' gradients before apply().
+   * One update from `grads` (one per variable in the constructor's order; null skips it): a
+   * data-parallel step adds the threads' gradients up first. The caller owns them.
    */
-  gradients(loss: () => tf.Scalar): { value: tf.Scalar; grads: (tf.Tensor | null)[] } {
-    const { value, grads } = tf.variableGrads(loss, [...this.variables]);
-    return { value, grads: this.variables.map((v) => grads[v.name] ?? null) };
-  }
-
-  /** One update from `grads` (one per variable, in order; null skips it). The caller owns them. */
   apply(grads: readonly (tf.Tensor | null)[]): void {
     if (grads.length !== this.variables.length) {
       throw new AppError(
