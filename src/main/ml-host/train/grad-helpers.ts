@@ -1,7 +1,7 @@
 // The training thread's side of stage 2's data-parallel helper threads (grad-worker.ts): starts
 // them, sends each its shard of a batch with the current weights, and collects the gradients.
 import type { Worker } from 'node:worker_threads';
-import { AppError, type AppErrorData } from '../../../shared/contract/errors';
+import { AppError } from '../../../shared/contract/errors';
 import { startWorker } from '../../platform/worker-script';
 import type {
   GradWorkerInit,
@@ -12,8 +12,6 @@ import type {
 
 /** One shard for a helper: its rows, labels and dropout mask (no weights: those are per step). */
 export type ShardInput = Pick<ShardRequest, 'rows' | 'rowShape' | 'labels' | 'mask'>;
-
-const fromData = (e: AppErrorData): AppError => new AppError(e.code, e.message, e.details);
 
 /** One helper thread with at most one shard in flight. */
 class Helper {
@@ -31,7 +29,7 @@ class Helper {
       const waiting = this.pending;
       if (waiting === null || (reply.id !== null && reply.id !== waiting.id)) return;
       this.pending = null;
-      if (reply.kind === 'error') waiting.reject(fromData(reply.error));
+      if (reply.kind === 'error') waiting.reject(AppError.fromData(reply.error));
       else
         waiting.resolve({ grads: reply.grads, weightedLoss: reply.weightedLoss, hits: reply.hits });
     });
@@ -57,7 +55,7 @@ class Helper {
           void worker.terminate();
           reject(
             reply.kind === 'error'
-              ? fromData(reply.error)
+              ? AppError.fromData(reply.error)
               : new AppError('INTERNAL', 'Unexpected first reply.'),
           );
         }
