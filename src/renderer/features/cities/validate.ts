@@ -1,6 +1,7 @@
 import { libraryMethods } from '../../../shared/contract/library-methods';
 import type { ParamsIn } from '../../../shared/contract/methods';
-import { inRange, numberParam, paramsShape, textParam } from '../../../shared/contract/param-info';
+import { numberParam, paramsShape, textParam } from '../../../shared/contract/param-info';
+import { numberInRange } from '../../ui/number-field';
 
 const cityParams = paramsShape(libraryMethods['cities.add'].params);
 const NAME = textParam(cityParams.name);
@@ -33,13 +34,6 @@ type Checked =
   | { ok: true; value: ParamsIn<'cities.add'> }
   | { ok: false; errors: Partial<Record<CityField, string>> };
 
-function number(text: string): number | null {
-  const t = text.trim();
-  if (t === '') return null;
-  const n = Number(t);
-  return Number.isFinite(n) ? n : null;
-}
-
 /** The same limits as the contract's schema, checked before sending so each field gets a message. */
 export function validateCity(form: CityForm, existing: readonly string[]): Checked {
   const errors: Partial<Record<CityField, string>> = {};
@@ -52,16 +46,16 @@ export function validateCity(form: CityForm, existing: readonly string[]): Check
   if (form.country.trim().length > COUNTRY.maxLength) {
     errors.country = `At most ${COUNTRY.maxLength} characters.`;
   }
-  const lat = number(form.lat);
-  if (lat === null || !inRange(lat, LAT)) {
+  const lat = numberInRange(form.lat, LAT);
+  if (lat === null) {
     errors.lat = `Latitude is a number from ${LAT.min} to ${LAT.max}.`;
   }
-  const lon = number(form.lon);
-  if (lon === null || !inRange(lon, LON)) {
+  const lon = numberInRange(form.lon, LON);
+  if (lon === null) {
     errors.lon = `Longitude is a number from ${LON.min} to ${LON.max}.`;
   }
-  const radiusKm = number(form.radiusKm);
-  if (radiusKm === null || !inRange(radiusKm, RADIUS_KM)) {
+  const radiusKm = numberInRange(form.radiusKm, RADIUS_KM);
+  if (radiusKm === null) {
     errors.radiusKm = `Radius is more than ${RADIUS_KM.min} and at most ${spaced(RADIUS_KM.max)} km.`;
   }
   if (Object.keys(errors).length > 0 || lat === null || lon === null || radiusKm === null) {

@@ -1,7 +1,8 @@
 import type { ParamsIn } from '../../../shared/contract/methods';
 import { libraryMethods } from '../../../shared/contract/library-methods';
 import type { SplitConfig } from '../../../shared/contract/library-types';
-import { inRange, numberParam, paramsShape } from '../../../shared/contract/param-info';
+import { numberParam, paramsShape } from '../../../shared/contract/param-info';
+import { numberInRange } from '../../ui/number-field';
 
 /** The form keeps percentages as typed text; the contract wants fractions that add up to 1. */
 export type SplitForm = {
@@ -41,12 +42,9 @@ type Checked =
 export function validateSplit(form: SplitForm): Checked {
   const errors: Partial<Record<SplitField, string>> = {};
   const share = (field: 'train' | 'val' | 'test'): number => {
-    const n = Number(form[field].trim());
-    if (form[field].trim() === '' || !inRange(n, SHARE_PCT)) {
-      errors[field] = `A percentage from ${SHARE_PCT.min} to ${SHARE_PCT.max}.`;
-      return 0;
-    }
-    return n;
+    const n = numberInRange(form[field], SHARE_PCT);
+    if (n === null) errors[field] = `A percentage from ${SHARE_PCT.min} to ${SHARE_PCT.max}.`;
+    return n ?? 0;
   };
   const train = share('train');
   const val = share('val');
@@ -54,15 +52,13 @@ export function validateSplit(form: SplitForm): Checked {
   if (Math.abs(train + val + test - 100) > 1e-6) {
     errors.sum = `Train, validation and test add up to ${train + val + test}%, not 100%.`;
   }
-  const seed = Number(form.seed.trim());
-  if (form.seed.trim() === '' || !inRange(seed, SEED)) {
-    errors.seed = `The seed is a whole number, ${SEED.min} or more.`;
-  }
-  const km = Number(form.spatialKm.trim());
-  if (form.spatial && !inRange(km, SPATIAL_KM)) {
+  const seed = numberInRange(form.seed, SEED);
+  if (seed === null) errors.seed = `The seed is a whole number, ${SEED.min} or more.`;
+  const km = numberInRange(form.spatialKm, SPATIAL_KM);
+  if (form.spatial && km === null) {
     errors.spatialKm = `A distance above ${SPATIAL_KM.min} and at most ${SPATIAL_KM.max} km.`;
   }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0 || seed === null) return { ok: false, errors };
   // Rounded fractions could miss 1 by a hair; the test share takes the remainder.
   const trainF = train / 100;
   const valF = val / 100;

@@ -7,13 +7,12 @@ import {
 } from '../../../shared/contract/ml-methods';
 import type { ImbalanceMode, OptimizerName } from '../../../shared/contract/ml-types';
 import {
-  inRange,
   numberParam,
   paramsShape,
   textParam,
   type NumberParam,
 } from '../../../shared/contract/param-info';
-import { rangeMessage } from '../../ui/number-field';
+import { numberInRange, rangeMessage } from '../../ui/number-field';
 
 const trainParams = paramsShape(mlMethods['train.start'].params);
 const hyper = hyperParamsSchema.shape;
@@ -112,12 +111,9 @@ export function validateTrain(form: TrainForm): Checked {
     const range = TRAIN_RANGES[field];
     const text = form[field].trim();
     if (text === '' && range.nullable) return null;
-    const n = Number(text);
-    if (text === '' || !inRange(n, range)) {
-      errors[field] = rangeMessage(range);
-      return 0;
-    }
-    return n;
+    const n = numberInRange(text, range);
+    if (n === null) errors[field] = rangeMessage(range);
+    return n ?? 0;
   };
   const name = form.name.trim();
   if (name.length < NAME.minLength || name.length > NAME.maxLength) {
